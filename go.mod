@@ -1,0 +1,3 @@
+module github.com/hegui/hegui
+
+go 1.26.8

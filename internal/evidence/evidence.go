@@ -1,0 +1,246 @@
+// Package evidence holds the model every analyzer writes and every rule reads:
+// a Target (what is inspected) and the Observations made about it, each one
+// fact with its proof. It depends on no analyzer, so adding an input kind
+// (policy text, traffic, iOS, HarmonyOS) adds a producer, not a new model.
+package evidence
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Level is how strong the proof behind an observation is.
+type Level string
+
+// The levels, weakest first.
+const (
+	// Declared: a manifest, Info.plist key or policy asks for or states it.
+	Declared Level = "declared"
+	// Present: the code or library is in the package.
+	Present Level = "present"
+	// Referenced: bytecode calls the API or reads the field.
+	Referenced Level = "referenced"
+	// Observed: seen at run time or in traffic.
+	Observed Level = "observed"
+)
+
+// Rank orders levels by strength (0 for unknown).
+func (l Level) Rank() int {
+	switch l {
+	case Declared:
+		return 1
+	case Present:
+		return 2
+	case Referenced:
+		return 3
+	case Observed:
+		return 4
+	}
+	return 0
+}
+
+// Kind says what an observation is about.
+type Kind string
+
+// The kinds of fact. New input kinds reuse these; PolicyClaim and Consent are
+// the declared side that privacy-policy and consent analyzers will produce.
+const (
+	// DataType: a PI type key of the catalog (device_id_imei, contacts, …).
+	DataType Kind = "data_type"
+	// Permission: a platform permission the artifact asks for.
+	Permission Kind = "permission"
+	// SDK: a third-party SDK id of the catalog (or "unknown:<prefix>").
+	SDK Kind = "sdk"
+	// Endpoint: a host, URL or IP the artifact talks to or names.
+	Endpoint Kind = "endpoint"
+	// Component: an app component (activity, service, receiver, provider).
+	Component Kind = "component"
+	// Property: a configuration fact (cleartext traffic, packer, debuggable…).
+	Property Kind = "property"
+	// PolicyClaim: what a privacy policy states (collected type, SDK, right…).
+	PolicyClaim Kind = "policy_claim"
+	// Consent: a consent event or consent UI fact.
+	Consent Kind = "consent"
+)
+
+// Party says whose code holds the evidence.
+type Party struct {
+	// SDK is the catalog id of the third-party SDK owning the code; empty for
+	// the app itself (first party).
+	SDK string `json:"sdk,omitempty"`
+	// Name is the SDK's display name, for reports.
+	Name string `json:"name,omitempty"`
+}
+
+// FirstParty reports whether the evidence comes from the app's own code.
+func (p Party) FirstParty() bool { return p.SDK == "" }
+
+// Location is where the proof is: a file inside the artifact and, as far as
+// the input allows, a class and method with a byte offset, a resource, a
+// packet, or a policy paragraph.
+type Location struct {
+	File     string `json:"file,omitempty"`
+	Class    string `json:"class,omitempty"`
+	Method   string `json:"method,omitempty"`
+	Offset   int64  `json:"offset,omitempty"`
+	Line     int    `json:"line,omitempty"`
+	Resource string `json:"resource,omitempty"`
+	Packet   int    `json:"packet,omitempty"`
+	Time     string `json:"time,omitempty"`
+	Section  string `json:"section,omitempty"`
+}
+
+// String renders a location compactly for terminals and fingerprints.
+func (l Location) String() string {
+	var b strings.Builder
+	b.WriteString(l.File)
+	if l.Class != "" {
+		b.WriteString(":")
+		b.WriteString(l.Class)
+		if l.Method != "" {
+			b.WriteString("->")
+			b.WriteString(l.Method)
+		}
+	}
+	if l.Offset > 0 {
+		fmt.Fprintf(&b, "@0x%x", l.Offset)
+	}
+	if l.Resource != "" {
+		b.WriteString(" ")
+		b.WriteString(l.Resource)
+	}
+	if l.Packet > 0 {
+		fmt.Fprintf(&b, " packet %d", l.Packet)
+	}
+	if l.Section != "" {
+		b.WriteString(" §")
+		b.WriteString(l.Section)
+	}
+	return b.String()
+}
+
+// Observation is one fact about the target with its proof.
+type Observation struct {
+	Kind  Kind     `json:"kind"`
+	Key   string   `json:"key"`
+	Level Level    `json:"level"`
+	Party Party    `json:"party"`
+	Where Location `json:"where"`
+	// Source names the analyzer that made the observation.
+	Source string `json:"source"`
+	// Detail holds kind-specific attributes: for a data type reached through
+	// an API, "api"; for an endpoint, "url" and "scheme"; for a component,
+	// "type" and "exported"; for code run at start-up, "startup"="true".
+	Detail map[string]string `json:"detail,omitempty"`
+}
+
+// Attr returns a detail attribute or "".
+func (o Observation) Attr(k string) string { return o.Detail[k] }
+
+// Target is what is inspected: an app, an SDK package, a device, a policy.
+type Target struct {
+	// Kind: android, ios, harmony, sdk, policy, traffic, device.
+	Kind   string `json:"kind"`
+	Path   string `json:"path"`
+	SHA256 string `json:"sha256"`
+	Size   int64  `json:"size"`
+	// ID is the identity other inputs merge on: package name, bundle id,
+	// device model.
+	ID          string `json:"id,omitempty"`
+	Name        string `json:"name,omitempty"`
+	Version     string `json:"version,omitempty"`
+	VersionCode string `json:"version_code,omitempty"`
+	// Attrs holds kind-specific identity facts (min_sdk, target_sdk, …).
+	Attrs map[string]string `json:"attrs,omitempty"`
+}
+
+// Error is something that could not be read. The scan still reports what it
+// could; a rule that needs what failed says "not evaluated".
+type Error struct {
+	Source string `json:"source"`
+	File   string `json:"file,omitempty"`
+	Err    string `json:"error"`
+}
+
+// Set is everything known about one target.
+type Set struct {
+	Target       Target        `json:"target"`
+	Observations []Observation `json:"observations"`
+	Errors       []Error       `json:"errors"`
+	// Inputs lists the input kinds that fed this set (android, policy,
+	// traffic…); rules use it to tell "absent" from "not looked at".
+	Inputs []string `json:"inputs"`
+}
+
+// Add appends observations.
+func (s *Set) Add(obs ...Observation) { s.Observations = append(s.Observations, obs...) }
+
+// Fail records an error.
+func (s *Set) Fail(source, file string, err error) {
+	if err == nil {
+		return
+	}
+	s.Errors = append(s.Errors, Error{Source: source, File: file, Err: err.Error()})
+}
+
+// HasInput reports whether an input kind fed the set.
+func (s *Set) HasInput(kind string) bool {
+	for _, k := range s.Inputs {
+		if k == kind {
+			return true
+		}
+	}
+	return false
+}
+
+// Of returns the observations of one kind, in insertion order.
+func (s *Set) Of(k Kind) []Observation {
+	var out []Observation
+	for _, o := range s.Observations {
+		if o.Kind == k {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// Keys returns the distinct keys of one kind, sorted.
+func (s *Set) Keys(k Kind) []string {
+	seen := map[string]bool{}
+	for _, o := range s.Observations {
+		if o.Kind == k {
+			seen[o.Key] = true
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for key := range seen {
+		out = append(out, key)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Merge folds another set about the same target into s: observations and
+// errors are appended, inputs united. Identity fields that s lacks are taken
+// from o. It is how an APK, its policy and a capture of its traffic become
+// one target's evidence.
+func (s *Set) Merge(o *Set) {
+	s.Observations = append(s.Observations, o.Observations...)
+	s.Errors = append(s.Errors, o.Errors...)
+	for _, in := range o.Inputs {
+		if !s.HasInput(in) {
+			s.Inputs = append(s.Inputs, in)
+		}
+	}
+	t := &s.Target
+	if t.ID == "" {
+		t.ID = o.Target.ID
+	}
+	if t.Name == "" {
+		t.Name = o.Target.Name
+	}
+	if t.Version == "" {
+		t.Version = o.Target.Version
+	}
+}
