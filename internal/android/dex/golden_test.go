@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -25,6 +26,8 @@ var goldenFiles = []string{"tc-debug", "testactivity", "annotation", "modern"}
 
 var (
 	reClassDesc = regexp.MustCompile(`^  Class descriptor  : '(.*)'$`)
+	reClassInfo = regexp.MustCompile(`^  (?:Access flags      : 0x([0-9a-f]+) |Superclass        : '(.*)'$|source_file_idx   : (-?\d+) \((.*)\)$)`)
+	reInterface = regexp.MustCompile(`^    #\d+ +: '(.*)'$`)
 	reMethodHdr = regexp.MustCompile(`^([0-9a-f]{6}): +\|\[([0-9a-f]{6})\] (.*)$`)
 	reInsnStart = regexp.MustCompile(`^([0-9a-f]{6}): ([0-9a-f]{2})[0-9a-f. ]*\|[0-9a-f]{4}: (invoke-|[si]get|sput|const-string|const-class|new-instance|const-method)`)
 	reInsnEnd   = regexp.MustCompile(`(?: // |, )(method|field|string|type|call_site|method_handle|proto)@[0-9a-f]+(?:, proto@[0-9a-f]+)?$`)
@@ -42,7 +45,7 @@ func filterDexdump(out []byte) []byte {
 		switch {
 		case cont:
 			b.WriteString(line)
-		case reClassDesc.MatchString(l), reMethodHdr.MatchString(l):
+		case reClassDesc.MatchString(l), reClassInfo.MatchString(l), reInterface.MatchString(l), reMethodHdr.MatchString(l):
 			b.WriteString(line)
 			continue
 		case reInsnStart.MatchString(l):
@@ -56,7 +59,7 @@ func filterDexdump(out []byte) []byte {
 }
 
 type golden struct {
-	classes []string
+	classes []ClassDef
 	// refs is the multiset of "method" and "insn" records; see recordKey.
 	refs map[string]int
 	// names maps "kind@idx" to the text dexdump printed for it.
@@ -101,8 +104,29 @@ func readGolden(t *testing.T, name string) *golden {
 			pending = ""
 		}
 		if m := reClassDesc.FindStringSubmatch(l); m != nil {
-			g.classes = append(g.classes, m[1])
+			g.classes = append(g.classes, ClassDef{Index: len(g.classes), Class: m[1]})
 			continue
+		}
+		if len(g.classes) > 0 {
+			c := &g.classes[len(g.classes)-1]
+			if m := reClassInfo.FindStringSubmatch(l); m != nil {
+				switch {
+				case m[1] != "":
+					v, _ := strconv.ParseUint(m[1], 16, 32)
+					c.AccessFlags = uint32(v)
+				case m[3] != "":
+					if m[3] != "-1" {
+						c.SourceFile = m[4]
+					}
+				default:
+					c.Super = m[2]
+				}
+				continue
+			}
+			if m := reInterface.FindStringSubmatch(l); m != nil {
+				c.Interfaces = append(c.Interfaces, m[1])
+				continue
+			}
 		}
 		if m := reMethodHdr.FindStringSubmatch(l); m != nil {
 			codeOff, _ = strconv.ParseUint(m[2], 16, 32)
@@ -257,8 +281,10 @@ func TestGoldenDexdump(t *testing.T) {
 				t.Fatalf("Classes: %d, dexdump: %d", len(classes), len(g.classes))
 			}
 			for i, c := range classes {
-				if c.Class != g.classes[i] || c.Index != i {
-					t.Fatalf("class %d: %q, dexdump %q", i, c.Class, g.classes[i])
+				w := g.classes[i]
+				if c.Class != w.Class || c.Index != i || c.Super != w.Super || c.AccessFlags != w.AccessFlags ||
+					c.SourceFile != w.SourceFile || !slices.Equal(c.Interfaces, w.Interfaces) {
+					t.Fatalf("class %d:\n%+v\ndexdump:\n%+v", i, c, w)
 				}
 			}
 
