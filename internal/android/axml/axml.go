@@ -200,16 +200,21 @@ func (d *decoder) chunks(off, end, nesting int) error {
 		typ := le.Uint16(d.data[off:])
 		hsize := int(le.Uint16(d.data[off+2:]))
 		size := uint64(le.Uint32(d.data[off+4:]))
-		if size < 8 || hsize < 8 || uint64(hsize) > size {
-			return &FormatError{int64(off), fmt.Sprintf("chunk type 0x%04x: bad header (header size %d, size %d)", typ, hsize, size)}
+		if size < 8 {
+			return &FormatError{int64(off), fmt.Sprintf("chunk type 0x%04x: bad size %d", typ, size)}
 		}
 		var truncated error
 		if size > uint64(end-off) {
 			truncated = &FormatError{int64(off), fmt.Sprintf("chunk type 0x%04x: size %d past end of data", typ, size)}
 			size = uint64(end - off)
-			if hsize > int(size) {
+		}
+		if hsize < 8 || uint64(hsize) > size {
+			if truncated != nil {
 				return truncated
 			}
+			d.problem("chunk type 0x%04x at offset 0x%x: bad header size %d; skipped", typ, off, hsize)
+			off += int(size)
+			continue
 		}
 		chunk := d.data[off : off+int(size)]
 		switch typ {
