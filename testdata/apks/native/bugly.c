@@ -1,0 +1,1 @@
+int bugly_native_init(void) { return 0; }

@@ -1,0 +1,1 @@
+int jcore_version(void) { return 230; }

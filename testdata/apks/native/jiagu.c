@@ -1,0 +1,1 @@
+int jiagu_stub(void) { return 0; }
