@@ -1,0 +1,169 @@
+// Package artifact opens what a user hands to hegui: it names the input's
+// kind from its bytes (not its file name), hashes it, and gives analyzers
+// bounded access to archives, so that no analyzer reads a hostile file
+// without limits and no entry name ever becomes a path on disk.
+package artifact
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+)
+
+// Kind is the kind of an input, sniffed from its content.
+type Kind string
+
+// The kinds hegui knows how to sniff.
+const (
+	Unknown Kind = "unknown"
+	Zip     Kind = "zip" // a zip that is none of the kinds below
+	APK     Kind = "android"
+	IPA     Kind = "ios"
+	HAP     Kind = "harmony"
+	DEX     Kind = "dex"
+	Pcap    Kind = "pcap"
+	PcapNG  Kind = "pcapng"
+	HAR     Kind = "har"
+	Text    Kind = "text"
+)
+
+// Input is one file to inspect, opened read-only.
+type Input struct {
+	Path   string
+	Size   int64
+	SHA256 string
+	Kind   Kind
+	Limits Limits
+
+	file *os.File
+	arch *Archive
+}
+
+// ErrEmpty is returned for a zero-byte input.
+var ErrEmpty = errors.New("empty file")
+
+// Open opens, hashes and sniffs a file. The caller closes it.
+func Open(path string, lim Limits) (*Input, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	if st.IsDir() {
+		f.Close()
+		return nil, fmt.Errorf("%s: is a directory", path)
+	}
+	if st.Size() == 0 {
+		f.Close()
+		return nil, fmt.Errorf("%s: %w", path, ErrEmpty)
+	}
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%s: read: %w", path, err)
+	}
+	in := &Input{Path: path, Size: st.Size(), SHA256: hex.EncodeToString(h.Sum(nil)), Limits: lim, file: f}
+	head := make([]byte, 512)
+	n, _ := f.ReadAt(head, 0)
+	in.Kind = in.sniff(head[:n])
+	return in, nil
+}
+
+// Close releases the file.
+func (in *Input) Close() error { return in.file.Close() }
+
+// ReaderAt gives random access to the input's bytes.
+func (in *Input) ReaderAt() io.ReaderAt { return in.file }
+
+// Archive returns the input opened as a zip (cached), or an error when it
+// is not one.
+func (in *Input) Archive() (*Archive, error) {
+	if in.arch != nil {
+		return in.arch, nil
+	}
+	a, err := OpenZip(in.file, in.Size, baseName(in.Path), in.Limits)
+	if err != nil {
+		return nil, err
+	}
+	in.arch = a
+	return a, nil
+}
+
+func (in *Input) sniff(head []byte) Kind {
+	switch {
+	case bytes.HasPrefix(head, []byte("PK\x03\x04")), bytes.HasPrefix(head, []byte("PK\x05\x06")):
+		return in.sniffZip()
+	case bytes.HasPrefix(head, []byte("dex\n")):
+		return DEX
+	case bytes.HasPrefix(head, []byte{0xd4, 0xc3, 0xb2, 0xa1}), bytes.HasPrefix(head, []byte{0xa1, 0xb2, 0xc3, 0xd4}),
+		bytes.HasPrefix(head, []byte{0x4d, 0x3c, 0xb2, 0xa1}), bytes.HasPrefix(head, []byte{0xa1, 0xb2, 0x3c, 0x4d}):
+		return Pcap
+	case bytes.HasPrefix(head, []byte{0x0a, 0x0d, 0x0d, 0x0a}):
+		return PcapNG
+	}
+	t := bytes.TrimLeft(head, " \t\r\n\xef\xbb\xbf")
+	if bytes.HasPrefix(t, []byte("{")) && bytes.Contains(head, []byte(`"log"`)) {
+		return HAR
+	}
+	if isText(head) {
+		return Text
+	}
+	// A zip may carry a prefix (self-extracting stubs, some packers):
+	// archive/zip finds the central directory from the end.
+	if _, err := zipProbe(in.file, in.Size); err == nil {
+		return in.sniffZip()
+	}
+	return Unknown
+}
+
+func (in *Input) sniffZip() Kind {
+	a, err := in.Archive()
+	if err != nil {
+		return Zip
+	}
+	switch {
+	case a.Find("AndroidManifest.xml") != nil:
+		return APK
+	case a.Find("module.json") != nil || a.Find("config.json") != nil && a.Find("pack.info") != nil:
+		return HAP
+	}
+	for _, e := range a.Entries {
+		if len(e.Name) > 8 && e.Name[:8] == "Payload/" {
+			return IPA
+		}
+	}
+	return Zip
+}
+
+func zipProbe(r io.ReaderAt, size int64) (*Archive, error) {
+	return OpenZip(r, size, "", Limits{MaxEntries: 1 << 30, MaxDepth: 0})
+}
+
+func isText(b []byte) bool {
+	if len(b) == 0 {
+		return false
+	}
+	for _, c := range b {
+		if c == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func baseName(p string) string {
+	for i := len(p) - 1; i >= 0; i-- {
+		if p[i] == '/' || p[i] == os.PathSeparator {
+			return p[i+1:]
+		}
+	}
+	return p
+}
