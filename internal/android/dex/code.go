@@ -2,6 +2,7 @@ package dex
 
 import (
 	"encoding/binary"
+	"errors"
 )
 
 // Op classifies the instructions [File.Walk] reports.
@@ -352,24 +353,41 @@ const (
 // skipped from that point, and a method whose code_item lies out of bounds
 // is reported and skipped; a method whose instruction stream runs past its
 // insns_size (including a truncated payload) is reported, and fn is still
-// called with the instructions decoded before the fault. When the walk
-// completes, Walk returns nil or these problems joined with [errors.Join],
-// each a [*FormatError].
+// called with the instructions decoded before the fault.
+//
+// The work is bounded by the size of the image: class data and code items
+// may be shared or overlap, but once the walk has read more class data
+// entries, or decoded more code units, than the image has bytes (at least
+// twice what any file without sharing needs), it stops and reports that as a
+// problem.
+//
+// When the walk completes, Walk returns nil or these problems joined with
+// [errors.Join], each a [*FormatError].
 func (f *File) Walk(fn func(m Code, insns []Insn) error) error {
-	w := walker{f: f, fn: fn}
+	w := walker{f: f, fn: fn, entries: uint64(len(f.data)), units: uint64(len(f.data))}
 	for ci := 0; ci < len(f.classDefs)/classDefSize; ci++ {
 		if err := w.class(ci); err != nil {
+			if err == errBudget {
+				w.probs.add(formatErr(uint64(f.Header.ClassDefsOff)+uint64(ci)*classDefSize,
+					"class_defs[%d]: class data or code shared beyond the size of the file; walk stopped", ci))
+				break
+			}
 			return err
 		}
 	}
 	return w.probs.err()
 }
 
+// errBudget stops a walk whose work exceeds its bound.
+var errBudget = errors.New("walk budget exhausted")
+
 type walker struct {
-	f     *File
-	fn    func(Code, []Insn) error
-	buf   []Insn
-	probs problems
+	f       *File
+	fn      func(Code, []Insn) error
+	buf     []Insn
+	probs   problems
+	entries uint64 // class data entries left to read
+	units   uint64 // code units left to decode
 }
 
 // class walks class def ci. It returns only fn's errors; problems in the
@@ -397,6 +415,11 @@ func (w *walker) class(ci int) error {
 			ci, uint64(counts[0])+uint64(counts[1]), uint64(counts[2])+uint64(counts[3])))
 		return nil
 	}
+	total := uint64(counts[0]) + uint64(counts[1]) + uint64(counts[2]) + uint64(counts[3])
+	if total > w.entries {
+		return errBudget
+	}
+	w.entries -= total
 	for k := uint64(0); k < uint64(counts[0])+uint64(counts[1]); k++ {
 		for range 2 { // field_idx_diff, access_flags
 			if _, p, err = uleb128(data, p); err != nil {
@@ -449,6 +472,10 @@ func (w *walker) method(m Code) error {
 		w.probs.add(formatErr(off, "method %d: insns_size %d runs past end of data", m.MethodIdx, m.InsnsSize))
 		return nil
 	}
+	if uint64(m.InsnsSize) > w.units {
+		return errBudget
+	}
+	w.units -= uint64(m.InsnsSize)
 	code := data[start:end:end]
 	insns := w.buf[:0]
 	base := uint32(start)

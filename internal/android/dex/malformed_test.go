@@ -518,3 +518,31 @@ func resolveAll(f *File) {
 	}
 	f.Classes()
 }
+
+// TestSharedCodeBudget points every method of every class at one large code
+// item: the walk is cut short with a problem instead of decoding it
+// thousands of times.
+func TestSharedCodeBudget(t *testing.T) {
+	data, _, _ := base(t)
+	data, code := appendCode(data, -1, make([]uint16, 1000)...) // 1000 nops
+	methods := make([][3]uint32, 20)
+	for i := range methods {
+		methods[i] = [3]uint32{0, 1, code}
+	}
+	data = appendClassData(data, 0, methods...)
+	f := mustParse(t, data)
+	shared := binary.LittleEndian.Uint32(data[f.Header.ClassDefsOff+24:])
+	for ci := range int(f.Header.NumClasses) {
+		putU32(data, int(f.Header.ClassDefsOff)+ci*classDefSize+24, shared)
+	}
+	f = mustParse(t, data)
+	vs, probs := walkAll(t, f)
+	// Each class reads 20 entries and decodes 20000 units; the image is
+	// about 12 KB.
+	if len(vs) == 0 || len(vs) >= len(data)/1000+1 {
+		t.Errorf("%d methods walked", len(vs))
+	}
+	if len(probs) != 1 || !strings.Contains(probs[0].Error(), "walk stopped") {
+		t.Errorf("problems %v", probs)
+	}
+}

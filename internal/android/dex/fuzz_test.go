@@ -1,0 +1,63 @@
+package dex
+
+import (
+	"errors"
+	"testing"
+)
+
+// FuzzParse parses arbitrary bytes and, when that succeeds, walks the code
+// and resolves every id and every reported reference. Nothing may panic,
+// every error must be a *FormatError, and every reported instruction must
+// lie inside its method's code.
+func FuzzParse(f *testing.F) {
+	for _, name := range []string{"tc-debug.dex", "modern.dex"} {
+		f.Add(readDex(f, name))
+	}
+	// Prefixes of the larger files: their headers and id tables.
+	f.Add(readDex(f, "testactivity.dex")[:4<<10])
+	f.Add(readDex(f, "annotation.dex")[:4<<10])
+	f.Fuzz(func(t *testing.T, data []byte) {
+		file, err := Parse(data)
+		if err != nil {
+			var fe *FormatError
+			if !errors.As(err, &fe) {
+				t.Fatalf("Parse error %T: %v", err, err)
+			}
+			return
+		}
+		file.VerifyChecksum()
+		file.VerifySignature()
+		resolveAll(file)
+		err = file.Walk(func(m Code, insns []Insn) error {
+			file.Method(m.MethodIdx)
+			lo, hi := uint64(m.InsnsOff()), uint64(m.InsnsOff())+2*uint64(m.InsnsSize)
+			for _, in := range insns {
+				if uint64(in.Offset) < lo || uint64(in.Offset) >= hi || hi > uint64(len(data)) {
+					t.Fatalf("instruction at %#x outside code [%#x,%#x)", in.Offset, lo, hi)
+				}
+				if opTable[in.Opcode].op != in.Op {
+					t.Fatalf("opcode %#x reported as %v", in.Opcode, in.Op)
+				}
+				switch in.Op {
+				case OpInvoke:
+					file.Method(in.Index)
+				case OpStaticGet, OpInstanceGet, OpStaticPut:
+					file.Field(in.Index)
+				case OpConstString:
+					file.String(in.Index)
+				case OpConstClass, OpNewInstance:
+					file.Type(in.Index)
+				case OpConstMethodType:
+					file.Proto(in.Index)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			var fe *FormatError
+			if !errors.As(err, &fe) {
+				t.Fatalf("Walk error %T: %v", err, err)
+			}
+		}
+	})
+}
