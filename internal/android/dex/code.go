@@ -3,6 +3,7 @@ package dex
 import (
 	"encoding/binary"
 	"errors"
+	"strconv"
 )
 
 // Op classifies the instructions [File.Walk] reports.
@@ -10,17 +11,34 @@ type Op uint8
 
 // Kinds of reported instructions, with the meaning of [Insn.Index] for each.
 const (
-	OpNone              Op = iota // not reported by Walk
-	OpInvoke                      // invoke-virtual/super/direct/static/interface(/range), invoke-polymorphic(/range): method index
-	OpInvokeCustom                // invoke-custom(/range): call site index
-	OpStaticGet                   // sget, sget-wide, sget-object, sget-boolean, -byte, -char, -short: field index
-	OpInstanceGet                 // iget and its variants: field index
-	OpStaticPut                   // sput and its variants: field index
-	OpConstString                 // const-string, const-string/jumbo: string index
-	OpConstClass                  // const-class: type index
-	OpNewInstance                 // new-instance: type index
-	OpConstMethodHandle           // const-method-handle: method handle index
-	OpConstMethodType             // const-method-type: proto index
+	// OpNone marks the instructions Walk does not report.
+	OpNone Op = iota
+	// OpInvoke: invoke-virtual, -super, -direct, -static, -interface and
+	// their /range forms, and invoke-polymorphic(/range). Index is a method
+	// index; for invoke-polymorphic it is the MethodHandle or VarHandle
+	// method, and the proto of the call site is not reported.
+	OpInvoke
+	// OpInvokeCustom: invoke-custom(/range). Index is a call site index.
+	OpInvokeCustom
+	// OpStaticGet: sget, sget-wide, -object, -boolean, -byte, -char, -short.
+	// Index is a field index.
+	OpStaticGet
+	// OpInstanceGet: iget and its variants. Index is a field index.
+	OpInstanceGet
+	// OpStaticPut: sput and its variants. Index is a field index.
+	OpStaticPut
+	// OpConstString: const-string, const-string/jumbo. Index is a string
+	// index.
+	OpConstString
+	// OpConstClass: const-class. Index is a type index.
+	OpConstClass
+	// OpNewInstance: new-instance. Index is a type index.
+	OpNewInstance
+	// OpConstMethodHandle: const-method-handle. Index is a method handle
+	// index.
+	OpConstMethodHandle
+	// OpConstMethodType: const-method-type. Index is a proto index.
+	OpConstMethodType
 )
 
 var opNames = [...]string{
@@ -41,7 +59,7 @@ func (op Op) String() string {
 	if int(op) < len(opNames) {
 		return opNames[op]
 	}
-	return "Op(" + itoa(uint32(op)) + ")"
+	return "Op(" + strconv.Itoa(int(op)) + ")"
 }
 
 // Insn is one reported instruction.
@@ -508,8 +526,9 @@ func (w *walker) method(m Code) error {
 	return w.fn(m, insns)
 }
 
-// payloadSize returns the size in bytes of the payload or nop at the start
-// of b, or false if its header is cut off. The result may exceed len(b).
+// payloadSize returns the size in bytes of the payload (or of the nop with a
+// nonzero high byte) at the start of b, or false if the payload does not fit
+// in b.
 func payloadSize(b []byte) (int, bool) {
 	var units uint64
 	switch b[1] {
@@ -537,17 +556,4 @@ func payloadSize(b []byte) (int, bool) {
 		return 0, false
 	}
 	return int(units) * 2, true
-}
-
-func itoa(v uint32) string {
-	var b [10]byte
-	i := len(b)
-	for {
-		i--
-		b[i] = byte('0' + v%10)
-		v /= 10
-		if v == 0 {
-			return string(b[i:])
-		}
-	}
 }
