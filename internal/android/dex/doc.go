@@ -8,6 +8,7 @@
 // [File.Type], [File.Proto], [File.Method] and [File.Field] resolve single ids
 // on demand, and [File.MethodClassIdx] and [File.FieldClassIdx] give raw
 // indices for building lookup tables over every id without decoding strings.
+// [File.StringBytes] gives the raw bytes of a string without allocating.
 // [File.Classes] lists the class definitions.
 //
 // [File.Walk] visits every method that has code, in every class definition,
@@ -30,9 +31,12 @@
 //
 // Input is treated as hostile: every offset, size and count is checked against
 // the length of the image before use, LEB128 values are read with a bound of
-// five bytes, and memory use is bounded by the size of the input. A malformed
-// class definition or method is reported as a [*FormatError] and skipped
-// while the rest of the file is still walked.
+// five bytes, and memory use and the work of a walk are bounded by the size of
+// the input. A malformed class definition or method is skipped while the rest
+// of the file is still walked; when the walk is over, [File.Walk] returns the
+// problems met, each a [*FormatError], joined with [errors.Join]. A file cut
+// short therefore yields a partial walk and an error that says where the data
+// ran out.
 //
 // What the package deliberately does not do: it does not verify bytecode
 // (register numbers, types, control flow and branch targets are not checked),
