@@ -647,7 +647,12 @@ func main() {
 			continue
 		}
 		var hit *company
+		hosts := make([]string, 0, len(s.Sig["hosts"]))
 		for h := range s.Sig["hosts"] {
+			hosts = append(hosts, h)
+		}
+		sort.Strings(hosts)
+		for _, h := range hosts {
 			for q := h; q != ""; {
 				if c, ok := byDom[q]; ok {
 					hit = &c
