@@ -1,0 +1,160 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/hegui/hegui/internal/rules"
+)
+
+func newRulesCmd(g *globals) *cobra.Command {
+	var ruleFiles []string
+	cmd := &cobra.Command{
+		Use:   "rules",
+		Short: "List the rules, or explain one with its legal text",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			env, err := loadEnv(g, ruleFiles)
+			if err != nil {
+				return err
+			}
+			w := tabwriter.NewWriter(g.stdout, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(w, "ID\tSEVERITY\tTITLE\tLEGAL BASIS")
+			for _, r := range env.engine.Rules() {
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", r.ID, r.Severity, r.Title.In(g.lang), strings.Join(r.LegalBasis, ", "))
+			}
+			return w.Flush()
+		},
+	}
+	cmd.PersistentFlags().StringArrayVar(&ruleFiles, "rules", nil, "YAML file of extra rules (repeatable)")
+	explain := &cobra.Command{
+		Use:   "explain RULE-ID",
+		Short: "Explain what a rule checks, the law it rests on (zh and en), and how to fix it",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			env, err := loadEnv(g, ruleFiles)
+			if err != nil {
+				return err
+			}
+			r, ok := env.engine.Rule(args[0])
+			if !ok {
+				return usageErr("rules explain: no rule %q (see `hegui rules`)", args[0])
+			}
+			explainRule(g, env, r)
+			return nil
+		},
+	}
+	cmd.AddCommand(explain)
+	return cmd
+}
+
+func explainRule(g *globals, env *env, r rules.Rule) {
+	out := g.stdout
+	l := g.lang
+	fmt.Fprintf(out, "%s  [%s]\n%s\n%s\n\n", r.ID, r.Severity, r.Title.Zh, r.Title.En)
+	fmt.Fprintf(out, "%s\n  %s\n\n", label(l, "What it checks", "检查内容"), r.Description.In(l))
+	fmt.Fprintln(out, label(l, "Legal basis", "法律依据"))
+	for _, id := range r.LegalBasis {
+		p, ok := env.law.Provision(id)
+		if !ok {
+			fmt.Fprintf(out, "  %s\n", id)
+			continue
+		}
+		fmt.Fprintf(out, "  %s / %s  (%s)\n", p.Cite("zh"), p.Cite("en"), id)
+		if p.QuoteZh != "" {
+			fmt.Fprintf(out, "    「%s」\n", p.QuoteZh)
+		}
+		if p.SummaryZh != "" {
+			fmt.Fprintf(out, "    %s\n", p.SummaryZh)
+		}
+		if p.SummaryEn != "" {
+			fmt.Fprintf(out, "    %s\n", p.SummaryEn)
+		}
+		fmt.Fprintf(out, "    %s: %s\n", label(l, "verified", "核实程度"), verifiedText(l, p.Verified))
+	}
+	fmt.Fprintf(out, "\n%s\n  %s\n", label(l, "How to fix", "整改建议"), r.Remediation.In(l))
+	if len(r.Needs) > 0 {
+		fmt.Fprintf(out, "\n%s: %s\n", label(l, "Needs input", "所需输入"), strings.Join(r.Needs, ", "))
+	}
+}
+
+func verifiedText(lang, v string) string {
+	switch v {
+	case "V":
+		return label(lang, "V — checked against the full text", "V — 已对照全文核实")
+	case "R":
+		return label(lang, "R — from a reprint of the official text", "R — 依据官方文本的转载")
+	case "M":
+		return label(lang, "M — unverified; check the official source before relying on it", "M — 未核实；引用前请对照官方来源")
+	}
+	return v
+}
+
+func label(lang, en, zh string) string {
+	if lang == "zh" {
+		return zh
+	}
+	return en
+}
+
+func newAppTypesCmd(g *globals) *cobra.Command {
+	return &cobra.Command{
+		Use:   "app-types",
+		Short: "List the 39 app types of the necessary-PI provisions and their necessary PI",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			env, err := loadEnv(g, nil)
+			if err != nil {
+				return err
+			}
+			w := tabwriter.NewWriter(g.stdout, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(w, "ID\tNAME\tNECESSARY PI")
+			for _, t := range env.law.AppTypes() {
+				name := t.NameEn
+				if g.lang == "zh" {
+					name = t.NameZh
+				}
+				var keys []string
+				for _, n := range t.NecessaryPI {
+					keys = append(keys, n.Key)
+				}
+				nec := strings.Join(keys, ", ")
+				if t.NoPIRequired {
+					nec = label(g.lang, "(none: the basic function needs no PI)", "（无：基本功能无需个人信息）")
+				}
+				fmt.Fprintf(w, "%s\t%s\t%s\n", t.ID, name, nec)
+			}
+			return w.Flush()
+		},
+	}
+}
+
+func newSDKsCmd(g *globals) *cobra.Command {
+	var grep string
+	cmd := &cobra.Command{
+		Use:   "sdks",
+		Short: "List the SDK signatures hegui knows",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			env, err := loadEnv(g, nil)
+			if err != nil {
+				return err
+			}
+			w := tabwriter.NewWriter(g.stdout, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(w, "ID\tNAME\tVENDOR\tCOUNTRY\tCATEGORIES")
+			for _, s := range env.cat.SDKs() {
+				line := fmt.Sprintf("%s\t%s\t%s\t%s\t%s", s.ID, s.Name, s.Vendor, s.Country, strings.Join(s.Categories, ","))
+				if grep != "" && !strings.Contains(strings.ToLower(line+s.NameZh), strings.ToLower(grep)) {
+					continue
+				}
+				fmt.Fprintln(w, line)
+			}
+			return w.Flush()
+		},
+	}
+	cmd.Flags().StringVar(&grep, "grep", "", "only SDKs whose line contains this text")
+	return cmd
+}

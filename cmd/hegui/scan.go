@@ -1,0 +1,142 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/hegui/hegui/internal/android/apk"
+	"github.com/hegui/hegui/internal/artifact"
+	"github.com/hegui/hegui/internal/report"
+	"github.com/hegui/hegui/internal/rules"
+	"github.com/hegui/hegui/internal/scan"
+)
+
+type scanOpts struct {
+	format   string
+	output   string
+	failOn   string
+	exitCode int
+	appType  string
+	rules    []string
+	workers  int
+}
+
+func newScanCmd(g *globals) *cobra.Command {
+	o := &scanOpts{}
+	cmd := &cobra.Command{
+		Use:   "scan [flags] PATH...",
+		Short: "Inspect apps (APK, DEX, or directories of them) and report findings with their legal basis",
+		Example: `  hegui scan app.apk
+  hegui scan --format json app.apk > report.json
+  hegui scan --fail-on high --app-type ride_hailing app.apk
+  hegui scan apps/`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usageErr("scan: give at least one APK, DEX or directory")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error { return runScan(cmd, g, o, args) },
+	}
+	f := cmd.Flags()
+	f.StringVarP(&o.format, "format", "f", "table", "output format: table or json")
+	f.StringVarP(&o.output, "output", "o", "", "write the report to this file instead of stdout")
+	f.StringVar(&o.failOn, "fail-on", "", "exit with --exit-code when a finding at or above this severity exists (critical, high, medium, low, info)")
+	f.IntVar(&o.exitCode, "exit-code", 1, "exit code used by --fail-on")
+	f.StringVar(&o.appType, "app-type", "", "app type of the necessary-PI provisions (see `hegui app-types`) for necessity checks")
+	f.StringArrayVar(&o.rules, "rules", nil, "YAML file of extra rules (repeatable)")
+	f.IntVar(&o.workers, "workers", 0, "inputs analyzed at once (default: number of CPUs)")
+	return cmd
+}
+
+func runScan(cmd *cobra.Command, g *globals, o *scanOpts, args []string) error {
+	w, err := report.NewWriter(o.format)
+	if err != nil {
+		return usageErr("--format: %v", err)
+	}
+	var failOn rules.Severity
+	if o.failOn != "" {
+		if failOn, err = rules.ParseSeverity(o.failOn); err != nil {
+			return usageErr("--fail-on: %v", err)
+		}
+	}
+	env, err := loadEnv(g, o.rules)
+	if err != nil {
+		return err
+	}
+	if o.appType != "" {
+		at, ok := env.law.AppType(o.appType)
+		if !ok {
+			return usageErr("--app-type %q: unknown app type (see `hegui app-types`)", o.appType)
+		}
+		o.appType = at.ID
+	}
+	paths, err := scan.Expand(args)
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	if len(paths) == 0 {
+		return usageErr("no APK or DEX files under %v", args)
+	}
+	log := g.logger()
+	sc := &scan.Scanner{
+		Analyzers: []scan.Analyzer{apk.New(env.cat, log)},
+		Limits:    artifact.DefaultLimits(),
+		Workers:   o.workers,
+	}
+	start := time.Now()
+	results := sc.Run(cmd.Context(), paths)
+	var reports []*report.Report
+	var bad []error
+	worst := 0
+	for _, r := range results {
+		if r.Err != nil {
+			bad = append(bad, r.Err)
+			continue
+		}
+		res := env.engine.Run(r.Set, rules.Options{AppType: o.appType})
+		rep := report.Build(r.Set, res, report.Meta{ToolVersion: version, Lang: g.lang, AppType: o.appType, Catalog: env.cat, Law: env.law})
+		for _, f := range res.Findings {
+			worst = max(worst, f.Severity.Rank())
+		}
+		reports = append(reports, rep)
+	}
+	log.Debug("scan done", "inputs", len(paths), "took", time.Since(start))
+
+	var out io.Writer = g.stdout
+	if o.output != "" {
+		fh, err := os.Create(o.output)
+		if err != nil {
+			return usageErr("--output: %v", err)
+		}
+		defer fh.Close()
+		out = fh
+	}
+	if len(reports) > 0 || o.format == "json" {
+		if err := w.Write(out, reports); err != nil {
+			return fmt.Errorf("write report: %w", err)
+		}
+	}
+	for _, err := range bad {
+		fmt.Fprintln(g.stderr, "hegui:", err)
+	}
+	if len(bad) > 0 {
+		return &exitError{code: 2, err: errors.New(plural(len(bad), "input", "inputs") + " could not be read")}
+	}
+	if failOn != "" && worst >= failOn.Rank() {
+		return &exitError{code: o.exitCode}
+	}
+	return nil
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}

@@ -1,0 +1,421 @@
+// Package apk turns an Android package into evidence: identity, declared
+// permissions and their PI types, components, embedded SDKs (by class
+// prefix, native library, manifest component and meta-data), PI-reading
+// API call sites with their caller and its owner, endpoints, packers, and
+// code that runs at start-up before any consent dialog can be shown.
+package apk
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/hegui/hegui/internal/android/arsc"
+	"github.com/hegui/hegui/internal/android/axml"
+	"github.com/hegui/hegui/internal/artifact"
+	"github.com/hegui/hegui/internal/catalog"
+	"github.com/hegui/hegui/internal/evidence"
+)
+
+// Source names this analyzer in evidence.
+const Source = "android"
+
+// Version changes whenever the analyzer's output for the same input would.
+const Version = "1"
+
+// Analyzer inspects APKs.
+type Analyzer struct {
+	cat  *catalog.Catalog
+	apis apiIndex
+	log  *slog.Logger
+}
+
+// New returns an analyzer over the catalog.
+func New(cat *catalog.Catalog, log *slog.Logger) *Analyzer {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Analyzer{cat: cat, apis: newAPIIndex(cat), log: log}
+}
+
+// Name implements the scan analyzer interface.
+func (a *Analyzer) Name() string { return Source }
+
+// Version implements the scan analyzer interface.
+func (a *Analyzer) Version() string { return Version }
+
+// Accept reports whether the input is an APK (or a bare DEX file).
+func (a *Analyzer) Accept(in *artifact.Input) bool {
+	return in.Kind == artifact.APK || in.Kind == artifact.DEX
+}
+
+// scan is the state of one APK's analysis.
+type scan struct {
+	a    *Analyzer
+	set  *evidence.Set
+	arch *artifact.Archive
+	man  *Manifest
+	res  *arsc.Table
+	code *codeIndex
+}
+
+// Analyze reads the APK. It returns an error only when nothing could be
+// read; damage past that point is recorded in the set's errors.
+func (a *Analyzer) Analyze(ctx context.Context, in *artifact.Input) (*evidence.Set, error) {
+	set := &evidence.Set{
+		Target: evidence.Target{Kind: "android", Path: in.Path, SHA256: in.SHA256, Size: in.Size},
+		Inputs: []string{Source},
+	}
+	if in.Kind == artifact.DEX {
+		return a.analyzeDex(ctx, in, set)
+	}
+	arch, err := in.Archive()
+	if err != nil {
+		return nil, err
+	}
+	s := &scan{a: a, set: set, arch: arch}
+	s.manifest()
+	s.resources()
+	s.identity()
+	s.permissions()
+	s.components()
+	s.networkConfig()
+	s.nativeLibs()
+	if err := s.bytecode(ctx); err != nil {
+		return nil, err
+	}
+	s.assetsText()
+	s.packers()
+	s.archiveProblems()
+	return set, nil
+}
+
+func (s *scan) fail(file string, err error) {
+	s.set.Fail(Source, file, err)
+}
+
+func (s *scan) manifest() {
+	e := s.arch.Find("AndroidManifest.xml")
+	if e == nil {
+		s.fail("AndroidManifest.xml", errors.New("no AndroidManifest.xml in the archive"))
+		s.man = &Manifest{}
+		return
+	}
+	data, err := s.arch.Read(e)
+	if err != nil && len(data) == 0 {
+		s.fail("AndroidManifest.xml", err)
+		s.man = &Manifest{}
+		return
+	}
+	doc, err := axml.Decode(data)
+	if err != nil {
+		s.fail("AndroidManifest.xml", fmt.Errorf("binary XML: %w", err))
+	}
+	if doc == nil || doc.Root == nil {
+		s.man = &Manifest{}
+		return
+	}
+	s.man = ParseManifest(doc)
+	if s.man.Package == "" {
+		why := "no package name"
+		if len(s.man.Problems) > 0 {
+			why += "; first problem: " + s.man.Problems[0]
+		}
+		s.fail("AndroidManifest.xml", fmt.Errorf("manifest unreadable (%s): permissions and components are missing from this report", why))
+	}
+	for _, p := range s.man.Problems {
+		s.set.Add(evidence.Observation{Kind: evidence.Property, Key: "manifest_anomaly", Level: evidence.Present,
+			Where: evidence.Location{File: "AndroidManifest.xml"}, Source: Source, Detail: map[string]string{"reason": p}})
+	}
+}
+
+func (s *scan) resources() {
+	e := s.arch.Find("resources.arsc")
+	if e == nil {
+		return
+	}
+	data, err := s.arch.Read(e)
+	if err != nil && len(data) == 0 {
+		s.fail("resources.arsc", err)
+		return
+	}
+	t, err := arsc.Parse(data)
+	if err != nil {
+		s.fail("resources.arsc", fmt.Errorf("resource table: %w", err))
+	}
+	s.res = t
+}
+
+// resolve turns an attribute value into text, following a resource
+// reference through resources.arsc.
+func (s *scan) resolve(r Ref, prefs ...string) string {
+	if r.Literal != "" || r.ResID == 0 {
+		return r.Literal
+	}
+	if s.res == nil {
+		return fmt.Sprintf("@0x%08x", r.ResID)
+	}
+	v, err := s.res.String(r.ResID, prefs...)
+	if err != nil {
+		return fmt.Sprintf("@0x%08x", r.ResID)
+	}
+	return v
+}
+
+func (s *scan) identity() {
+	m, t := s.man, &s.set.Target
+	t.ID = m.Package
+	t.Version = m.VersionName
+	t.VersionCode = m.VersionCode
+	t.Name = s.resolve(m.Label, "en", "")
+	t.Attrs = map[string]string{
+		"min_sdk":    strconv.Itoa(m.MinSDK),
+		"target_sdk": strconv.Itoa(m.TargetSDK),
+	}
+	if zh := s.resolve(m.Label, "zh-CN", "zh"); zh != "" && zh != t.Name {
+		t.Attrs["name_zh"] = zh
+	}
+	if m.Application != "" {
+		t.Attrs["application_class"] = m.Application
+	}
+}
+
+func (s *scan) permissions() {
+	for _, p := range s.man.Permissions {
+		where := evidence.Location{File: "AndroidManifest.xml", Line: p.Line}
+		d := map[string]string{}
+		if p.MaxSDK > 0 {
+			d["max_sdk"] = strconv.Itoa(p.MaxSDK)
+		}
+		perm, known := s.a.cat.Permission(p.Name)
+		if known {
+			d["protection"] = perm.Protection
+		}
+		s.set.Add(evidence.Observation{Kind: evidence.Permission, Key: p.Name, Level: evidence.Declared, Where: where, Source: Source, Detail: d})
+		// A permission capped below the minimum SDK is never granted.
+		if p.MaxSDK > 0 && p.MaxSDK < s.man.MinSDK {
+			continue
+		}
+		for _, dt := range perm.DataTypes {
+			s.set.Add(evidence.Observation{Kind: evidence.DataType, Key: dt, Level: evidence.Declared, Where: where, Source: Source,
+				Detail: map[string]string{"permission": p.Name}})
+		}
+	}
+	for _, p := range s.man.CustomPerms {
+		s.set.Add(evidence.Observation{Kind: evidence.Property, Key: "custom_permission", Level: evidence.Declared,
+			Where: evidence.Location{File: "AndroidManifest.xml", Line: p.Line}, Source: Source,
+			Detail: map[string]string{"name": p.Name, "protection": p.Protection}})
+	}
+	if len(s.man.QueriesPackages)+len(s.man.QueriesIntents) > 0 || s.man.QueriesAllProvs {
+		s.set.Add(evidence.Observation{Kind: evidence.Property, Key: "package_queries", Level: evidence.Declared,
+			Where: evidence.Location{File: "AndroidManifest.xml"}, Source: Source,
+			Detail: map[string]string{"packages": strings.Join(s.man.QueriesPackages, ","), "intents": strings.Join(s.man.QueriesIntents, ",")}})
+	}
+}
+
+func (s *scan) components() {
+	m := s.man
+	for _, c := range m.Components {
+		where := evidence.Location{File: "AndroidManifest.xml", Class: c.Name, Line: c.Line}
+		d := map[string]string{"type": c.Type, "exported": strconv.FormatBool(c.Exported)}
+		if len(c.Actions) > 0 {
+			d["actions"] = strings.Join(c.Actions, ",")
+		}
+		if len(c.Schemes) > 0 {
+			d["schemes"] = strings.Join(c.Schemes, ",")
+		}
+		if len(c.Hosts) > 0 {
+			d["hosts"] = strings.Join(c.Hosts, ",")
+		}
+		if len(c.Authorities) > 0 {
+			d["authorities"] = strings.Join(c.Authorities, ",")
+		}
+		if c.Permission != "" {
+			d["permission"] = c.Permission
+		}
+		party := s.partyOfJavaName(c.Name)
+		s.set.Add(evidence.Observation{Kind: evidence.Component, Key: c.Name, Level: evidence.Declared, Party: party, Where: where, Source: Source, Detail: d})
+		for _, id := range s.a.cat.MatchComponent(c.Name) {
+			s.sdk(id, evidence.Declared, where, "manifest component "+c.Name)
+		}
+		for _, md := range c.MetaData {
+			for _, id := range s.a.cat.MatchMetaData(md.Name) {
+				s.sdk(id, evidence.Declared, where, "meta-data "+md.Name)
+			}
+		}
+	}
+	for _, md := range m.MetaData {
+		for _, id := range s.a.cat.MatchMetaData(md.Name) {
+			s.sdk(id, evidence.Declared, evidence.Location{File: "AndroidManifest.xml"}, "meta-data "+md.Name)
+		}
+	}
+	if m.Debuggable {
+		s.property("debuggable", "true", evidence.Location{File: "AndroidManifest.xml"})
+	}
+	if m.AllowBackup == nil || *m.AllowBackup {
+		s.property("allow_backup", "true", evidence.Location{File: "AndroidManifest.xml"})
+	}
+}
+
+func (s *scan) property(key, value string, where evidence.Location) {
+	s.set.Add(evidence.Observation{Kind: evidence.Property, Key: key, Level: evidence.Declared, Where: where, Source: Source,
+		Detail: map[string]string{"value": value}})
+}
+
+// sdk records an SDK signature hit.
+func (s *scan) sdk(id string, level evidence.Level, where evidence.Location, how string) {
+	sdk, _ := s.a.cat.SDK(id)
+	s.set.Add(evidence.Observation{Kind: evidence.SDK, Key: id, Level: level, Party: evidence.Party{SDK: id, Name: sdk.Name},
+		Where: where, Source: Source, Detail: map[string]string{"match": how}})
+}
+
+// partyOfJavaName attributes a dotted class name.
+func (s *scan) partyOfJavaName(name string) evidence.Party {
+	return s.partyOf("L" + strings.ReplaceAll(name, ".", "/") + ";")
+}
+
+// partyOf attributes a DEX class descriptor to an SDK or the app.
+func (s *scan) partyOf(desc string) evidence.Party {
+	id, ok := s.a.cat.MatchClass(desc)
+	if !ok {
+		return evidence.Party{}
+	}
+	sdk, _ := s.a.cat.SDK(id)
+	return evidence.Party{SDK: id, Name: sdk.Name}
+}
+
+// networkConfig records whether cleartext traffic is allowed, from the
+// manifest flag and the network security config it points to.
+func (s *scan) networkConfig() {
+	m := s.man
+	where := evidence.Location{File: "AndroidManifest.xml"}
+	// The platform default: cleartext allowed below target SDK 28.
+	allowed, how := m.TargetSDK < 28, fmt.Sprintf("platform default for targetSdkVersion %d", m.TargetSDK)
+	if m.Cleartext != nil {
+		allowed, how = *m.Cleartext, "android:usesCleartextTraffic="+strconv.FormatBool(*m.Cleartext)
+	}
+	var domains []string
+	if m.NetworkConfig.ResID != 0 || m.NetworkConfig.Literal != "" {
+		file := s.resolve(m.NetworkConfig)
+		if e := s.arch.Find(file); e != nil {
+			where = evidence.Location{File: file}
+			base, doms, err := s.readNetworkConfig(e)
+			if err != nil {
+				s.fail(file, err)
+			}
+			if base != nil {
+				allowed, how = *base, "base-config cleartextTrafficPermitted="+strconv.FormatBool(*base)
+			}
+			domains = doms
+		} else {
+			s.fail("AndroidManifest.xml", fmt.Errorf("networkSecurityConfig %q not found in the archive", file))
+		}
+	}
+	if allowed || len(domains) > 0 {
+		d := map[string]string{"value": strconv.FormatBool(allowed), "how": how}
+		if len(domains) > 0 {
+			d["domains"] = strings.Join(domains, ",")
+		}
+		s.set.Add(evidence.Observation{Kind: evidence.Property, Key: "cleartext_traffic", Level: evidence.Declared, Where: where, Source: Source, Detail: d})
+	}
+}
+
+// readNetworkConfig returns the base-config cleartext setting (nil when
+// not written) and the domains for which cleartext is permitted.
+func (s *scan) readNetworkConfig(e *artifact.Entry) (*bool, []string, error) {
+	data, err := s.arch.Read(e)
+	if err != nil {
+		return nil, nil, err
+	}
+	doc, err := axml.Decode(data)
+	if doc == nil || doc.Root == nil {
+		return nil, nil, fmt.Errorf("network security config: %w", err)
+	}
+	var base *bool
+	var domains []string
+	var walk func(el *axml.Element, inherited bool, depth int)
+	walk = func(el *axml.Element, inherited bool, depth int) {
+		if depth > 16 {
+			return
+		}
+		permitted := inherited
+		if a, ok := el.Attr("", "cleartextTrafficPermitted"); ok {
+			permitted = strings.EqualFold(a.Value(), "true")
+			if el.Name == "base-config" {
+				base = &permitted
+			}
+		}
+		if el.Name == "domain-config" && permitted {
+			for _, c := range el.Children {
+				if c.Name == "domain" && len(c.Children) == 0 {
+					if t := c.Text; t != "" {
+						domains = append(domains, strings.TrimSpace(t))
+					}
+				}
+			}
+		}
+		for _, c := range el.Children {
+			walk(c, permitted, depth+1)
+		}
+	}
+	walk(doc.Root, false, 0)
+	return base, domains, err
+}
+
+// nativeLibs matches native library names against SDK signatures.
+func (s *scan) nativeLibs() {
+	seen := map[string]bool{}
+	for _, e := range s.arch.Entries {
+		if e.Unsafe || !strings.HasPrefix(e.Name, "lib/") || !strings.HasSuffix(e.Name, ".so") {
+			continue
+		}
+		base := path.Base(e.Name)
+		for _, id := range s.a.cat.MatchNativeLib(base) {
+			if seen[id+base] {
+				continue
+			}
+			seen[id+base] = true
+			s.sdk(id, evidence.Present, evidence.Location{File: e.Name}, "native library "+base)
+		}
+	}
+}
+
+// packers looks for hardening shells, which hide the real bytecode.
+func (s *scan) packers() {
+	var files, libs []string
+	for _, e := range s.arch.Entries {
+		if e.Unsafe {
+			continue
+		}
+		files = append(files, e.Name)
+		if strings.HasSuffix(e.Name, ".so") {
+			libs = append(libs, path.Base(e.Name))
+		}
+	}
+	classes := []string{s.man.Application, s.man.AppFactory}
+	seen := map[string]bool{}
+	for _, cls := range classes {
+		for _, hit := range s.a.cat.MatchPacker(cls, files, libs) {
+			if seen[hit.Packer.ID] {
+				continue
+			}
+			seen[hit.Packer.ID] = true
+			s.set.Add(evidence.Observation{Kind: evidence.Property, Key: "packer", Level: evidence.Present,
+				Where: evidence.Location{File: "AndroidManifest.xml"}, Source: Source,
+				Detail: map[string]string{"id": hit.Packer.ID, "name": hit.Packer.Name, "vendor": hit.Packer.Vendor, "match": hit.Evidence}})
+		}
+	}
+}
+
+func (s *scan) archiveProblems() {
+	for _, p := range s.arch.Problems {
+		s.set.Add(evidence.Observation{Kind: evidence.Property, Key: "archive_anomaly", Level: evidence.Present,
+			Where: evidence.Location{File: p.Entry}, Source: Source, Detail: map[string]string{"reason": p.Reason}})
+	}
+	sort.SliceStable(s.set.Errors, func(i, j int) bool { return s.set.Errors[i].File < s.set.Errors[j].File })
+}

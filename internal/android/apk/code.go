@@ -1,0 +1,713 @@
+package apk
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"path"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/hegui/hegui/internal/android/dex"
+	"github.com/hegui/hegui/internal/artifact"
+	"github.com/hegui/hegui/internal/catalog"
+	"github.com/hegui/hegui/internal/evidence"
+)
+
+// A unit is one dex file's summary, kept after its bytes are released so
+// memory stays bounded by the largest dex, not the whole app.
+type unit struct {
+	file    string // classes2.dex, assets/plugin.jar!classes.dex
+	classes []classInfo
+	nodes   []node   // methods with code
+	edges   []uint32 // callee method indices, sliced by node
+	codeOf  []int32  // method idx → node, -1 when the method has no code here
+	ext     map[uint32]extRef
+	defs    map[uint64]int32 // hash of class->name+proto → node, for calls from other dex files
+	hits    []hit
+	urls    []urlHit
+	sdks    map[string]*sdkPresence
+	err     error
+}
+
+type classInfo struct {
+	desc  string
+	super string
+	party evidence.Party
+}
+
+type node struct {
+	cls        int32
+	name       string // method name and proto, e.g. onCreate()V
+	start, end uint32 // edges[start:end]
+}
+
+type extRef struct {
+	hash uint64
+	sdk  string // SDK owning the callee's class, "" if none
+}
+
+// hit is a PI API call site found in a method.
+type hit struct {
+	node   int32
+	api    catalog.API
+	offset uint32
+	via    string // what matched: the API, a content URI, a settings key
+}
+
+type urlHit struct {
+	node   int32
+	url    string
+	offset uint32
+}
+
+type sdkPresence struct {
+	classes int
+	first   string
+}
+
+// dexSource is a dex image to analyze and where it came from.
+type dexSource struct {
+	name string
+	load func() ([]byte, error)
+}
+
+// bytecode finds and analyzes every dex: classes*.dex at the root and dex
+// files inside nested archives (plug-ins, packers' payloads).
+func (s *scan) bytecode(ctx context.Context) error {
+	srcs := s.dexSources(s.arch, 0)
+	if len(srcs) == 0 {
+		s.fail("classes.dex", errors.New("no dex files in the package: bytecode evidence is missing"))
+		s.set.Add(evidence.Observation{Kind: evidence.Property, Key: "bytecode_incomplete", Level: evidence.Present, Source: Source,
+			Detail: map[string]string{"reason": "no dex files in the package"}})
+		return nil
+	}
+	units, err := s.a.analyzeUnits(ctx, srcs)
+	if err != nil {
+		return err
+	}
+	for _, u := range units {
+		if u.err != nil {
+			s.fail(u.file, u.err)
+		}
+	}
+	s.code = &codeIndex{units: units}
+	s.emit(units, s.startupRoots())
+	return nil
+}
+
+// dexSources lists dex images in an archive, descending into nested
+// archives within the depth limit.
+func (s *scan) dexSources(a *artifact.Archive, depth int) []dexSource {
+	var out []dexSource
+	copies := map[string]int{}
+	for _, e := range a.Entries {
+		if e.Unsafe {
+			continue
+		}
+		name := e.Name
+		copies[name]++
+		if n := copies[name]; n > 1 {
+			// A duplicated entry name (the "master key" trick): which copy
+			// a device loads has varied between Android versions, so every
+			// copy of code is analyzed.
+			if !strings.HasSuffix(strings.ToLower(name), ".dex") {
+				continue
+			}
+			name = fmt.Sprintf("%s#%d", name, n)
+		}
+		lower := strings.ToLower(name)
+		prefix := ""
+		if a.Depth() > 0 {
+			prefix = strings.TrimPrefix(a.Name, s.arch.Name+"!") + "!"
+		}
+		switch {
+		case strings.HasSuffix(lower, ".dex") || strings.Contains(lower, ".dex#"):
+			e := e
+			out = append(out, dexSource{name: prefix + name, load: func() ([]byte, error) { return a.Read(e) }})
+		case strings.HasSuffix(lower, ".jar") || strings.HasSuffix(lower, ".apk") || strings.HasSuffix(lower, ".zip"):
+			if depth >= a.Depth()+s.arch.Depth()+3 {
+				continue
+			}
+			nested, err := a.OpenNested(e)
+			if err != nil {
+				// Encrypted payloads of packers land here; the packer
+				// finding explains it.
+				s.fail(prefix+name, fmt.Errorf("nested archive: %w", err))
+				continue
+			}
+			out = append(out, s.dexSources(nested, depth+1)...)
+			s.arch.Problems = append(s.arch.Problems, prefixProblems(nested)...)
+		}
+	}
+	return out
+}
+
+func prefixProblems(a *artifact.Archive) []artifact.Problem {
+	out := make([]artifact.Problem, len(a.Problems))
+	for i, p := range a.Problems {
+		out[i] = artifact.Problem{Entry: a.Name + "!" + p.Entry, Reason: p.Reason}
+	}
+	return out
+}
+
+// analyzeUnits reads the dex files one after another (zip reads are
+// sequential) and parses them in parallel, at most GOMAXPROCS at once.
+func (a *Analyzer) analyzeUnits(ctx context.Context, srcs []dexSource) ([]*unit, error) {
+	units := make([]*unit, len(srcs))
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i, src := range srcs {
+		if err := ctx.Err(); err != nil {
+			wg.Wait()
+			return nil, err
+		}
+		data, err := src.load()
+		if err != nil && len(data) == 0 {
+			units[i] = &unit{file: src.name, err: err}
+			continue
+		}
+		sem <- struct{}{}
+		wg.Add(1)
+		go func(i int, name string, data []byte) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			units[i] = a.analyzeDexBytes(ctx, name, data)
+		}(i, src.name, data)
+	}
+	wg.Wait()
+	return units, ctx.Err()
+}
+
+// apiIndex is the catalog's PI APIs keyed by DEX class descriptor.
+type apiIndex struct {
+	methods map[string]map[string][]catalog.API
+	fields  map[string]map[string][]catalog.API
+}
+
+func newAPIIndex(cat *catalog.Catalog) apiIndex {
+	ix := apiIndex{methods: map[string]map[string][]catalog.API{}, fields: map[string]map[string][]catalog.API{}}
+	for _, api := range cat.APIs() {
+		if api.Class == "" || api.Member == "" {
+			continue
+		}
+		desc := "L" + strings.ReplaceAll(api.Class, ".", "/") + ";"
+		m := ix.methods
+		if api.IsField {
+			m = ix.fields
+		}
+		if m[desc] == nil {
+			m[desc] = map[string][]catalog.API{}
+		}
+		m[desc][api.Member] = append(m[desc][api.Member], api)
+	}
+	return ix
+}
+
+// analyzeDexBytes parses one dex image and summarises it.
+func (a *Analyzer) analyzeDexBytes(ctx context.Context, name string, data []byte) *unit {
+	u := &unit{file: name, sdks: map[string]*sdkPresence{}}
+	f, err := dex.Parse(data)
+	if err != nil {
+		u.err = fmt.Errorf("dex: %w", err)
+		return u
+	}
+	classes, err := f.Classes()
+	if err != nil {
+		u.err = fmt.Errorf("dex: %w", err)
+	}
+	u.classes = make([]classInfo, len(classes))
+	for i, c := range classes {
+		ci := classInfo{desc: c.Class, super: c.Super}
+		if id, ok := a.cat.MatchClass(c.Class); ok {
+			sdk, _ := a.cat.SDK(id)
+			ci.party = evidence.Party{SDK: id, Name: sdk.Name}
+			p := u.sdks[id]
+			if p == nil {
+				p = &sdkPresence{first: c.Class}
+				u.sdks[id] = p
+			}
+			p.classes++
+		}
+		u.classes[i] = ci
+	}
+
+	// Method and field tables: which ids are PI APIs. An invoke names a
+	// method id, so one lookup per id replaces one per call site.
+	nm := f.Header.NumMethods
+	methodAPI := make([][]catalog.API, nm)
+	typeName := make(map[uint32]string)
+	className := func(t uint32) string {
+		if s, ok := typeName[t]; ok {
+			return s
+		}
+		s, _ := f.Type(t)
+		typeName[t] = s
+		return s
+	}
+	for i := uint32(0); i < nm; i++ {
+		t, n, err := f.MethodClassIdx(i)
+		if err != nil {
+			continue
+		}
+		members := a.apis.methods[className(t)]
+		if members == nil {
+			continue
+		}
+		mname, _ := f.String(n)
+		methodAPI[i] = members[mname]
+	}
+	fieldAPI := map[uint32][]catalog.API{}
+	for i := uint32(0); i < f.Header.NumFields; i++ {
+		t, n, err := f.FieldClassIdx(i)
+		if err != nil {
+			continue
+		}
+		members := a.apis.fields[className(t)]
+		if members == nil {
+			continue
+		}
+		fname, _ := f.String(n)
+		if apis := members[fname]; apis != nil {
+			fieldAPI[i] = apis
+		}
+	}
+
+	u.codeOf = make([]int32, nm)
+	for i := range u.codeOf {
+		u.codeOf[i] = -1
+	}
+	u.defs = make(map[uint64]int32)
+	strKind := make([]uint8, f.Header.NumStrings) // 0 unknown, 1 nothing, 2 url, 3 content uri/settings key
+	var consts []uint32
+	names := map[string]string{}
+	intern := func(s string) string {
+		if v, ok := names[s]; ok {
+			return v
+		}
+		names[s] = s
+		return s
+	}
+	walkErr := f.Walk(func(m dex.Code, insns []dex.Insn) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		ni := int32(len(u.nodes))
+		mref, err := f.Method(m.MethodIdx)
+		if err != nil {
+			return nil
+		}
+		n := node{cls: int32(m.ClassDef), name: intern(mref.Name + mref.Proto), start: uint32(len(u.edges))}
+		if int(m.MethodIdx) < len(u.codeOf) {
+			u.codeOf[m.MethodIdx] = ni
+		}
+		u.defs[methodHash(mref.Class, mref.Name, mref.Proto)] = ni
+		consts = consts[:0]
+		needArgs := false
+		firstHit := len(u.hits)
+		for _, in := range insns {
+			switch in.Op {
+			case dex.OpInvoke:
+				u.edges = append(u.edges, in.Index)
+				if int(in.Index) < len(methodAPI) {
+					for _, api := range methodAPI[in.Index] {
+						u.hits = append(u.hits, hit{node: ni, api: api, offset: in.Offset, via: api.Class + "." + api.Member})
+						if len(api.Args) > 0 {
+							needArgs = true
+						}
+					}
+				}
+			case dex.OpStaticGet, dex.OpInstanceGet:
+				for _, api := range fieldAPI[in.Index] {
+					u.hits = append(u.hits, hit{node: ni, api: api, offset: in.Offset, via: api.Class + "." + api.Member})
+				}
+			case dex.OpConstString:
+				if int(in.Index) >= len(strKind) {
+					continue
+				}
+				k := strKind[in.Index]
+				if k == 0 {
+					k = a.classifyString(f, in.Index)
+					strKind[in.Index] = k
+				}
+				switch k {
+				case 2:
+					s, _ := f.String(in.Index)
+					u.urls = append(u.urls, urlHit{node: ni, url: s, offset: in.Offset})
+				case 3:
+					s, _ := f.String(in.Index)
+					if api, ok := a.cat.ContentURI(s); ok {
+						u.hits = append(u.hits, hit{node: ni, api: api, offset: in.Offset, via: s})
+					}
+				}
+				consts = append(consts, in.Index)
+			}
+		}
+		if needArgs {
+			u.hits = a.filterArgs(f, u.hits, firstHit, consts)
+		}
+		n.end = uint32(len(u.edges))
+		u.nodes = append(u.nodes, n)
+		return nil
+	})
+	if walkErr != nil {
+		if ctx.Err() != nil {
+			u.err = ctx.Err()
+			return u
+		}
+		u.err = errors.Join(u.err, fmt.Errorf("dex code: %w", walkErr))
+	}
+
+	// Callees without code here may live in another dex of the app.
+	u.ext = map[uint32]extRef{}
+	for i := uint32(0); i < nm; i++ {
+		if u.codeOf[i] >= 0 {
+			continue
+		}
+		t, _, err := f.MethodClassIdx(i)
+		if err != nil {
+			continue
+		}
+		desc := className(t)
+		if isPlatformClass(desc) {
+			continue
+		}
+		mref, err := f.Method(i)
+		if err != nil {
+			continue
+		}
+		r := extRef{hash: methodHash(mref.Class, mref.Name, mref.Proto)}
+		if id, ok := a.cat.MatchClass(desc); ok {
+			r.sdk = id
+		}
+		u.ext[i] = r
+	}
+	return u
+}
+
+// filterArgs drops hits, from index first on, whose API needs a string
+// argument (such as "android_id") that the method never loads.
+func (a *Analyzer) filterArgs(f *dex.File, hits []hit, first int, consts []uint32) []hit {
+	have := map[string]bool{}
+	for _, i := range consts {
+		if s, err := f.String(i); err == nil {
+			have[s] = true
+		}
+	}
+	out := hits[:first]
+	for _, h := range hits[first:] {
+		if len(h.api.Args) == 0 {
+			out = append(out, h)
+			continue
+		}
+		for _, arg := range h.api.Args {
+			if have[arg] {
+				h.via += "(" + arg + ")"
+				out = append(out, h)
+				break
+			}
+		}
+	}
+	return out
+}
+
+var (
+	schemeHTTP    = []byte("http://")
+	schemeHTTPS   = []byte("https://")
+	schemeWS      = []byte("ws://")
+	schemeWSS     = []byte("wss://")
+	schemeContent = []byte("content://")
+)
+
+// classifyString decides from the raw bytes, without decoding, whether a
+// string constant is a URL (2), a content URI or settings key the catalog
+// knows (3), or nothing of interest (1).
+func (a *Analyzer) classifyString(f *dex.File, i uint32) uint8 {
+	b, err := f.StringBytes(i)
+	if err != nil || len(b) < 4 {
+		return 1
+	}
+	switch {
+	case bytes.HasPrefix(b, schemeHTTP), bytes.HasPrefix(b, schemeHTTPS), bytes.HasPrefix(b, schemeWS), bytes.HasPrefix(b, schemeWSS):
+		return 2
+	case bytes.HasPrefix(b, schemeContent):
+		if _, ok := a.cat.ContentURI(string(b)); ok {
+			return 3
+		}
+	}
+	return 1
+}
+
+func methodHash(class, name, proto string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(class))
+	h.Write([]byte{0})
+	h.Write([]byte(name))
+	h.Write([]byte(proto))
+	return h.Sum64()
+}
+
+// isPlatformClass reports classes of the Android platform and Java/Kotlin
+// runtimes, which hold no app or SDK code.
+func isPlatformClass(desc string) bool {
+	for _, p := range [...]string{"Landroid/", "Ljava/", "Ljavax/", "Lkotlin/", "Ldalvik/", "Lorg/json/", "Lorg/xml/", "Lorg/w3c/", "Lsun/", "Llibcore/"} {
+		if strings.HasPrefix(desc, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// javaName turns "Lcom/example/Foo$Bar;" into "com.example.Foo$Bar".
+func javaName(desc string) string {
+	if len(desc) >= 2 && desc[0] == 'L' && desc[len(desc)-1] == ';' {
+		desc = desc[1 : len(desc)-1]
+	}
+	return strings.ReplaceAll(desc, "/", ".")
+}
+
+// analyzeDex handles a bare .dex file given on the command line.
+func (a *Analyzer) analyzeDex(ctx context.Context, in *artifact.Input, set *evidence.Set) (*evidence.Set, error) {
+	data := make([]byte, in.Size)
+	if _, err := in.ReaderAt().ReadAt(data, 0); err != nil {
+		return nil, err
+	}
+	u := a.analyzeDexBytes(ctx, path.Base(in.Path), data)
+	if u.err != nil {
+		set.Fail(Source, u.file, u.err)
+	}
+	s := &scan{a: a, set: set, man: &Manifest{}}
+	s.emit([]*unit{u}, nil)
+	return set, nil
+}
+
+// codeIndex joins the units for cross-dex questions.
+type codeIndex struct {
+	units []*unit
+}
+
+// ref names one method with code: unit and node.
+type ref struct{ u, n int32 }
+
+// startupRoots are the methods Android runs when the process starts, before
+// any activity (and so any consent dialog) exists: the Application's
+// constructor, attachBaseContext and onCreate, every ContentProvider's
+// onCreate, and androidx.startup initializers.
+func (s *scan) startupRoots() []string {
+	var classes []string
+	if s.man.Application != "" {
+		classes = append(classes, s.man.Application)
+	}
+	for _, c := range s.man.Components {
+		if c.Type != "provider" {
+			continue
+		}
+		classes = append(classes, c.Name)
+		for _, md := range c.MetaData {
+			if md.Value == "androidx.startup" {
+				classes = append(classes, md.Name)
+			}
+		}
+	}
+	return classes
+}
+
+// rootMethods are the lifecycle methods run at process start.
+var rootMethods = map[string]bool{
+	"<clinit>()V": true, "<init>()V": true, "onCreate()V": true, "onCreate()Z": true,
+	"attachBaseContext(Landroid/content/Context;)V":       true,
+	"create(Landroid/content/Context;)Ljava/lang/Object;": true,
+}
+
+// reach walks the call graph from the start-up roots and returns, for each
+// method reached, the method it was reached from (for the path shown in
+// evidence). Calls are followed within and across dex files; virtual calls
+// resolve to the named class only; depth and size are bounded.
+func (ci *codeIndex) reach(rootClasses []string) map[ref]ref {
+	const maxNodes = 200_000
+	byClass := map[string]ref{} // desc → (unit, class idx)
+	for ui, u := range ci.units {
+		for c, info := range u.classes {
+			if _, dup := byClass[info.desc]; !dup {
+				byClass[info.desc] = ref{int32(ui), int32(c)}
+			}
+		}
+	}
+	parent := map[ref]ref{}
+	var queue []ref
+	push := func(r, from ref) {
+		if _, seen := parent[r]; seen || len(parent) >= maxNodes {
+			return
+		}
+		parent[r] = from
+		queue = append(queue, r)
+	}
+	for _, jc := range rootClasses {
+		desc := "L" + strings.ReplaceAll(jc, ".", "/") + ";"
+		// The class and its app-defined superclasses.
+		for depth := 0; desc != "" && depth < 8; depth++ {
+			loc, ok := byClass[desc]
+			if !ok {
+				break
+			}
+			u := ci.units[loc.u]
+			for n, nd := range u.nodes {
+				if nd.cls == loc.n && rootMethods[nd.name] {
+					r := ref{loc.u, int32(n)}
+					push(r, ref{-1, -1})
+				}
+			}
+			desc = u.classes[loc.n].super
+		}
+	}
+	for len(queue) > 0 {
+		r := queue[0]
+		queue = queue[1:]
+		u := ci.units[r.u]
+		nd := u.nodes[r.n]
+		for _, callee := range u.edges[nd.start:nd.end] {
+			if int(callee) < len(u.codeOf) && u.codeOf[callee] >= 0 {
+				push(ref{r.u, u.codeOf[callee]}, r)
+				continue
+			}
+			ext, ok := u.ext[callee]
+			if !ok {
+				continue
+			}
+			for vi, v := range ci.units {
+				if n, ok := v.defs[ext.hash]; ok && int32(vi) != r.u {
+					push(ref{int32(vi), n}, r)
+					break
+				}
+			}
+		}
+	}
+	return parent
+}
+
+// path renders how a start-up method was reached, root first.
+func (ci *codeIndex) path(parent map[ref]ref, r ref) string {
+	var steps []string
+	for i := 0; i < 12; i++ {
+		u := ci.units[r.u]
+		nd := u.nodes[r.n]
+		steps = append(steps, shortClass(u.classes[nd.cls].desc)+"."+methodName(nd.name))
+		p, ok := parent[r]
+		if !ok || p.u < 0 {
+			break
+		}
+		r = p
+	}
+	for i, j := 0, len(steps)-1; i < j; i, j = i+1, j-1 {
+		steps[i], steps[j] = steps[j], steps[i]
+	}
+	return strings.Join(steps, " → ")
+}
+
+func shortClass(desc string) string {
+	n := javaName(desc)
+	if i := strings.LastIndexByte(n, '.'); i >= 0 {
+		return n[i+1:]
+	}
+	return n
+}
+
+func methodName(nameProto string) string {
+	if i := strings.IndexByte(nameProto, '('); i >= 0 {
+		return nameProto[:i]
+	}
+	return nameProto
+}
+
+// emit turns the units into observations.
+func (s *scan) emit(units []*unit, rootClasses []string) {
+	ci := &codeIndex{units: units}
+	parent := ci.reach(rootClasses)
+	type sdkRef struct {
+		types map[string]bool
+		where evidence.Location
+	}
+	referenced := map[string]*sdkRef{}
+	startupSDK := map[string]string{}
+	for ui, u := range units {
+		// SDK presence by classes.
+		ids := make([]string, 0, len(u.sdks))
+		for id := range u.sdks {
+			ids = append(ids, id)
+		}
+		sort.Strings(ids)
+		for _, id := range ids {
+			p := u.sdks[id]
+			sdk, _ := s.a.cat.SDK(id)
+			s.set.Add(evidence.Observation{Kind: evidence.SDK, Key: id, Level: evidence.Present, Party: evidence.Party{SDK: id, Name: sdk.Name},
+				Where: evidence.Location{File: u.file, Class: javaName(p.first)}, Source: Source,
+				Detail: map[string]string{"match": "classes", "classes": fmt.Sprint(p.classes)}})
+		}
+		for _, h := range u.hits {
+			nd := u.nodes[h.node]
+			cls := u.classes[nd.cls]
+			where := evidence.Location{File: u.file, Class: javaName(cls.desc), Method: nd.name, Offset: int64(h.offset)}
+			d := map[string]string{"api": h.via}
+			if h.api.Confidence != "" {
+				d["confidence"] = h.api.Confidence
+			}
+			r := ref{int32(ui), h.node}
+			if _, ok := parent[r]; ok {
+				d["startup"] = "true"
+				d["startup_path"] = ci.path(parent, r)
+			}
+			if h.api.DataType == "" {
+				continue
+			}
+			s.set.Add(evidence.Observation{Kind: evidence.DataType, Key: h.api.DataType, Level: evidence.Referenced, Party: cls.party,
+				Where: where, Source: Source, Detail: d})
+			if id := cls.party.SDK; id != "" {
+				sr := referenced[id]
+				if sr == nil {
+					sr = &sdkRef{types: map[string]bool{}, where: where}
+					referenced[id] = sr
+				}
+				sr.types[h.api.DataType] = true
+			}
+		}
+		for _, uh := range u.urls {
+			nd := u.nodes[uh.node]
+			cls := u.classes[nd.cls]
+			s.endpoint(uh.url, cls.party, evidence.Location{File: u.file, Class: javaName(cls.desc), Method: nd.name, Offset: int64(uh.offset)})
+		}
+	}
+	// SDK code reached from start-up: initialised before consent.
+	for r := range parent {
+		u := units[r.u]
+		cls := u.classes[u.nodes[r.n].cls]
+		if id := cls.party.SDK; id != "" {
+			if _, done := startupSDK[id]; !done {
+				startupSDK[id] = ci.path(parent, r)
+			}
+		}
+	}
+	for id, sr := range referenced {
+		sdk, _ := s.a.cat.SDK(id)
+		types := make([]string, 0, len(sr.types))
+		for t := range sr.types {
+			types = append(types, t)
+		}
+		sort.Strings(types)
+		s.set.Add(evidence.Observation{Kind: evidence.SDK, Key: id, Level: evidence.Referenced, Party: evidence.Party{SDK: id, Name: sdk.Name},
+			Where: sr.where, Source: Source, Detail: map[string]string{"match": "PI API calls", "data_types": strings.Join(types, ",")}})
+	}
+	ids := make([]string, 0, len(startupSDK))
+	for id := range startupSDK {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		sdk, _ := s.a.cat.SDK(id)
+		s.set.Add(evidence.Observation{Kind: evidence.SDK, Key: id, Level: evidence.Referenced, Party: evidence.Party{SDK: id, Name: sdk.Name},
+			Source: Source, Detail: map[string]string{"match": "code run at start-up", "startup": "true", "startup_path": startupSDK[id]}})
+	}
+}

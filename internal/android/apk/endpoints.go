@@ -1,0 +1,135 @@
+package apk
+
+import (
+	"net"
+	"net/url"
+	"path"
+	"regexp"
+	"strings"
+
+	"github.com/hegui/hegui/internal/evidence"
+)
+
+// endpoint records a URL found in code or resources, when its host is a
+// real network host (not a placeholder, namespace or documentation URL).
+func (s *scan) endpoint(raw string, party evidence.Party, where evidence.Location) {
+	host, scheme, clean, ok := parseEndpoint(raw)
+	if !ok || s.a.cat.NonNetworkHost(host) {
+		return
+	}
+	d := map[string]string{"url": clean, "scheme": scheme}
+	if id, ok := s.a.cat.MatchHost(host); ok {
+		d["sdk"] = id
+	}
+	s.set.Add(evidence.Observation{Kind: evidence.Endpoint, Key: host, Level: evidence.Present, Party: party, Where: where, Source: Source, Detail: d})
+}
+
+// parseEndpoint extracts a lower-case host from a URL-looking string.
+func parseEndpoint(raw string) (host, scheme, clean string, ok bool) {
+	raw = strings.TrimSpace(raw)
+	if len(raw) > 2048 {
+		raw = raw[:2048]
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		// Templates such as "https://%s/api" or broken escapes: take the
+		// authority by hand.
+		i := strings.Index(raw, "://")
+		if i < 0 {
+			return "", "", "", false
+		}
+		rest := raw[i+3:]
+		if j := strings.IndexAny(rest, "/?#"); j >= 0 {
+			rest = rest[:j]
+		}
+		u = &url.URL{Scheme: strings.ToLower(raw[:i]), Host: rest}
+	}
+	host = strings.ToLower(u.Hostname())
+	host = strings.TrimSuffix(host, ".")
+	if !validHost(host) {
+		return "", "", "", false
+	}
+	return host, strings.ToLower(u.Scheme), raw, true
+}
+
+var hostRE = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$`)
+
+func validHost(h string) bool {
+	if h == "" || len(h) > 253 {
+		return false
+	}
+	if ip := net.ParseIP(h); ip != nil {
+		return !ip.IsLoopback() && !ip.IsUnspecified()
+	}
+	return hostRE.MatchString(h) && h != "localhost"
+}
+
+var urlRE = regexp.MustCompile(`(?:https?|wss?)://[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]{4,}`)
+
+// assetsText looks for URLs in text-like resources: compiled and raw
+// resources, assets, and the string pool of resources.arsc.
+func (s *scan) assetsText() {
+	const maxRead = 4 << 20
+	seen := map[string]bool{}
+	for _, e := range s.arch.Entries {
+		if e.Unsafe || s.arch.Find(e.Name) != e || e.Size > maxRead {
+			continue
+		}
+		if !textLike(e.Name) {
+			continue
+		}
+		data, err := s.arch.Read(e)
+		if err != nil && len(data) == 0 {
+			s.fail(e.Name, err)
+			continue
+		}
+		s.urlsIn(data, e.Name, seen)
+	}
+}
+
+// urlsIn scans bytes for URLs; UTF-16 text (as in resources.arsc and
+// binary XML string pools) is folded to ASCII first.
+func (s *scan) urlsIn(data []byte, file string, seen map[string]bool) {
+	for _, text := range [][]byte{data, foldUTF16(data)} {
+		for _, m := range urlRE.FindAll(text, 2000) {
+			u := string(m)
+			if seen[u] {
+				continue
+			}
+			seen[u] = true
+			s.endpoint(u, evidence.Party{}, evidence.Location{File: file})
+		}
+	}
+}
+
+// foldUTF16 keeps the ASCII bytes of little-endian UTF-16 text (x, 0, y, 0)
+// so one regular expression finds URLs in both encodings.
+func foldUTF16(b []byte) []byte {
+	out := make([]byte, 0, len(b)/2)
+	for i := 0; i+1 < len(b); i += 2 {
+		if b[i+1] == 0 && b[i] >= 0x20 && b[i] < 0x7f {
+			out = append(out, b[i])
+		} else {
+			out = append(out, ' ')
+		}
+	}
+	return out
+}
+
+func textLike(name string) bool {
+	if name == "resources.arsc" || name == "AndroidManifest.xml" {
+		return true
+	}
+	dir := name
+	if i := strings.IndexByte(name, '/'); i >= 0 {
+		dir = name[:i]
+	}
+	if dir != "assets" && dir != "res" {
+		return false
+	}
+	switch strings.ToLower(path.Ext(name)) {
+	case ".xml", ".json", ".js", ".html", ".htm", ".txt", ".properties", ".cfg", ".conf", ".ini", ".yaml", ".yml", ".plist":
+		return true
+	}
+	return false
+}

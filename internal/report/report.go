@@ -1,0 +1,399 @@
+// Package report turns one target's evidence and rule results into the
+// report document (the JSON contract) and writes it as JSON or a terminal
+// table, in Chinese or English.
+package report
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/hegui/hegui/internal/catalog"
+	"github.com/hegui/hegui/internal/evidence"
+	"github.com/hegui/hegui/internal/law"
+	"github.com/hegui/hegui/internal/rules"
+)
+
+// SchemaVersion of the JSON document. Fields may be added freely; renaming
+// or dropping one bumps it.
+const SchemaVersion = "1"
+
+// Report is one target's report.
+type Report struct {
+	SchemaVersion string           `json:"schema_version"`
+	Tool          Tool             `json:"tool"`
+	Target        evidence.Target  `json:"target"`
+	Inputs        []string         `json:"inputs"`
+	Permissions   []Permission     `json:"permissions"`
+	DataTypes     []DataType       `json:"data_types"`
+	SDKs          []SDK            `json:"sdks"`
+	Endpoints     []Endpoint       `json:"endpoints"`
+	Components    []Component      `json:"components"`
+	Properties    []Property       `json:"properties"`
+	Findings      []Finding        `json:"findings"`
+	Rules         []rules.Status   `json:"rules"`
+	AppType       *AppType         `json:"app_type"`
+	Summary       Summary          `json:"summary"`
+	Errors        []evidence.Error `json:"errors"`
+	Lang          string           `json:"lang"`
+}
+
+// Tool names the producer and the data it used.
+type Tool struct {
+	Name    string            `json:"name"`
+	Version string            `json:"version"`
+	Data    map[string]string `json:"data,omitempty"`
+}
+
+// Permission is a requested permission and the PI it exposes.
+type Permission struct {
+	Name       string   `json:"name"`
+	DataTypes  []string `json:"data_types"`
+	Protection string   `json:"protection,omitempty"`
+	MaxSDK     string   `json:"max_sdk,omitempty"`
+	Label      string   `json:"label,omitempty"`
+}
+
+// DataType is a PI type with its strongest proof and every source.
+type DataType struct {
+	Key       string   `json:"key"`
+	Name      string   `json:"name"`
+	Level     string   `json:"level"`
+	Sensitive bool     `json:"sensitive"`
+	Parties   []string `json:"parties"`
+	Sources   []Source `json:"sources"`
+}
+
+// Source is one proof of a data type.
+type Source struct {
+	Level      string `json:"level"`
+	Party      string `json:"party"`
+	File       string `json:"file,omitempty"`
+	Class      string `json:"class,omitempty"`
+	Method     string `json:"method,omitempty"`
+	Offset     int64  `json:"offset,omitempty"`
+	API        string `json:"api,omitempty"`
+	Permission string `json:"permission,omitempty"`
+	Startup    bool   `json:"startup,omitempty"`
+	Path       string `json:"startup_path,omitempty"`
+}
+
+// SDK is an embedded third-party SDK.
+type SDK struct {
+	ID         string              `json:"id"`
+	Name       string              `json:"name"`
+	NameZh     string              `json:"name_zh,omitempty"`
+	Vendor     string              `json:"vendor"`
+	Country    string              `json:"country"`
+	Categories []string            `json:"categories"`
+	Level      string              `json:"level"`
+	DataTypes  []string            `json:"data_types"`
+	Startup    bool                `json:"startup"`
+	Evidence   []evidence.Location `json:"evidence"`
+	Matches    []string            `json:"matches"`
+}
+
+// Endpoint is a network host the artifact names.
+type Endpoint struct {
+	Host   string            `json:"host"`
+	URL    string            `json:"url"`
+	Scheme string            `json:"scheme"`
+	SDK    string            `json:"sdk,omitempty"`
+	Party  string            `json:"party"`
+	Source evidence.Location `json:"source"`
+}
+
+// Component is a declared app component.
+type Component struct {
+	Type     string `json:"type"`
+	Name     string `json:"name"`
+	Exported bool   `json:"exported"`
+	Party    string `json:"party"`
+	Actions  string `json:"actions,omitempty"`
+}
+
+// Property is a configuration fact (cleartext, packer, backup…).
+type Property struct {
+	Key    string            `json:"key"`
+	Detail map[string]string `json:"detail,omitempty"`
+	Where  evidence.Location `json:"where"`
+}
+
+// Finding is a rule's finding with its law in the report's language.
+type Finding struct {
+	RuleID      string                 `json:"rule_id"`
+	Severity    string                 `json:"severity"`
+	Title       string                 `json:"title"`
+	Description string                 `json:"description"`
+	Remediation string                 `json:"remediation"`
+	Subject     string                 `json:"subject,omitempty"`
+	LegalBasis  []LegalRef             `json:"legal_basis"`
+	Evidence    []evidence.Observation `json:"evidence"`
+	Detail      map[string]string      `json:"detail,omitempty"`
+	Fingerprint string                 `json:"fingerprint"`
+}
+
+// LegalRef is a provision a finding rests on.
+type LegalRef struct {
+	ID       string `json:"id"`
+	Citation string `json:"citation"`
+	Summary  string `json:"summary"`
+	Quote    string `json:"quote_zh,omitempty"`
+	Verified string `json:"verified"`
+}
+
+// AppType says which necessity baseline was applied.
+type AppType struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// Summary counts findings by severity.
+type Summary struct {
+	Findings     map[string]int `json:"findings"`
+	NotEvaluated int            `json:"rules_not_evaluated"`
+	Note         string         `json:"note,omitempty"`
+}
+
+// Meta is what the builder needs besides evidence and results.
+type Meta struct {
+	ToolVersion string
+	Lang        string
+	AppType     string
+	Catalog     *catalog.Catalog
+	Law         *law.Catalog
+}
+
+// Build assembles a report.
+func Build(set *evidence.Set, res rules.Result, m Meta) *Report {
+	r := &Report{
+		SchemaVersion: SchemaVersion,
+		Tool:          Tool{Name: "hegui", Version: m.ToolVersion, Data: mergeVersions(m.Catalog.Versions(), m.Law.Versions())},
+		Target:        set.Target,
+		Inputs:        set.Inputs,
+		Lang:          m.Lang,
+		Errors:        set.Errors,
+		Permissions:   []Permission{},
+		DataTypes:     []DataType{},
+		SDKs:          []SDK{},
+		Endpoints:     []Endpoint{},
+		Components:    []Component{},
+		Properties:    []Property{},
+		Findings:      []Finding{},
+		Rules:         res.Status,
+	}
+	if r.Errors == nil {
+		r.Errors = []evidence.Error{}
+	}
+	r.permissions(set, m)
+	r.dataTypes(set, m)
+	r.sdks(set, m)
+	r.endpoints(set)
+	r.components(set)
+	r.properties(set)
+	r.findings(res, m)
+	if m.AppType != "" {
+		if at, ok := m.Law.AppType(m.AppType); ok {
+			name := at.NameEn
+			if strings.HasPrefix(m.Lang, "zh") {
+				name = at.NameZh
+			}
+			r.AppType = &AppType{ID: at.ID, Name: name}
+		}
+	}
+	r.Summary = Summary{Findings: map[string]int{}}
+	for _, f := range r.Findings {
+		r.Summary.Findings[f.Severity]++
+	}
+	for _, s := range res.Status {
+		if s.State == "not_evaluated" {
+			r.Summary.NotEvaluated++
+		}
+	}
+	if m.AppType == "" {
+		r.Summary.Note = tr(m.Lang, "No app type given: necessity checks were skipped (use --app-type; see `hegui app-types`).",
+			"未指定应用类型：已跳过必要个人信息检查（使用 --app-type，参见 `hegui app-types`）。")
+	}
+	return r
+}
+
+func mergeVersions(ms ...map[string]string) map[string]string {
+	out := map[string]string{}
+	for _, m := range ms {
+		for k, v := range m {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+func tr(lang, en, zh string) string {
+	if strings.HasPrefix(lang, "zh") {
+		return zh
+	}
+	return en
+}
+
+func party(p evidence.Party) string {
+	if p.FirstParty() {
+		return "app"
+	}
+	return p.SDK
+}
+
+func (r *Report) permissions(set *evidence.Set, m Meta) {
+	seen := map[string]bool{}
+	for _, o := range set.Of(evidence.Permission) {
+		if seen[o.Key] {
+			continue
+		}
+		seen[o.Key] = true
+		p := Permission{Name: o.Key, DataTypes: []string{}, Protection: o.Attr("protection"), MaxSDK: o.Attr("max_sdk")}
+		if cp, ok := m.Catalog.Permission(o.Key); ok {
+			p.DataTypes = append(p.DataTypes, cp.DataTypes...)
+			if strings.HasPrefix(m.Lang, "zh") {
+				p.Label = cp.Zh
+			}
+		}
+		r.Permissions = append(r.Permissions, p)
+	}
+	sort.Slice(r.Permissions, func(i, j int) bool { return r.Permissions[i].Name < r.Permissions[j].Name })
+}
+
+func (r *Report) dataTypes(set *evidence.Set, m Meta) {
+	idx := map[string]int{}
+	for _, o := range set.Of(evidence.DataType) {
+		i, ok := idx[o.Key]
+		if !ok {
+			i = len(r.DataTypes)
+			idx[o.Key] = i
+			dt := DataType{Key: o.Key, Name: o.Key, Parties: []string{}, Sources: []Source{}}
+			if t, ok := m.Catalog.DataType(o.Key); ok {
+				dt.Name = tr(m.Lang, t.En, t.Zh)
+				dt.Sensitive = t.Sensitive
+			}
+			r.DataTypes = append(r.DataTypes, dt)
+		}
+		dt := &r.DataTypes[i]
+		if o.Level.Rank() > evidence.Level(dt.Level).Rank() {
+			dt.Level = string(o.Level)
+		}
+		p := party(o.Party)
+		if !contains(dt.Parties, p) {
+			dt.Parties = append(dt.Parties, p)
+		}
+		dt.Sources = append(dt.Sources, Source{Level: string(o.Level), Party: p, File: o.Where.File, Class: o.Where.Class,
+			Method: o.Where.Method, Offset: o.Where.Offset, API: o.Attr("api"), Permission: o.Attr("permission"),
+			Startup: o.Attr("startup") == "true", Path: o.Attr("startup_path")})
+	}
+	sort.SliceStable(r.DataTypes, func(i, j int) bool {
+		a, b := r.DataTypes[i], r.DataTypes[j]
+		if a.Sensitive != b.Sensitive {
+			return a.Sensitive
+		}
+		return a.Key < b.Key
+	})
+}
+
+func (r *Report) sdks(set *evidence.Set, m Meta) {
+	idx := map[string]int{}
+	for _, o := range set.Of(evidence.SDK) {
+		i, ok := idx[o.Key]
+		if !ok {
+			i = len(r.SDKs)
+			idx[o.Key] = i
+			s := SDK{ID: o.Key, Name: o.Key, Categories: []string{}, DataTypes: []string{}, Evidence: []evidence.Location{}, Matches: []string{}}
+			if c, ok := m.Catalog.SDK(o.Key); ok {
+				s.Name, s.NameZh, s.Vendor, s.Country = c.Name, c.NameZh, c.Vendor, c.Country
+				s.Categories = append(s.Categories, c.Categories...)
+			}
+			r.SDKs = append(r.SDKs, s)
+		}
+		s := &r.SDKs[i]
+		if o.Level.Rank() > evidence.Level(s.Level).Rank() {
+			s.Level = string(o.Level)
+		}
+		if o.Attr("startup") == "true" {
+			s.Startup = true
+		}
+		if o.Where != (evidence.Location{}) {
+			s.Evidence = append(s.Evidence, o.Where)
+		}
+		if how := o.Attr("match"); how != "" && !contains(s.Matches, how) {
+			s.Matches = append(s.Matches, how)
+		}
+	}
+	// What each SDK's own code reads.
+	for _, o := range set.Of(evidence.DataType) {
+		if i, ok := idx[o.Party.SDK]; ok && o.Level.Rank() >= evidence.Referenced.Rank() && !contains(r.SDKs[i].DataTypes, o.Key) {
+			r.SDKs[i].DataTypes = append(r.SDKs[i].DataTypes, o.Key)
+		}
+	}
+	for i := range r.SDKs {
+		sort.Strings(r.SDKs[i].DataTypes)
+		if len(r.SDKs[i].Evidence) == 0 {
+			// The contract wants at least one piece of evidence.
+			r.SDKs[i].Evidence = append(r.SDKs[i].Evidence, evidence.Location{File: set.Target.Path})
+		}
+	}
+	sort.SliceStable(r.SDKs, func(i, j int) bool { return r.SDKs[i].ID < r.SDKs[j].ID })
+}
+
+func (r *Report) endpoints(set *evidence.Set) {
+	seen := map[string]bool{}
+	for _, o := range set.Of(evidence.Endpoint) {
+		k := o.Attr("url")
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		r.Endpoints = append(r.Endpoints, Endpoint{Host: o.Key, URL: o.Attr("url"), Scheme: o.Attr("scheme"), SDK: o.Attr("sdk"), Party: party(o.Party), Source: o.Where})
+	}
+	sort.SliceStable(r.Endpoints, func(i, j int) bool {
+		if r.Endpoints[i].Host != r.Endpoints[j].Host {
+			return r.Endpoints[i].Host < r.Endpoints[j].Host
+		}
+		return r.Endpoints[i].URL < r.Endpoints[j].URL
+	})
+}
+
+func (r *Report) components(set *evidence.Set) {
+	for _, o := range set.Of(evidence.Component) {
+		r.Components = append(r.Components, Component{Type: o.Attr("type"), Name: o.Key, Exported: o.Attr("exported") == "true", Party: party(o.Party), Actions: o.Attr("actions")})
+	}
+}
+
+func (r *Report) properties(set *evidence.Set) {
+	for _, o := range set.Of(evidence.Property) {
+		r.Properties = append(r.Properties, Property{Key: o.Key, Detail: o.Detail, Where: o.Where})
+	}
+}
+
+func (r *Report) findings(res rules.Result, m Meta) {
+	for _, f := range res.Findings {
+		out := Finding{RuleID: f.RuleID, Severity: string(f.Severity), Title: f.Title.In(m.Lang), Description: f.Description.In(m.Lang),
+			Remediation: f.Remediation.In(m.Lang), Subject: f.Subject, Evidence: f.Evidence, Detail: f.Detail, Fingerprint: f.Fingerprint}
+		for _, id := range f.LegalBasis {
+			ref := LegalRef{ID: id, Citation: id}
+			if p, ok := m.Law.Provision(id); ok {
+				ref.Citation = p.Cite(m.Lang)
+				ref.Summary = tr(m.Lang, p.SummaryEn, p.SummaryZh)
+				ref.Quote = p.QuoteZh
+				ref.Verified = p.Verified
+			}
+			out.LegalBasis = append(out.LegalBasis, ref)
+		}
+		if out.Evidence == nil {
+			out.Evidence = []evidence.Observation{}
+		}
+		r.Findings = append(r.Findings, out)
+	}
+}
+
+func contains(xs []string, s string) bool {
+	for _, x := range xs {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,182 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"text/tabwriter"
+)
+
+// Writer writes reports in one format.
+type Writer interface {
+	Write(w io.Writer, reports []*Report) error
+}
+
+// NewWriter returns the writer for a format name.
+func NewWriter(format string) (Writer, error) {
+	switch format {
+	case "json":
+		return JSON{}, nil
+	case "table", "":
+		return Table{}, nil
+	}
+	return nil, fmt.Errorf("unknown format %q (want table or json)", format)
+}
+
+// JSON writes one document for one target, an array for several.
+type JSON struct{}
+
+// Write implements Writer.
+func (JSON) Write(w io.Writer, reports []*Report) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if len(reports) == 1 {
+		return enc.Encode(reports[0])
+	}
+	if reports == nil {
+		reports = []*Report{}
+	}
+	return enc.Encode(reports)
+}
+
+// Table writes a terminal summary: identity, permissions, PI, SDKs,
+// endpoints and findings with their law.
+type Table struct{}
+
+// Write implements Writer.
+func (Table) Write(w io.Writer, reports []*Report) error {
+	for i, r := range reports {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		if err := writeTable(w, r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func writeTable(out io.Writer, r *Report) error {
+	l := r.Lang
+	t := r.Target
+	fmt.Fprintf(out, "%s\n", strings.Repeat("=", 78))
+	fmt.Fprintf(out, "%s  %s", t.Path, t.Kind)
+	if t.ID != "" {
+		fmt.Fprintf(out, "  %s", t.ID)
+	}
+	if t.Name != "" {
+		fmt.Fprintf(out, "  %q", t.Name)
+	}
+	if t.Version != "" {
+		fmt.Fprintf(out, "  %s (%s)", t.Version, t.VersionCode)
+	}
+	fmt.Fprintf(out, "\nsha256 %s\n", t.SHA256)
+	if r.AppType != nil {
+		fmt.Fprintf(out, "%s: %s (%s)\n", tr(l, "App type", "应用类型"), r.AppType.Name, r.AppType.ID)
+	}
+
+	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	section := func(title string, n int) {
+		fmt.Fprintf(w, "\n%s (%d)\n", title, n)
+	}
+	section(tr(l, "Permissions", "权限"), len(r.Permissions))
+	for _, p := range r.Permissions {
+		fmt.Fprintf(w, "  %s\t%s\t%s\n", p.Name, p.Protection, strings.Join(p.DataTypes, ", "))
+	}
+	section(tr(l, "Personal information", "个人信息"), len(r.DataTypes))
+	for _, d := range r.DataTypes {
+		mark := ""
+		if d.Sensitive {
+			mark = tr(l, "sensitive", "敏感")
+		}
+		fmt.Fprintf(w, "  %s\t%s\t%s\t%s\t%s\n", d.Key, d.Name, d.Level, mark, strings.Join(d.Parties, ", "))
+	}
+	section(tr(l, "Third-party SDKs", "第三方SDK"), len(r.SDKs))
+	for _, s := range r.SDKs {
+		name := s.Name
+		if strings.HasPrefix(l, "zh") && s.NameZh != "" {
+			name = s.NameZh
+		}
+		startup := ""
+		if s.Startup {
+			startup = tr(l, "starts at launch", "启动时初始化")
+		}
+		fmt.Fprintf(w, "  %s\t%s\t%s\t%s\t%s\t%s\n", name, s.Vendor, s.Country, s.Level, strings.Join(s.DataTypes, ","), startup)
+	}
+	section(tr(l, "Endpoints", "网络地址"), len(r.Endpoints))
+	hosts := map[string][]string{}
+	var order []string
+	for _, e := range r.Endpoints {
+		if _, ok := hosts[e.Host]; !ok {
+			order = append(order, e.Host)
+		}
+		hosts[e.Host] = appendOnce(hosts[e.Host], e.Scheme)
+	}
+	sort.Strings(order)
+	for _, h := range order {
+		fmt.Fprintf(w, "  %s\t%s\n", h, strings.Join(hosts[h], ","))
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+
+	fmt.Fprintf(out, "\n%s (%d)\n", tr(l, "Findings", "发现"), len(r.Findings))
+	for _, f := range r.Findings {
+		fmt.Fprintf(out, "  [%s] %s  %s", strings.ToUpper(f.Severity), f.RuleID, f.Title)
+		if f.Subject != "" {
+			fmt.Fprintf(out, ": %s", f.Subject)
+		}
+		fmt.Fprintln(out)
+		var cites []string
+		for _, lb := range f.LegalBasis {
+			cites = append(cites, lb.Citation)
+		}
+		fmt.Fprintf(out, "      %s: %s\n", tr(l, "Law", "依据"), strings.Join(cites, "; "))
+		for i, e := range f.Evidence {
+			if i == 3 {
+				fmt.Fprintf(out, "      … %d %s\n", len(f.Evidence)-3, tr(l, "more", "条更多证据"))
+				break
+			}
+			who := "app"
+			if !e.Party.FirstParty() {
+				who = e.Party.SDK
+			}
+			line := e.Where.String()
+			if api := e.Attr("api"); api != "" {
+				line += "  " + api
+			}
+			fmt.Fprintf(out, "      - %s [%s]\n", line, who)
+		}
+	}
+	if len(r.Errors) > 0 {
+		fmt.Fprintf(out, "\n%s (%d)\n", tr(l, "Could not read", "无法读取"), len(r.Errors))
+		for _, e := range r.Errors {
+			fmt.Fprintf(out, "  %s: %s\n", e.File, e.Err)
+		}
+	}
+	sevs := []string{"critical", "high", "medium", "low", "info"}
+	var parts []string
+	for _, s := range sevs {
+		if n := r.Summary.Findings[s]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", s, n))
+		}
+	}
+	if len(parts) == 0 {
+		parts = append(parts, tr(l, "no findings", "无发现"))
+	}
+	fmt.Fprintf(out, "\n%s: %s; %s %d\n", tr(l, "Summary", "汇总"), strings.Join(parts, ", "), tr(l, "rules not evaluated", "未评估规则"), r.Summary.NotEvaluated)
+	if r.Summary.Note != "" {
+		fmt.Fprintln(out, r.Summary.Note)
+	}
+	return nil
+}
+
+func appendOnce(xs []string, s string) []string {
+	if contains(xs, s) {
+		return xs
+	}
+	return append(xs, s)
+}

@@ -1,0 +1,330 @@
+package rules
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/hegui/hegui/internal/evidence"
+)
+
+// builtinChecks are the checks rule files name. Each reads evidence only,
+// never a parser, so the same check serves every input kind that produces
+// the evidence it reads.
+func builtinChecks() map[string]Check {
+	return map[string]Check{
+		"sdk_collects_pi":           sdkCollectsPI,
+		"sdk_declares_pi":           sdkDeclaresPI,
+		"sdk_foreign_vendor":        sdkForeignVendor,
+		"sensitive_permission":      sensitivePermission,
+		"sensitive_api":             sensitiveAPI,
+		"startup_pi_access":         startupPIAccess,
+		"startup_sdk_init":          startupSDKInit,
+		"cleartext_traffic":         cleartextTraffic,
+		"non_resettable_identifier": nonResettableID,
+		"packed":                    packed,
+		"archive_tampering":         archiveTampering,
+		"installed_apps":            installedApps,
+		"unnecessary_for_app_type":  unnecessaryForAppType,
+	}
+}
+
+// groupBy collects observations into matches keyed by subject, in first-seen
+// order.
+func groupBy(obs []evidence.Observation, subject func(evidence.Observation) string) []Match {
+	idx := map[string]int{}
+	var out []Match
+	for _, o := range obs {
+		s := subject(o)
+		if s == "" {
+			continue
+		}
+		i, ok := idx[s]
+		if !ok {
+			i = len(out)
+			idx[s] = i
+			out = append(out, Match{Subject: s})
+		}
+		out[i].Evidence = append(out[i].Evidence, o)
+	}
+	return out
+}
+
+// sdkCollectsPI: third-party SDK code in the package calls PI APIs.
+func sdkCollectsPI(env *Env) ([]Match, string) {
+	var obs []evidence.Observation
+	for _, o := range env.Set.Observations {
+		if o.Kind == evidence.DataType && o.Level.Rank() >= evidence.Referenced.Rank() && !o.Party.FirstParty() {
+			obs = append(obs, o)
+		}
+	}
+	ms := groupBy(obs, func(o evidence.Observation) string { return o.Party.SDK })
+	for i := range ms {
+		ms[i].Detail = map[string]string{"sdk": ms[i].Subject, "data_types": strings.Join(distinctKeys(ms[i].Evidence), ",")}
+		if sdk, ok := env.Catalog.SDK(ms[i].Subject); ok {
+			ms[i].Detail["sdk_name"] = sdk.Name
+			ms[i].Detail["vendor"] = sdk.Vendor
+		}
+	}
+	return ms, ""
+}
+
+// sdkDeclaresPI: an SDK whose vendor says it collects PI is embedded, but
+// no call site was found (obfuscated, reflective, or native code).
+func sdkDeclaresPI(env *Env) ([]Match, string) {
+	referenced := map[string]bool{}
+	for _, o := range env.Set.Observations {
+		if o.Kind == evidence.DataType && o.Level.Rank() >= evidence.Referenced.Rank() && o.Party.SDK != "" {
+			referenced[o.Party.SDK] = true
+		}
+	}
+	var out []Match
+	for _, m := range groupBy(env.Set.Of(evidence.SDK), func(o evidence.Observation) string { return o.Key }) {
+		sdk, ok := env.Catalog.SDK(m.Subject)
+		if !ok || len(sdk.Collects) == 0 || referenced[m.Subject] {
+			continue
+		}
+		m.Detail = map[string]string{"sdk": m.Subject, "sdk_name": sdk.Name, "vendor": sdk.Vendor, "data_types": strings.Join(sdk.Collects, ",")}
+		out = append(out, m)
+	}
+	return out, ""
+}
+
+// sdkForeignVendor: an SDK of a vendor outside mainland China is embedded;
+// what it collects may leave the country.
+func sdkForeignVendor(env *Env) ([]Match, string) {
+	var out []Match
+	for _, m := range groupBy(env.Set.Of(evidence.SDK), func(o evidence.Observation) string { return o.Key }) {
+		sdk, ok := env.Catalog.SDK(m.Subject)
+		if !ok || sdk.Country == "" || sdk.Country == "cn" || !collectsPI(env, m.Subject, sdk.Collects) {
+			continue
+		}
+		m.Detail = map[string]string{"sdk": m.Subject, "sdk_name": sdk.Name, "vendor": sdk.Vendor, "country": sdk.Country}
+		out = append(out, m)
+	}
+	return out, ""
+}
+
+func collectsPI(env *Env, sdkID string, declared []string) bool {
+	if len(declared) > 0 {
+		return true
+	}
+	for _, o := range env.Set.Observations {
+		if o.Kind == evidence.DataType && o.Party.SDK == sdkID {
+			return true
+		}
+	}
+	return false
+}
+
+// sensitivePermission: a permission that exposes sensitive PI.
+func sensitivePermission(env *Env) ([]Match, string) {
+	var out []Match
+	for _, m := range groupBy(env.Set.Of(evidence.Permission), func(o evidence.Observation) string { return o.Key }) {
+		p, ok := env.Catalog.Permission(m.Subject)
+		if !ok {
+			continue
+		}
+		var sens []string
+		for _, dt := range p.DataTypes {
+			if t, ok := env.Catalog.DataType(dt); ok && t.Sensitive {
+				sens = append(sens, dt)
+			}
+		}
+		if len(sens) == 0 {
+			continue
+		}
+		m.Detail = map[string]string{"permission": m.Subject, "data_types": strings.Join(sens, ",")}
+		out = append(out, m)
+	}
+	return out, ""
+}
+
+// sensitiveAPI: code reads sensitive PI.
+func sensitiveAPI(env *Env) ([]Match, string) {
+	var obs []evidence.Observation
+	for _, o := range env.Set.Observations {
+		if o.Kind != evidence.DataType || o.Level.Rank() < evidence.Referenced.Rank() {
+			continue
+		}
+		if t, ok := env.Catalog.DataType(o.Key); ok && t.Sensitive {
+			obs = append(obs, o)
+		}
+	}
+	ms := groupBy(obs, func(o evidence.Observation) string { return o.Key })
+	for i := range ms {
+		ms[i].Detail = map[string]string{"data_type": ms[i].Subject}
+	}
+	return ms, ""
+}
+
+// startupPIAccess: PI read by code that runs when the process starts.
+func startupPIAccess(env *Env) ([]Match, string) {
+	var obs []evidence.Observation
+	for _, o := range env.Set.Observations {
+		if o.Kind == evidence.DataType && o.Attr("startup") == "true" {
+			obs = append(obs, o)
+		}
+	}
+	ms := groupBy(obs, func(o evidence.Observation) string { return o.Key })
+	for i := range ms {
+		ms[i].Detail = map[string]string{"data_type": ms[i].Subject, "startup_path": ms[i].Evidence[0].Attr("startup_path")}
+	}
+	return ms, ""
+}
+
+// startupSDKInit: third-party SDK code reached from start-up.
+func startupSDKInit(env *Env) ([]Match, string) {
+	var obs []evidence.Observation
+	for _, o := range env.Set.Of(evidence.SDK) {
+		if o.Attr("startup") == "true" {
+			obs = append(obs, o)
+		}
+	}
+	ms := groupBy(obs, func(o evidence.Observation) string { return o.Key })
+	for i := range ms {
+		ms[i].Detail = map[string]string{"sdk": ms[i].Subject, "startup_path": ms[i].Evidence[0].Attr("startup_path")}
+		if sdk, ok := env.Catalog.SDK(ms[i].Subject); ok {
+			ms[i].Detail["sdk_name"] = sdk.Name
+		}
+	}
+	return ms, ""
+}
+
+// cleartextTraffic: the app allows unencrypted HTTP.
+func cleartextTraffic(env *Env) ([]Match, string) {
+	var out []Match
+	for _, o := range env.Set.Of(evidence.Property) {
+		if o.Key == "cleartext_traffic" && (o.Attr("value") == "true" || o.Attr("domains") != "") {
+			out = append(out, Match{Subject: "cleartext", Evidence: []evidence.Observation{o}, Detail: map[string]string{"how": o.Attr("how"), "domains": o.Attr("domains")}})
+		}
+	}
+	// Plain-HTTP endpoints in code are the proof that it is used.
+	if len(out) > 0 {
+		for _, e := range env.Set.Of(evidence.Endpoint) {
+			if e.Attr("scheme") == "http" || e.Attr("scheme") == "ws" {
+				out[0].Evidence = append(out[0].Evidence, e)
+			}
+		}
+	}
+	return out, ""
+}
+
+// nonResettableID: code reads identifiers the user cannot reset.
+func nonResettableID(env *Env) ([]Match, string) {
+	var obs []evidence.Observation
+	for _, o := range env.Set.Observations {
+		if o.Kind != evidence.DataType || o.Level.Rank() < evidence.Referenced.Rank() {
+			continue
+		}
+		if t, ok := env.Catalog.DataType(o.Key); ok && t.Identifier && t.NonResettable {
+			obs = append(obs, o)
+		}
+	}
+	ms := groupBy(obs, func(o evidence.Observation) string { return o.Key })
+	for i := range ms {
+		ms[i].Detail = map[string]string{"data_type": ms[i].Subject}
+	}
+	return ms, ""
+}
+
+// packed: a hardening shell hides the bytecode.
+func packed(env *Env) ([]Match, string) {
+	var obs []evidence.Observation
+	for _, o := range env.Set.Of(evidence.Property) {
+		if o.Key == "packer" || o.Key == "bytecode_incomplete" {
+			obs = append(obs, o)
+		}
+	}
+	ms := groupBy(obs, func(o evidence.Observation) string {
+		if id := o.Attr("id"); id != "" {
+			return id
+		}
+		return o.Key
+	})
+	for i := range ms {
+		ms[i].Detail = map[string]string{"packer": ms[i].Evidence[0].Attr("name"), "reason": ms[i].Evidence[0].Attr("reason")}
+	}
+	return ms, ""
+}
+
+// archiveTampering: the package carries anti-analysis tricks.
+func archiveTampering(env *Env) ([]Match, string) {
+	var obs []evidence.Observation
+	for _, o := range env.Set.Of(evidence.Property) {
+		if o.Key == "archive_anomaly" || o.Key == "manifest_anomaly" {
+			obs = append(obs, o)
+		}
+	}
+	if len(obs) == 0 {
+		return nil, ""
+	}
+	return []Match{{Subject: "archive", Evidence: obs, Detail: map[string]string{"count": strconv.Itoa(len(obs))}}}, ""
+}
+
+// installedApps: the installed-app list is read (named by MIIT 337 item 3).
+func installedApps(env *Env) ([]Match, string) {
+	var obs []evidence.Observation
+	for _, o := range env.Set.Of(evidence.DataType) {
+		if o.Key == "installed_apps" && o.Level.Rank() >= evidence.Referenced.Rank() {
+			obs = append(obs, o)
+		}
+	}
+	if len(obs) == 0 {
+		return nil, ""
+	}
+	return []Match{{Subject: "installed_apps", Evidence: obs}}, ""
+}
+
+// unnecessaryForAppType: PI collected that the app type's basic function
+// does not need (necessary-PI provisions).
+func unnecessaryForAppType(env *Env) ([]Match, string) {
+	if env.Options.AppType == "" {
+		return nil, "no app type given (use --app-type)"
+	}
+	at, ok := env.Law.AppType(env.Options.AppType)
+	if !ok {
+		return nil, "unknown app type " + env.Options.AppType
+	}
+	includes := func(k string) []string {
+		if t, ok := env.Catalog.DataType(k); ok {
+			return t.Includes
+		}
+		return nil
+	}
+	var obs []evidence.Observation
+	for _, o := range env.Set.Of(evidence.DataType) {
+		if !at.Necessary(o.Key, includes) {
+			obs = append(obs, o)
+		}
+	}
+	ms := groupBy(obs, func(o evidence.Observation) string { return o.Key })
+	for i := range ms {
+		ms[i].Detail = map[string]string{"data_type": ms[i].Subject, "app_type": at.ID, "level": strongest(ms[i].Evidence)}
+	}
+	sort.SliceStable(ms, func(i, j int) bool { return ms[i].Subject < ms[j].Subject })
+	return ms, ""
+}
+
+func strongest(obs []evidence.Observation) string {
+	var best evidence.Level
+	for _, o := range obs {
+		if o.Level.Rank() > best.Rank() {
+			best = o.Level
+		}
+	}
+	return string(best)
+}
+
+func distinctKeys(obs []evidence.Observation) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, o := range obs {
+		if !seen[o.Key] {
+			seen[o.Key] = true
+			out = append(out, o.Key)
+		}
+	}
+	sort.Strings(out)
+	return out
+}

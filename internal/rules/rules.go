@@ -1,0 +1,387 @@
+// Package rules evaluates rules over evidence. A rule is data (id,
+// severity, zh/en texts, legal basis, the inputs it needs, and a check);
+// the engine turns the matches of its check into findings that carry the
+// law and the proof. A rule whose inputs are absent is "not evaluated",
+// never "passed".
+package rules
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/hegui/hegui/internal/catalog"
+	"github.com/hegui/hegui/internal/evidence"
+	"github.com/hegui/hegui/internal/law"
+)
+
+// Severity ranks findings.
+type Severity string
+
+// The severities, highest first.
+const (
+	Critical Severity = "critical"
+	High     Severity = "high"
+	Medium   Severity = "medium"
+	Low      Severity = "low"
+	Info     Severity = "info"
+)
+
+// Rank orders severities (info 1 … critical 5; 0 for unknown).
+func (s Severity) Rank() int {
+	switch s {
+	case Critical:
+		return 5
+	case High:
+		return 4
+	case Medium:
+		return 3
+	case Low:
+		return 2
+	case Info:
+		return 1
+	}
+	return 0
+}
+
+// ParseSeverity reads a severity name.
+func ParseSeverity(s string) (Severity, error) {
+	v := Severity(strings.ToLower(strings.TrimSpace(s)))
+	if v.Rank() == 0 {
+		return "", fmt.Errorf("unknown severity %q (want critical, high, medium, low or info)", s)
+	}
+	return v, nil
+}
+
+// Text is a human-facing string in Chinese and English.
+type Text struct {
+	Zh string `yaml:"zh" json:"zh"`
+	En string `yaml:"en" json:"en"`
+}
+
+// In returns the text in lang ("zh" or "en"), falling back to the other.
+func (t Text) In(lang string) string {
+	if strings.HasPrefix(lang, "zh") {
+		if t.Zh != "" {
+			return t.Zh
+		}
+		return t.En
+	}
+	if t.En != "" {
+		return t.En
+	}
+	return t.Zh
+}
+
+// Rule is one check with its law.
+type Rule struct {
+	ID          string   `yaml:"id"`
+	Severity    Severity `yaml:"severity"`
+	Title       Text     `yaml:"title"`
+	Description Text     `yaml:"description"`
+	Remediation Text     `yaml:"remediation"`
+	// LegalBasis lists provision ids of the legal catalog.
+	LegalBasis []string `yaml:"legal_basis"`
+	// Needs lists the input kinds (android, policy, traffic…) without
+	// which the rule cannot be evaluated.
+	Needs []string `yaml:"needs"`
+	// NeedsBytecode marks rules whose evidence comes from code: a packed
+	// app leaves them not evaluated.
+	NeedsBytecode bool `yaml:"needs_bytecode"`
+	// Check names a built-in check.
+	Check string `yaml:"check"`
+	// Params tune the check.
+	Params map[string]string `yaml:"params"`
+	Tags   []string          `yaml:"tags"`
+	// Source says where the rule came from: "builtin" or a file path.
+	Source string `yaml:"-"`
+}
+
+// Match is one thing a check found: what it is about and the proof.
+type Match struct {
+	// Subject is what the finding is about: an SDK id, a PI type, a
+	// permission. It is part of the fingerprint.
+	Subject  string
+	Evidence []evidence.Observation
+	// Detail adds facts to the finding's message (e.g. data types).
+	Detail map[string]string
+}
+
+// Env is what a check sees.
+type Env struct {
+	Set     *evidence.Set
+	Catalog *catalog.Catalog
+	Law     *law.Catalog
+	Options Options
+	Rule    *Rule
+}
+
+// Options are per-scan settings rules read.
+type Options struct {
+	// AppType is an app type id of the necessary-PI provisions, or "".
+	AppType string
+}
+
+// Check evaluates a rule. It returns the matches, or a reason the rule
+// could not be evaluated (then matches are ignored).
+type Check func(env *Env) (matches []Match, notEvaluated string)
+
+// Status says what became of a rule for one target.
+type Status struct {
+	RuleID string `json:"rule_id"`
+	// State is "fired", "passed" or "not_evaluated".
+	State  string `json:"state"`
+	Reason string `json:"reason,omitempty"`
+	Count  int    `json:"count,omitempty"`
+}
+
+// Finding is a rule's match, with its law and proof.
+type Finding struct {
+	RuleID      string                 `json:"rule_id"`
+	Severity    Severity               `json:"severity"`
+	Title       Text                   `json:"-"`
+	Description Text                   `json:"-"`
+	Remediation Text                   `json:"-"`
+	Subject     string                 `json:"subject,omitempty"`
+	LegalBasis  []string               `json:"-"`
+	Evidence    []evidence.Observation `json:"evidence"`
+	Detail      map[string]string      `json:"detail,omitempty"`
+	Fingerprint string                 `json:"fingerprint"`
+}
+
+// Engine holds rules and checks.
+type Engine struct {
+	rules  []Rule
+	checks map[string]Check
+	cat    *catalog.Catalog
+	law    *law.Catalog
+}
+
+// New builds an engine over the built-in checks and the rules given.
+func New(cat *catalog.Catalog, lc *law.Catalog, rules []Rule) (*Engine, error) {
+	e := &Engine{checks: builtinChecks(), cat: cat, law: lc}
+	seen := map[string]bool{}
+	for _, r := range rules {
+		if err := e.validate(r); err != nil {
+			return nil, err
+		}
+		if seen[r.ID] {
+			return nil, fmt.Errorf("rule %s: defined twice", r.ID)
+		}
+		seen[r.ID] = true
+		e.rules = append(e.rules, r)
+	}
+	sort.SliceStable(e.rules, func(i, j int) bool { return e.rules[i].ID < e.rules[j].ID })
+	return e, nil
+}
+
+func (e *Engine) validate(r Rule) error {
+	if !strings.HasPrefix(r.ID, "HG-") {
+		return fmt.Errorf("rule %q: id must start with HG-", r.ID)
+	}
+	if r.Severity.Rank() == 0 {
+		return fmt.Errorf("rule %s: unknown severity %q", r.ID, r.Severity)
+	}
+	if r.Title.Zh == "" || r.Title.En == "" {
+		return fmt.Errorf("rule %s: title needs zh and en", r.ID)
+	}
+	if len(r.LegalBasis) == 0 {
+		return fmt.Errorf("rule %s: no legal basis", r.ID)
+	}
+	for _, id := range r.LegalBasis {
+		if _, ok := e.law.Provision(id); !ok {
+			return fmt.Errorf("rule %s: legal basis %q is not in the legal catalog", r.ID, id)
+		}
+	}
+	if _, ok := e.checks[r.Check]; !ok {
+		return fmt.Errorf("rule %s: unknown check %q", r.ID, r.Check)
+	}
+	return nil
+}
+
+// Rules lists the engine's rules by id.
+func (e *Engine) Rules() []Rule { return e.rules }
+
+// Rule finds a rule by id.
+func (e *Engine) Rule(id string) (Rule, bool) {
+	for _, r := range e.rules {
+		if strings.EqualFold(r.ID, id) {
+			return r, true
+		}
+	}
+	return Rule{}, false
+}
+
+// Result is what the rules made of one target.
+type Result struct {
+	Findings []Finding
+	Status   []Status
+}
+
+// Run evaluates every rule over a set.
+func (e *Engine) Run(set *evidence.Set, opts Options) Result {
+	var res Result
+	packed := len(observations(set, evidence.Property, "packer")) > 0 || len(observations(set, evidence.Property, "bytecode_incomplete")) > 0
+	for i := range e.rules {
+		r := &e.rules[i]
+		if missing := missingInputs(set, r.Needs); missing != "" {
+			res.Status = append(res.Status, Status{RuleID: r.ID, State: "not_evaluated", Reason: "no " + missing + " input"})
+			continue
+		}
+		env := &Env{Set: set, Catalog: e.cat, Law: e.law, Options: opts, Rule: r}
+		matches, why := e.checks[r.Check](env)
+		if why != "" {
+			res.Status = append(res.Status, Status{RuleID: r.ID, State: "not_evaluated", Reason: why})
+			continue
+		}
+		if len(matches) == 0 {
+			st := Status{RuleID: r.ID, State: "passed"}
+			if r.NeedsBytecode && packed {
+				st = Status{RuleID: r.ID, State: "not_evaluated", Reason: "the app is packed: its real bytecode was not readable"}
+			}
+			res.Status = append(res.Status, st)
+			continue
+		}
+		found := dedupe(r, set, matches)
+		res.Findings = append(res.Findings, found...)
+		res.Status = append(res.Status, Status{RuleID: r.ID, State: "fired", Count: len(found)})
+	}
+	sort.SliceStable(res.Findings, func(i, j int) bool {
+		a, b := res.Findings[i], res.Findings[j]
+		if a.Severity.Rank() != b.Severity.Rank() {
+			return a.Severity.Rank() > b.Severity.Rank()
+		}
+		if a.RuleID != b.RuleID {
+			return a.RuleID < b.RuleID
+		}
+		return a.Subject < b.Subject
+	})
+	return res
+}
+
+func missingInputs(set *evidence.Set, needs []string) string {
+	var missing []string
+	for _, n := range needs {
+		if !set.HasInput(n) {
+			missing = append(missing, n)
+		}
+	}
+	return strings.Join(missing, "/")
+}
+
+// maxEvidence bounds the proof kept per finding; the count says how much
+// there was.
+const maxEvidence = 25
+
+// dedupe turns matches into findings, one per subject, with a stable
+// fingerprint: rule, target identity and subject, never offsets or paths
+// that change between builds.
+func dedupe(r *Rule, set *evidence.Set, matches []Match) []Finding {
+	bySubject := map[string]*Finding{}
+	var order []string
+	for _, m := range matches {
+		f := bySubject[m.Subject]
+		if f == nil {
+			f = &Finding{RuleID: r.ID, Severity: r.Severity, Title: r.Title, Description: r.Description, Remediation: r.Remediation,
+				Subject: m.Subject, LegalBasis: r.LegalBasis, Detail: map[string]string{}}
+			bySubject[m.Subject] = f
+			order = append(order, m.Subject)
+		}
+		for k, v := range m.Detail {
+			f.Detail[k] = v
+		}
+		f.Evidence = append(f.Evidence, m.Evidence...)
+	}
+	out := make([]Finding, 0, len(order))
+	for _, s := range order {
+		f := bySubject[s]
+		f.Evidence = uniqueObservations(f.Evidence)
+		if n := len(f.Evidence); n > maxEvidence {
+			f.Detail["evidence_total"] = fmt.Sprint(n)
+			f.Evidence = f.Evidence[:maxEvidence]
+		}
+		if len(f.Detail) == 0 {
+			f.Detail = nil
+		}
+		f.Fingerprint = Fingerprint(r.ID, set.Target.ID, s)
+		out = append(out, *f)
+	}
+	return out
+}
+
+// Fingerprint identifies a finding across scans of new builds of the same
+// app.
+func Fingerprint(ruleID, targetID, subject string) string {
+	h := sha256.Sum256([]byte(ruleID + "\x00" + targetID + "\x00" + subject))
+	return hex.EncodeToString(h[:8])
+}
+
+func uniqueObservations(obs []evidence.Observation) []evidence.Observation {
+	seen := map[string]bool{}
+	out := obs[:0]
+	for _, o := range obs {
+		k := string(o.Kind) + "|" + o.Key + "|" + o.Where.String() + "|" + o.Attr("api") + "|" + o.Attr("permission")
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, o)
+	}
+	return out
+}
+
+func observations(set *evidence.Set, k evidence.Kind, key string) []evidence.Observation {
+	var out []evidence.Observation
+	for _, o := range set.Observations {
+		if o.Kind == k && (key == "" || o.Key == key) {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// ruleFile is the YAML shape of a rule file.
+type ruleFile struct {
+	Version string `yaml:"version"`
+	Rules   []Rule `yaml:"rules"`
+}
+
+// LoadFS reads every *.yaml rule file under dir of fsys.
+func LoadFS(fsys fs.FS, dir string) ([]Rule, error) {
+	files, err := fs.Glob(fsys, dir+"/*.yaml")
+	if err != nil {
+		return nil, err
+	}
+	var out []Rule
+	for _, name := range files {
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		rs, err := Parse(data, "builtin")
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		out = append(out, rs...)
+	}
+	return out, nil
+}
+
+// Parse reads a YAML rule file.
+func Parse(data []byte, source string) ([]Rule, error) {
+	var f ruleFile
+	dec := yaml.NewDecoder(strings.NewReader(string(data)))
+	dec.KnownFields(true)
+	if err := dec.Decode(&f); err != nil {
+		return nil, fmt.Errorf("rules: %w", err)
+	}
+	for i := range f.Rules {
+		f.Rules[i].Source = source
+	}
+	return f.Rules, nil
+}
