@@ -130,7 +130,7 @@ func (in *Input) sniffZip() Kind {
 		return Zip
 	}
 	switch {
-	case a.Find("AndroidManifest.xml") != nil:
+	case a.Find("AndroidManifest.xml") != nil, a.Find("classes.dex") != nil:
 		return APK
 	case a.Find("module.json") != nil || a.Find("config.json") != nil && a.Find("pack.info") != nil:
 		return HAP

@@ -1,0 +1,177 @@
+package rules
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/hegui/hegui/data"
+	"github.com/hegui/hegui/internal/catalog"
+	"github.com/hegui/hegui/internal/evidence"
+	"github.com/hegui/hegui/internal/law"
+)
+
+func engine(t *testing.T, extra ...Rule) *Engine {
+	t.Helper()
+	cat, err := catalog.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lc, err := law.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, err := LoadFS(data.FS, "rules")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := New(cat, lc, append(rs, extra...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func TestBuiltinRulesLoadWithTheirLaw(t *testing.T) {
+	e := engine(t)
+	if len(e.Rules()) < 13 {
+		t.Fatalf("%d built-in rules", len(e.Rules()))
+	}
+	for _, r := range e.Rules() {
+		if r.Description.Zh == "" || r.Description.En == "" || r.Remediation.Zh == "" || r.Remediation.En == "" {
+			t.Errorf("%s: missing zh/en description or remediation", r.ID)
+		}
+	}
+}
+
+func TestValidationRejectsBadRules(t *testing.T) {
+	cat, _ := catalog.Load()
+	lc, _ := law.Load()
+	base := Rule{ID: "HG-T-1", Severity: High, Title: Text{Zh: "测", En: "t"}, LegalBasis: []string{"PIPL-28"}, Check: "sensitive_api"}
+	cases := map[string]func(r *Rule){
+		"id must start with HG-": func(r *Rule) { r.ID = "X-1" },
+		"unknown severity":       func(r *Rule) { r.Severity = "severe" },
+		"not in the legal":       func(r *Rule) { r.LegalBasis = []string{"PIPL-999"} },
+		"no legal basis":         func(r *Rule) { r.LegalBasis = nil },
+		"unknown check":          func(r *Rule) { r.Check = "nope" },
+		"title needs zh and en":  func(r *Rule) { r.Title.Zh = "" },
+	}
+	for want, mut := range cases {
+		r := base
+		mut(&r)
+		if _, err := New(cat, lc, []Rule{r}); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: err %v", want, err)
+		}
+	}
+	if _, err := New(cat, lc, []Rule{base, base}); err == nil || !strings.Contains(err.Error(), "twice") {
+		t.Errorf("duplicate id: %v", err)
+	}
+}
+
+func sampleSet() *evidence.Set {
+	s := &evidence.Set{Target: evidence.Target{Kind: "android", ID: "com.example"}, Inputs: []string{"android"}}
+	s.Add(
+		evidence.Observation{Kind: evidence.DataType, Key: "device_id_imei", Level: evidence.Referenced,
+			Party: evidence.Party{SDK: "jpush"}, Where: evidence.Location{File: "classes.dex", Class: "cn.jpush.A", Method: "a()V", Offset: 10},
+			Detail: map[string]string{"api": "TelephonyManager.getDeviceId", "startup": "true", "startup_path": "App.onCreate → A.a"}},
+		evidence.Observation{Kind: evidence.DataType, Key: "device_id_imei", Level: evidence.Referenced,
+			Party: evidence.Party{SDK: "jpush"}, Where: evidence.Location{File: "classes.dex", Class: "cn.jpush.A", Method: "a()V", Offset: 10},
+			Detail: map[string]string{"api": "TelephonyManager.getDeviceId"}},
+		evidence.Observation{Kind: evidence.DataType, Key: "contacts", Level: evidence.Declared,
+			Detail: map[string]string{"permission": "android.permission.READ_CONTACTS"}},
+	)
+	return s
+}
+
+func TestRunFindingsStatusAndFingerprints(t *testing.T) {
+	e := engine(t)
+	set := sampleSet()
+	res := e.Run(set, Options{})
+	byRule := map[string][]Finding{}
+	for _, f := range res.Findings {
+		byRule[f.RuleID] = append(byRule[f.RuleID], f)
+	}
+	sdk := byRule["HG-AND-003"]
+	if len(sdk) != 1 || sdk[0].Subject != "jpush" {
+		t.Fatalf("HG-AND-003: %+v", sdk)
+	}
+	if len(sdk[0].Evidence) != 1 {
+		t.Errorf("duplicate evidence not folded: %d", len(sdk[0].Evidence))
+	}
+	if len(byRule["HG-AND-001"]) != 1 {
+		t.Errorf("start-up rule: %+v", byRule["HG-AND-001"])
+	}
+	// Stable: the same subject gives the same fingerprint in a new build,
+	// whatever the offsets.
+	set2 := sampleSet()
+	set2.Observations[0].Where.Offset = 999
+	res2 := e.Run(set2, Options{})
+	if res2.Findings[0].Fingerprint != res.Findings[0].Fingerprint {
+		t.Error("fingerprint depends on offsets")
+	}
+	// Severity order: critical first.
+	if res.Findings[0].Severity != Critical {
+		t.Errorf("first finding %s", res.Findings[0].Severity)
+	}
+	states := map[string]string{}
+	for _, s := range res.Status {
+		states[s.RuleID] = s.State
+	}
+	if states["HG-AND-013"] != "not_evaluated" || states["HG-AND-009"] != "passed" || states["HG-AND-003"] != "fired" {
+		t.Errorf("states %v", states)
+	}
+}
+
+// A rule whose input kind was not supplied is not evaluated, never passed.
+func TestMissingInputIsNotEvaluated(t *testing.T) {
+	r := Rule{ID: "HG-T-POLICY", Severity: High, Title: Text{Zh: "政策", En: "policy"}, LegalBasis: []string{"PIPL-17"},
+		Needs: []string{"policy"}, Check: "sensitive_api"}
+	e := engine(t, r)
+	res := e.Run(sampleSet(), Options{})
+	for _, s := range res.Status {
+		if s.RuleID == r.ID && (s.State != "not_evaluated" || !strings.Contains(s.Reason, "policy")) {
+			t.Errorf("status %+v", s)
+		}
+	}
+}
+
+func TestNecessity(t *testing.T) {
+	e := engine(t)
+	set := sampleSet()
+	set.Add(evidence.Observation{Kind: evidence.DataType, Key: "precise_location", Level: evidence.Referenced})
+	for appType, wantUnnecessary := range map[string][]string{
+		"ride_hailing":      {"contacts", "device_id_imei"},
+		"map_navigation":    {"contacts", "device_id_imei"},
+		"instant_messaging": {"contacts", "device_id_imei", "precise_location"},
+	} {
+		res := e.Run(set, Options{AppType: appType})
+		var got []string
+		for _, f := range res.Findings {
+			if f.RuleID == "HG-AND-013" {
+				got = append(got, f.Subject)
+			}
+		}
+		if strings.Join(got, ",") != strings.Join(wantUnnecessary, ",") {
+			t.Errorf("%s: unnecessary %v, want %v", appType, got, wantUnnecessary)
+		}
+	}
+}
+
+func TestParseUserRules(t *testing.T) {
+	rs, err := Parse([]byte(`version: "1"
+rules:
+  - id: HG-USER-1
+    severity: low
+    title: {zh: 测试, en: test}
+    legal_basis: [PIPL-6]
+    check: installed_apps
+`), "user.yaml")
+	if err != nil || len(rs) != 1 || rs[0].Source != "user.yaml" {
+		t.Fatalf("%v %+v", err, rs)
+	}
+	if _, err := Parse([]byte("rules:\n  - id: HG-X\n    colour: red\n"), "bad.yaml"); err == nil {
+		t.Error("unknown field accepted")
+	}
+	if _, err := ParseSeverity("HIGH"); err != nil {
+		t.Error(err)
+	}
+}
