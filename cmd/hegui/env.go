@@ -21,13 +21,21 @@ type env struct {
 // loadEnv loads the embedded catalog, the legal catalog, the built-in rules
 // and any user rule files.
 func loadEnv(g *globals, ruleFiles []string) (*env, error) {
+	// The two catalogs decode independently: load them side by side.
+	var lc *law.Catalog
+	var lawErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		lc, lawErr = law.Load()
+	}()
 	cat, err := catalog.Load()
+	<-done
 	if err != nil {
 		return nil, fmt.Errorf("reference data: %w", err)
 	}
-	lc, err := law.Load()
-	if err != nil {
-		return nil, fmt.Errorf("legal catalog: %w", err)
+	if lawErr != nil {
+		return nil, fmt.Errorf("legal catalog: %w", lawErr)
 	}
 	rs, err := rules.LoadFS(data.FS, "rules")
 	if err != nil {

@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strings"
 	"sync/atomic"
+
+	kflate "github.com/klauspost/compress/flate"
 )
 
 // Limits bound what reading an archive may cost. Hostile packages are
@@ -93,6 +95,9 @@ func openZip(r io.ReaderAt, size int64, name string, lim Limits, budget *atomic.
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
 		return nil, fmt.Errorf("%s: not a readable zip archive: %w", name, err)
 	}
+	// Inflating dex files is the floor of a scan's time; this inflater is
+	// about twice as fast as compress/flate on bytecode.
+	zr.RegisterDecompressor(zip.Deflate, func(r io.Reader) io.ReadCloser { return kflate.NewReader(r) })
 	if len(zr.File) > lim.MaxEntries {
 		return nil, fmt.Errorf("%s: %d entries, more than the limit of %d: %w", name, len(zr.File), lim.MaxEntries, ErrLimit)
 	}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"path"
 	"runtime"
 	"sort"
@@ -166,16 +165,25 @@ func (a *Analyzer) analyzeUnits(ctx context.Context, srcs []dexSource) ([]*unit,
 			wg.Wait()
 			return nil, err
 		}
+		// Take the slot before inflating, so at most GOMAXPROCS dex
+		// images are in memory at once.
+		sem <- struct{}{}
 		data, err := src.load()
 		if err != nil && len(data) == 0 {
 			units[i] = &unit{file: src.name, err: err}
+			<-sem
 			continue
 		}
-		sem <- struct{}{}
 		wg.Add(1)
 		go func(i int, name string, data []byte) {
 			defer wg.Done()
 			defer func() { <-sem }()
+			defer func() {
+				// A parser bug costs this dex file, not the scan.
+				if r := recover(); r != nil {
+					units[i] = &unit{file: name, err: fmt.Errorf("internal error while analyzing: %v", r)}
+				}
+			}()
 			units[i] = a.analyzeDexBytes(ctx, name, data)
 		}(i, src.name, data)
 	}
@@ -277,6 +285,7 @@ func (a *Analyzer) analyzeDexBytes(ctx context.Context, name string, data []byte
 		}
 	}
 
+	sig := newSigCache(f, className)
 	u.codeOf = make([]int32, nm)
 	for i := range u.codeOf {
 		u.codeOf[i] = -1
@@ -284,28 +293,20 @@ func (a *Analyzer) analyzeDexBytes(ctx context.Context, name string, data []byte
 	u.defs = make(map[uint64]int32)
 	strKind := make([]uint8, f.Header.NumStrings) // 0 unknown, 1 nothing, 2 url, 3 content uri/settings key
 	var consts []uint32
-	names := map[string]string{}
-	intern := func(s string) string {
-		if v, ok := names[s]; ok {
-			return v
-		}
-		names[s] = s
-		return s
-	}
 	walkErr := f.Walk(func(m dex.Code, insns []dex.Insn) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		ni := int32(len(u.nodes))
-		mref, err := f.Method(m.MethodIdx)
-		if err != nil {
+		name, hash, ok := sig.of(m.MethodIdx)
+		if !ok {
 			return nil
 		}
-		n := node{cls: int32(m.ClassDef), name: intern(mref.Name + mref.Proto), start: uint32(len(u.edges))}
+		n := node{cls: int32(m.ClassDef), name: name, start: uint32(len(u.edges))}
 		if int(m.MethodIdx) < len(u.codeOf) {
 			u.codeOf[m.MethodIdx] = ni
 		}
-		u.defs[methodHash(mref.Class, mref.Name, mref.Proto)] = ni
+		u.defs[hash] = ni
 		consts = consts[:0]
 		needArgs := false
 		firstHit := len(u.hits)
@@ -376,11 +377,11 @@ func (a *Analyzer) analyzeDexBytes(ctx context.Context, name string, data []byte
 		if isPlatformClass(desc) {
 			continue
 		}
-		mref, err := f.Method(i)
-		if err != nil {
+		_, hash, ok := sig.of(i)
+		if !ok {
 			continue
 		}
-		r := extRef{hash: methodHash(mref.Class, mref.Name, mref.Proto)}
+		r := extRef{hash: hash}
 		if id, ok := a.cat.MatchClass(desc); ok {
 			r.sdk = id
 		}
@@ -442,13 +443,55 @@ func (a *Analyzer) classifyString(f *dex.File, i uint32) uint8 {
 	return 1
 }
 
-func methodHash(class, name, proto string) uint64 {
-	h := fnv.New64a()
-	h.Write([]byte(class))
-	h.Write([]byte{0})
-	h.Write([]byte(name))
-	h.Write([]byte(proto))
-	return h.Sum64()
+// sigCache renders method signatures with few allocations: protos and
+// class names are decoded once per id, names are read as raw bytes.
+type sigCache struct {
+	f      *dex.File
+	class  func(uint32) string
+	protos map[uint32]string
+	buf    []byte
+}
+
+func newSigCache(f *dex.File, class func(uint32) string) *sigCache {
+	return &sigCache{f: f, class: class, protos: map[uint32]string{}}
+}
+
+// of returns "name(proto)" and the hash that identifies the method across
+// dex files (class, name and proto).
+func (c *sigCache) of(m uint32) (string, uint64, bool) {
+	t, n, err := c.f.MethodClassIdx(m)
+	if err != nil {
+		return "", 0, false
+	}
+	p, err := c.f.MethodProtoIdx(m)
+	if err != nil {
+		return "", 0, false
+	}
+	proto, ok := c.protos[p]
+	if !ok {
+		proto, _ = c.f.Proto(p)
+		c.protos[p] = proto
+	}
+	name, err := c.f.StringBytes(n)
+	if err != nil {
+		return "", 0, false
+	}
+	c.buf = append(append(c.buf[:0], name...), proto...)
+	return string(c.buf), methodHash(c.class(t), c.buf), true
+}
+
+// methodHash is FNV-1a over class descriptor, NUL, name and proto.
+func methodHash(class string, nameProto []byte) uint64 {
+	const offset, prime = 14695981039346656037, 1099511628211
+	h := uint64(offset)
+	for i := 0; i < len(class); i++ {
+		h = (h ^ uint64(class[i])) * prime
+	}
+	h *= prime // the NUL separator
+	for _, b := range nameProto {
+		h = (h ^ uint64(b)) * prime
+	}
+	return h
 }
 
 // isPlatformClass reports classes of the Android platform and Java/Kotlin

@@ -4,6 +4,7 @@ import (
 	"net"
 	"net/url"
 	"path"
+	"bytes"
 	"regexp"
 	"strings"
 
@@ -64,8 +65,6 @@ func validHost(h string) bool {
 	return hostRE.MatchString(h) && h != "localhost"
 }
 
-var urlRE = regexp.MustCompile(`(?:https?|wss?)://[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]{4,}`)
-
 // assetsText looks for URLs in text-like resources: compiled and raw
 // resources, assets, and the string pool of resources.arsc.
 func (s *scan) assetsText() {
@@ -88,32 +87,80 @@ func (s *scan) assetsText() {
 }
 
 // urlsIn scans bytes for URLs; UTF-16 text (as in resources.arsc and
-// binary XML string pools) is folded to ASCII first.
+// binary XML string pools) is read too. It looks for "://" with
+// bytes.Index and grows the URL around it by hand: no regular expression
+// on the hot path.
 func (s *scan) urlsIn(data []byte, file string, seen map[string]bool) {
-	for _, text := range [][]byte{data, foldUTF16(data)} {
-		for _, m := range urlRE.FindAll(text, 2000) {
-			u := string(m)
-			if seen[u] {
-				continue
-			}
-			seen[u] = true
-			s.endpoint(u, evidence.Party{}, evidence.Location{File: file})
+	for _, u := range findURLs(data, 2000) {
+		if seen[u] {
+			continue
 		}
+		seen[u] = true
+		s.endpoint(u, evidence.Party{}, evidence.Location{File: file})
 	}
 }
 
-// foldUTF16 keeps the ASCII bytes of little-endian UTF-16 text (x, 0, y, 0)
-// so one regular expression finds URLs in both encodings.
-func foldUTF16(b []byte) []byte {
-	out := make([]byte, 0, len(b)/2)
-	for i := 0; i+1 < len(b); i += 2 {
-		if b[i+1] == 0 && b[i] >= 0x20 && b[i] < 0x7f {
-			out = append(out, b[i])
-		} else {
-			out = append(out, ' ')
+var sep8, sep16 = []byte("://"), []byte{':', 0, '/', 0, '/', 0}
+
+// findURLs returns up to max http(s)/ws(s) URLs in b, in UTF-8/ASCII or
+// little-endian UTF-16.
+func findURLs(b []byte, max int) []string {
+	var out []string
+	for _, wide := range []bool{false, true} {
+		sep, step := sep8, 1
+		if wide {
+			sep, step = sep16, 2
+		}
+		for off := 0; len(out) < max; {
+			i := bytes.Index(b[off:], sep)
+			if i < 0 {
+				break
+			}
+			i += off
+			off = i + len(sep)
+			// Scheme: letters before "://".
+			start := i
+			for start-step >= 0 && isSchemeChar(b[start-step]) && (step == 1 || b[start-step+1] == 0) {
+				start -= step
+			}
+			scheme := strings.ToLower(narrow(b[start:i], step))
+			if scheme != "http" && scheme != "https" && scheme != "ws" && scheme != "wss" {
+				continue
+			}
+			end := off
+			for end+step-1 < len(b) && isURLChar(b[end]) && (step == 1 || b[end+1] == 0) {
+				end += step
+			}
+			if (end-off)/step < 4 {
+				continue
+			}
+			out = append(out, narrow(b[start:end], step))
+			off = end
 		}
 	}
 	return out
+}
+
+func narrow(b []byte, step int) string {
+	if step == 1 {
+		return string(b)
+	}
+	out := make([]byte, 0, len(b)/2)
+	for i := 0; i < len(b); i += 2 {
+		out = append(out, b[i])
+	}
+	return string(out)
+}
+
+func isSchemeChar(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
+// isURLChar: the characters RFC 3986 allows in a URL.
+func isURLChar(c byte) bool {
+	switch {
+	case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		return true
+	}
+	return strings.IndexByte("-._~:/?#[]@!$&'()*+,;=%", c) >= 0
 }
 
 func textLike(name string) bool {

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Compares a full `hegui scan` with two floors on the same APKs:
+#   unzip   — `unzip -p APK 'classes*.dex' > /dev/null`: just inflating the bytecode;
+#   dexdump — Debian's dexdump over the extracted dex files: the class listing
+#             Exodus-style scanners run before their regexes (extraction not timed).
+# Prints ratios (hegui / floor), which are stable across noisy machines, and
+# peak RSS of hegui against the size of the APK's largest dex.
+#
+# Usage: bench/compare.sh [APK...]   (default: the real APKs under testdata/apks/real)
+# Needs: go, unzip, dexdump, hyperfine, GNU time (apt-get install hyperfine time unzip dexdump).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+for tool in unzip dexdump hyperfine /usr/bin/time; do
+  command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install hyperfine time unzip dexdump)" >&2; exit 2; }
+done
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+go build -o "$work/hegui" ./cmd/hegui
+# A large multidex app made of real bytecode: every dex of the androguard
+# corpus as classes.dex … classesN.dex behind leaky.apk's manifest.
+python3 - "$work/multidex-corpus.apk" <<'PY'
+import sys, zipfile, glob
+out = zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED)
+src = zipfile.ZipFile("testdata/apks/leaky.apk")
+out.writestr("AndroidManifest.xml", src.read("AndroidManifest.xml"))
+out.writestr("resources.arsc", src.read("resources.arsc"))
+n = 0
+for apk in sorted(glob.glob("testdata/apks/real/*.apk")):
+    z = zipfile.ZipFile(apk)
+    for name in sorted(z.namelist()):
+        if name.startswith("classes") and name.endswith(".dex"):
+            n += 1
+            out.writestr("classes.dex" if n == 1 else f"classes{n}.dex", z.read(name))
+out.close()
+PY
+if [ $# -eq 0 ]; then
+  set -- "$work/multidex-corpus.apk" \
+         testdata/apks/real/com.example.android.wearable.wear.weardrawers.apk \
+         testdata/apks/real/com.test.intent_filter.apk \
+         testdata/apks/real/com.android.example.text.styling.apk \
+         testdata/apks/real/partialsignature.apk testdata/apks/leaky.apk
+fi
+base_kb=$(/usr/bin/time -f '%M' "$work/hegui" version 2>&1 >/dev/null | tail -1)
+printf '%-30s %8s %10s %12s %14s %10s %16s\n' APK dex_MB hegui_ms hegui/unzip hegui/dexdump RSS_MB '(RSS-idle)/maxdex'
+for apk in "$@"; do
+  name=$(basename "$apk")
+  d="$work/${name%.apk}"; mkdir -p "$d"
+  unzip -qo "$apk" 'classes*.dex' -d "$d" 2>/dev/null || true
+  dexes=("$d"/classes*.dex)
+  [ -e "${dexes[0]}" ] || { echo "$name: no dex"; continue; }
+  dex_bytes=$(cat "${dexes[@]}" | wc -c)
+  max_dex=$(ls -l "${dexes[@]}" | awk '{print $5}' | sort -n | tail -1)
+  hyperfine -N -w 3 -r 20 --export-json "$d/h.json" \
+    "$work/hegui scan --format json -o /dev/null $apk" \
+    "unzip -p $apk classes*.dex" \
+    "dexdump ${dexes[*]}" >/dev/null 2>&1
+  read -r h u x < <(python3 -c "import json,sys; r=json.load(open('$d/h.json'))['results']; print(*[x['median'] for x in r])")
+  rss_kb=$(/usr/bin/time -f '%M' "$work/hegui" scan --format json -o /dev/null "$apk" 2>&1 >/dev/null | tail -1)
+  python3 - "$name" "$dex_bytes" "$h" "$u" "$x" "$rss_kb" "$max_dex" "$base_kb" <<'PY'
+import sys
+name, dexb, h, u, x, rss, mx, base = sys.argv[1][:30], int(sys.argv[2]), *map(float, sys.argv[3:6]), int(sys.argv[6]), int(sys.argv[7]), int(sys.argv[8])
+print(f"{name:30s} {dexb/2**20:8.2f} {h*1000:10.1f} {h/u:12.2f} {h/x:14.2f} {rss/1024:10.1f} {(rss-base)*1024/mx:16.1f}")
+PY
+done
+echo
+echo "hegui/unzip: full scan time over the time to inflate the dex files alone (target ≤ 2)."
+echo "hegui/dexdump: full scan over dexdump's class listing (target < 1)."
+echo "(RSS-idle)/maxdex: peak RSS above that of \`hegui version\` (runtime and catalogs, ${base_kb} KB), over the largest dex."
