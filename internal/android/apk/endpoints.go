@@ -1,10 +1,10 @@
 package apk
 
 import (
+	"bytes"
 	"net"
 	"net/url"
 	"path"
-	"bytes"
 	"regexp"
 	"strings"
 
