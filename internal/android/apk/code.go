@@ -257,11 +257,21 @@ func (a *Analyzer) analyzeDexBytes(ctx context.Context, name string, data []byte
 		typeName[t] = s
 		return s
 	}
+	// Calls into the platform never lead back to app or SDK code the
+	// call graph could follow; they are not kept as edges.
+	platform := make([]bool, nm)
+	platformType := map[uint32]bool{}
 	for i := uint32(0); i < nm; i++ {
 		t, n, err := f.MethodClassIdx(i)
 		if err != nil {
 			continue
 		}
+		p, ok := platformType[t]
+		if !ok {
+			p = isPlatformClass(className(t))
+			platformType[t] = p
+		}
+		platform[i] = p
 		members := a.apis.methods[className(t)]
 		if members == nil {
 			continue
@@ -313,7 +323,9 @@ func (a *Analyzer) analyzeDexBytes(ctx context.Context, name string, data []byte
 		for _, in := range insns {
 			switch in.Op {
 			case dex.OpInvoke:
-				u.edges = append(u.edges, in.Index)
+				if int(in.Index) < len(platform) && !platform[in.Index] {
+					u.edges = append(u.edges, in.Index)
+				}
 				if int(in.Index) < len(methodAPI) {
 					for _, api := range methodAPI[in.Index] {
 						u.hits = append(u.hits, hit{node: ni, api: api, offset: in.Offset, via: api.Class + "." + api.Member})
@@ -369,14 +381,14 @@ func (a *Analyzer) analyzeDexBytes(ctx context.Context, name string, data []byte
 		if u.codeOf[i] >= 0 {
 			continue
 		}
+		if platform[i] {
+			continue
+		}
 		t, _, err := f.MethodClassIdx(i)
 		if err != nil {
 			continue
 		}
 		desc := className(t)
-		if isPlatformClass(desc) {
-			continue
-		}
 		_, hash, ok := sig.of(i)
 		if !ok {
 			continue
