@@ -687,7 +687,11 @@ func (s *scan) emit(units []*unit, rootClasses []string) {
 		where evidence.Location
 	}
 	referenced := map[string]*sdkRef{}
-	startupSDK := map[string]string{}
+	type startupHit struct {
+		path  string
+		where evidence.Location
+	}
+	startupSDK := map[string]startupHit{}
 	for ui, u := range units {
 		// SDK presence by classes.
 		ids := make([]string, 0, len(u.sdks))
@@ -740,8 +744,11 @@ func (s *scan) emit(units []*unit, rootClasses []string) {
 		u := units[r.u]
 		cls := u.classes[u.nodes[r.n].cls]
 		if id := cls.party.SDK; id != "" {
-			if _, done := startupSDK[id]; !done {
-				startupSDK[id] = ci.path(parent, r)
+			p := ci.path(parent, r)
+			if prev, done := startupSDK[id]; !done || len(p) < len(prev.path) || len(p) == len(prev.path) && p < prev.path {
+				// The shortest path reads best and is the same every run.
+				startupSDK[id] = startupHit{path: p,
+					where: evidence.Location{File: u.file, Class: javaName(cls.desc), Method: u.nodes[r.n].name}}
 			}
 		}
 	}
@@ -762,7 +769,8 @@ func (s *scan) emit(units []*unit, rootClasses []string) {
 	sort.Strings(ids)
 	for _, id := range ids {
 		sdk, _ := s.a.cat.SDK(id)
+		h := startupSDK[id]
 		s.set.Add(evidence.Observation{Kind: evidence.SDK, Key: id, Level: evidence.Referenced, Party: evidence.Party{SDK: id, Name: sdk.Name},
-			Source: Source, Detail: map[string]string{"match": "code run at start-up", "startup": "true", "startup_path": startupSDK[id]}})
+			Where: h.where, Source: Source, Detail: map[string]string{"match": "code run at start-up", "startup": "true", "startup_path": h.path}})
 	}
 }
