@@ -11,6 +11,7 @@ import (
 
 	"github.com/hegui/hegui/internal/android/apk"
 	"github.com/hegui/hegui/internal/artifact"
+	"github.com/hegui/hegui/internal/evidencefile"
 	"github.com/hegui/hegui/internal/report"
 	"github.com/hegui/hegui/internal/rules"
 	"github.com/hegui/hegui/internal/scan"
@@ -31,6 +32,11 @@ func newScanCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "scan [flags] PATH...",
 		Short: "Inspect apps (APK, DEX, or directories of them) and report findings with their legal basis",
+		Long: `Inspect apps and report findings with their legal basis.
+
+PATH is an APK, a DEX file, a directory (every APK/DEX below it), or a hegui
+evidence file (JSON, see internal/evidencefile) recorded by another tool about
+the same app: inputs about the same package are joined into one report.`,
 		Example: `  hegui scan app.apk
   hegui scan --format json app.apk > report.json
   hegui scan --fail-on high --app-type ride_hailing app.apk
@@ -85,12 +91,12 @@ func runScan(cmd *cobra.Command, g *globals, o *scanOpts, args []string) error {
 	}
 	log := g.logger()
 	sc := &scan.Scanner{
-		Analyzers: []scan.Analyzer{apk.New(env.cat, log)},
+		Analyzers: []scan.Analyzer{apk.New(env.cat, log), evidencefile.Analyzer{}},
 		Limits:    artifact.DefaultLimits(),
 		Workers:   o.workers,
 	}
 	start := time.Now()
-	results := sc.Run(cmd.Context(), paths)
+	results := scan.Join(sc.Run(cmd.Context(), paths))
 	var reports []*report.Report
 	var bad []error
 	worst := 0

@@ -28,7 +28,9 @@ const (
 	Pcap    Kind = "pcap"
 	PcapNG  Kind = "pcapng"
 	HAR     Kind = "har"
-	Text    Kind = "text"
+	// Evidence is a hegui evidence file (JSON with "hegui_evidence").
+	Evidence Kind = "evidence"
+	Text     Kind = "text"
 )
 
 // Input is one file to inspect, opened read-only.
@@ -110,6 +112,9 @@ func (in *Input) sniff(head []byte) Kind {
 		return PcapNG
 	}
 	t := bytes.TrimLeft(head, " \t\r\n\xef\xbb\xbf")
+	if bytes.HasPrefix(t, []byte("{")) && bytes.Contains(head, []byte(`"hegui_evidence"`)) {
+		return Evidence
+	}
 	if bytes.HasPrefix(t, []byte("{")) && bytes.Contains(head, []byte(`"log"`)) {
 		return HAR
 	}

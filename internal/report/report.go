@@ -130,6 +130,17 @@ type Finding struct {
 	Evidence    []evidence.Observation `json:"evidence"`
 	Detail      map[string]string      `json:"detail,omitempty"`
 	Fingerprint string                 `json:"fingerprint"`
+	// Suppressed is set when an ignore file accepts the finding; it is
+	// still reported, with the reason, and does not count for --fail-on.
+	Suppressed *Suppression `json:"suppressed,omitempty"`
+}
+
+// Suppression records why a finding is accepted.
+type Suppression struct {
+	Reason  string `json:"reason"`
+	Expires string `json:"expires,omitempty"`
+	// Source is the ignore file and entry that matched.
+	Source string `json:"source"`
 }
 
 // LegalRef is a provision a finding rests on.

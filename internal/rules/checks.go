@@ -12,6 +12,17 @@ import (
 // never a parser, so the same check serves every input kind that produces
 // the evidence it reads.
 func builtinChecks() map[string]Check {
+	m := map[string]Check{}
+	for _, part := range []map[string]Check{packageChecks(), declaredSideChecks()} {
+		for k, v := range part {
+			m[k] = v
+		}
+	}
+	return m
+}
+
+// packageChecks read evidence from app packages.
+func packageChecks() map[string]Check {
 	return map[string]Check{
 		"sdk_collects_pi":           sdkCollectsPI,
 		"sdk_declares_pi":           sdkDeclaresPI,

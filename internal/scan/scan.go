@@ -151,3 +151,37 @@ func (s *Scanner) One(ctx context.Context, path string) (set *evidence.Set, err 
 	sort.SliceStable(merged.Errors, func(i, j int) bool { return merged.Errors[i].File < merged.Errors[j].File })
 	return merged, nil
 }
+
+// Join merges the evidence of inputs about the same target — an APK, its
+// privacy policy, a capture of its traffic, an evidence file — into one set
+// per target, keyed by target identity (package name, bundle id). The
+// package's set leads: its path and hashes name the target. Results that
+// failed or have no identity stay as they are; order follows the first
+// input of each target.
+func Join(results []Result) []Result {
+	var out []Result
+	byID := map[string]int{}
+	for _, r := range results {
+		if r.Err != nil || r.Set == nil || r.Set.Target.ID == "" {
+			out = append(out, r)
+			continue
+		}
+		i, ok := byID[r.Set.Target.ID]
+		if !ok {
+			byID[r.Set.Target.ID] = len(out)
+			out = append(out, r)
+			continue
+		}
+		lead := out[i]
+		if !isPackage(lead.Set) && isPackage(r.Set) {
+			lead, r = r, lead
+		}
+		lead.Set.Merge(r.Set)
+		out[i] = lead
+	}
+	return out
+}
+
+func isPackage(s *evidence.Set) bool {
+	return s.HasInput(evidence.InputAndroid) || s.HasInput(evidence.InputIOS) || s.HasInput(evidence.InputHarmony)
+}

@@ -1,0 +1,64 @@
+package evidence
+
+// Input kinds, as listed in Set.Inputs and in rules' `needs`.
+const (
+	InputAndroid = "android"
+	InputIOS     = "ios"
+	InputHarmony = "harmony"
+	InputPolicy  = "policy"
+	InputTraffic = "traffic"
+	// InputEvidence is a hegui evidence file made by another tool (a
+	// dynamic-test harness, a lab's manual checks).
+	InputEvidence = "evidence"
+)
+
+// Keys of PolicyClaim observations: what a privacy policy states. Policy
+// analyzers write these; rules compare them with what the app does. The
+// Detail map carries the specifics named in each comment.
+const (
+	// ClaimCollects: the policy lists a PI type as collected.
+	// Detail: "data_type" (catalog key), "purpose".
+	ClaimCollects = "collects"
+	// ClaimSDK: the policy's third-party SDK list names an SDK.
+	// Detail: "sdk" (catalog id when known), "name", "data_types".
+	ClaimSDK = "sdk"
+	// ClaimAccountDeletion: the policy gives a way to delete PI or cancel
+	// the account. Detail: "how".
+	ClaimAccountDeletion = "account_deletion"
+	// ClaimComplaint: a complaint/report channel and contact is published.
+	// Detail: "contact".
+	ClaimComplaint = "complaint_channel"
+	// ClaimSeparateConsent: the policy says separate consent is sought for
+	// sensitive PI. Detail: "data_type" ("" for sensitive PI in general).
+	ClaimSeparateConsent = "separate_consent"
+	// ClaimMinors: dedicated rules for PI of children under 14.
+	ClaimMinors = "minors_rules"
+	// ClaimServesMinors: the service is meant for, or knowingly used by,
+	// children under 14.
+	ClaimServesMinors = "serves_minors"
+	// ClaimPersonalizationOptOut: targeted push / personalised ads can be
+	// turned off. Detail: "how".
+	ClaimPersonalizationOptOut = "personalization_opt_out"
+	// ClaimCrossBorder: the policy discloses transfer abroad.
+	// Detail: "country", "recipient".
+	ClaimCrossBorder = "cross_border"
+	// ClaimFaceCloud: the policy discloses that face data leaves the
+	// device, with separate consent.
+	ClaimFaceCloud = "face_cloud_consent"
+)
+
+// Detail keys shared across analyzers.
+const (
+	// DetailBeforeConsent = "true": seen before the user accepted the
+	// privacy policy (traffic, dynamic tests).
+	DetailBeforeConsent = "before_consent"
+	// DetailCountry: ISO 3166 alpha-2 code (lower case) of an endpoint's
+	// location or of an SDK vendor.
+	DetailCountry = "country"
+	// DetailPlaintext = "true": PI sent without transport encryption.
+	DetailPlaintext = "plaintext"
+	// DetailHost: the host PI was sent to.
+	DetailHost = "host"
+	// DetailStartup = "true": code reached from process start-up.
+	DetailStartup = "startup"
+)

@@ -1,0 +1,99 @@
+// Package evidencefile reads evidence that other tools recorded about a
+// target — a dynamic-test harness's log of API calls before consent, a
+// lab's manual checks of a privacy policy, a traffic tool's flows — in
+// hegui's own evidence format, so it joins the package's evidence and the
+// same rules judge both.
+//
+// The format is the JSON form of evidence.Set with a marker field:
+//
+//	{"hegui_evidence": 1,
+//	 "target": {"kind": "android", "id": "com.example.app"},
+//	 "inputs": ["policy"],
+//	 "observations": [{"kind": "policy_claim", "key": "collects", "level": "declared",
+//	                   "source": "policy", "detail": {"data_type": "precise_location"}}]}
+package evidencefile
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/hegui/hegui/internal/artifact"
+	"github.com/hegui/hegui/internal/evidence"
+)
+
+// FormatVersion is the version of the file format this package reads.
+const FormatVersion = 1
+
+// maxSize bounds an evidence file.
+const maxSize = 256 << 20
+
+// File is the on-disk shape.
+type File struct {
+	Version      int                    `json:"hegui_evidence"`
+	Target       evidence.Target        `json:"target"`
+	Inputs       []string               `json:"inputs"`
+	Observations []evidence.Observation `json:"observations"`
+	Errors       []evidence.Error       `json:"errors"`
+}
+
+// Analyzer reads evidence files.
+type Analyzer struct{}
+
+// Name implements scan.Analyzer.
+func (Analyzer) Name() string { return evidence.InputEvidence }
+
+// Version implements scan.Analyzer.
+func (Analyzer) Version() string { return "1" }
+
+// Accept implements scan.Analyzer.
+func (Analyzer) Accept(in *artifact.Input) bool { return in.Kind == artifact.Evidence }
+
+// Analyze implements scan.Analyzer.
+func (Analyzer) Analyze(ctx context.Context, in *artifact.Input) (*evidence.Set, error) {
+	if in.Size > maxSize {
+		return nil, fmt.Errorf("evidence file of %d bytes is larger than %d", in.Size, maxSize)
+	}
+	return Read(io.NewSectionReader(in.ReaderAt(), 0, in.Size), in.Path, in.SHA256)
+}
+
+// Read decodes an evidence file and checks what rules rely on.
+func Read(r io.Reader, path, sha string) (*evidence.Set, error) {
+	var f File
+	dec := json.NewDecoder(r)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&f); err != nil {
+		return nil, fmt.Errorf("evidence file: %w", err)
+	}
+	if f.Version != FormatVersion {
+		return nil, fmt.Errorf("evidence file: hegui_evidence %d, this hegui reads %d", f.Version, FormatVersion)
+	}
+	if f.Target.ID == "" {
+		return nil, fmt.Errorf("evidence file: target.id is empty: it names the app the evidence is about")
+	}
+	for i, o := range f.Observations {
+		if o.Kind == "" || o.Key == "" {
+			return nil, fmt.Errorf("evidence file: observations[%d]: kind and key are required", i)
+		}
+		if o.Level.Rank() == 0 {
+			return nil, fmt.Errorf("evidence file: observations[%d]: level %q (want declared, present, referenced or observed)", i, o.Level)
+		}
+		if o.Source == "" {
+			f.Observations[i].Source = evidence.InputEvidence
+		}
+		if o.Where.File == "" {
+			f.Observations[i].Where.File = path
+		}
+	}
+	t := f.Target
+	t.Path, t.SHA256 = path, sha
+	if t.Kind == "" {
+		t.Kind = "android"
+	}
+	inputs := f.Inputs
+	if len(inputs) == 0 {
+		inputs = []string{evidence.InputEvidence}
+	}
+	return &evidence.Set{Target: t, Observations: f.Observations, Errors: f.Errors, Inputs: inputs}, nil
+}
