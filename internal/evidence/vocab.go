@@ -39,6 +39,9 @@ const (
 	// ClaimPersonalizationOptOut: targeted push / personalised ads can be
 	// turned off. Detail: "how".
 	ClaimPersonalizationOptOut = "personalization_opt_out"
+	// ClaimPersonalization: the service uses PI for targeted push,
+	// personalised recommendations or ads.
+	ClaimPersonalization = "personalization"
 	// ClaimCrossBorder: the policy discloses transfer abroad.
 	// Detail: "country", "recipient".
 	ClaimCrossBorder = "cross_border"
@@ -61,4 +64,16 @@ const (
 	DetailHost = "host"
 	// DetailStartup = "true": code reached from process start-up.
 	DetailStartup = "startup"
+	// DetailDataTypes: comma-separated PI type keys an observed endpoint
+	// received.
+	DetailDataTypes = "data_types"
+)
+
+// Keys of Consent observations: what run-time evidence records of the
+// consent moment. Traffic and dynamic-test inputs that know when the user
+// accepted the policy write ConsentAccepted (Where.Time, Where.Packet) and
+// mark later observations with DetailBeforeConsent.
+const (
+	// ConsentAccepted: the user accepted the privacy policy.
+	ConsentAccepted = "policy_accepted"
 )

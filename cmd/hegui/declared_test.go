@@ -1,0 +1,114 @@
+package main
+
+import (
+	"path/filepath"
+	"slices"
+	"testing"
+)
+
+// The policy and traffic rules judge evidence files joined to the real
+// leaky.apk: each fires on a fixture that breaks it, passes on one that
+// does not, and is "not evaluated" without its input.
+func TestPolicyAndTrafficRules(t *testing.T) {
+	sch := reportSchema(t)
+	apk := filepath.Join(td, "apks/leaky.apk")
+	ev := func(name string) string { return filepath.Join(td, "evidence", name) }
+
+	cases := []struct {
+		fixture string
+		fired   map[string][]string // rule -> subjects that must be among its findings
+		passed  []string
+		notEval []string
+	}{
+		{
+			fixture: "leaky-policy-gaps.json",
+			fired: map[string][]string{
+				"HG-POL-002": {"contacts", "sms", "installed_apps", "background_location"},
+				"HG-POL-003": {"pangle", "bugly", "google-ads-identifier"},
+				"HG-POL-004": {"account_deletion"},
+				"HG-POL-005": {"complaint_channel"},
+				"HG-POL-006": {"background_location", "precise_location"},
+				"HG-POL-007": {"minors"},
+				"HG-POL-008": {"personalization"},
+				"HG-POL-009": {"sdk:google-ads-identifier"},
+			},
+			passed:  []string{"HG-POL-001"},
+			notEval: []string{"HG-NET-001", "HG-NET-002", "HG-NET-003", "HG-NET-004", "HG-FACE-001"},
+		},
+		{
+			fixture: "leaky-policy-complete.json",
+			passed:  []string{"HG-POL-001", "HG-POL-002", "HG-POL-003", "HG-POL-004", "HG-POL-005", "HG-POL-006", "HG-POL-007", "HG-POL-008", "HG-POL-009"},
+			notEval: []string{"HG-NET-001"},
+		},
+		{
+			fixture: "leaky-policy-empty.json",
+			fired:   map[string][]string{"HG-POL-001": {"policy"}},
+			passed:  []string{"HG-POL-005"},
+			// Listing every type again as undeclared would only repeat HG-POL-001.
+			notEval: []string{"HG-POL-002"},
+		},
+		{
+			fixture: "leaky-traffic-leaks.json",
+			fired: map[string][]string{
+				"HG-NET-001":  {"device_id_imei", "android_id"},
+				"HG-NET-002":  {"umeng-analytics"},
+				"HG-NET-003":  {"tracker.ads-example.com"},
+				"HG-NET-004":  {"precise_location"},
+				"HG-FACE-001": {"face.leaky-demo.cn"},
+			},
+			notEval: []string{"HG-POL-001", "HG-POL-003"},
+		},
+		{
+			fixture: "leaky-traffic-clean.json",
+			passed:  []string{"HG-NET-001", "HG-NET-002", "HG-NET-003", "HG-NET-004", "HG-FACE-001"},
+			notEval: []string{"HG-POL-002"},
+		},
+	}
+	for _, c := range cases {
+		t.Run(c.fixture, func(t *testing.T) {
+			r := scanJSON(t, sch, apk, ev(c.fixture))
+			if r.Target.ID != "com.example.leaky" || len(r.Findings) == 0 {
+				t.Fatalf("the evidence file did not join the APK's report: %+v", r.Target)
+			}
+			for rule, subjects := range c.fired {
+				got := r.fired(rule)
+				if r.state(rule) != "fired" {
+					t.Errorf("%s: state %q, want fired", rule, r.state(rule))
+				}
+				for _, s := range subjects {
+					if !slices.Contains(got, s) {
+						t.Errorf("%s: subjects %v lack %s", rule, got, s)
+					}
+				}
+			}
+			for _, rule := range c.passed {
+				if st := r.state(rule); st != "passed" {
+					t.Errorf("%s: state %q, want passed (findings %v)", rule, st, r.fired(rule))
+				}
+			}
+			for _, rule := range c.notEval {
+				if st := r.state(rule); st != "not_evaluated" {
+					t.Errorf("%s: state %q, want not_evaluated", rule, st)
+				}
+			}
+			for _, f := range r.Findings {
+				if len(f.LegalBasis) == 0 || f.Fingerprint == "" {
+					t.Errorf("%s %s: no law or fingerprint", f.RuleID, f.Subject)
+				}
+			}
+		})
+	}
+}
+
+// Without any evidence file, the APK alone never "passes" a policy or
+// traffic rule.
+func TestDeclaredRulesNotEvaluatedOnPackageAlone(t *testing.T) {
+	r := scanJSON(t, reportSchema(t), filepath.Join(td, "apks/clean.apk"))
+	for _, s := range r.Rules {
+		if len(s.RuleID) > 6 && (s.RuleID[:6] == "HG-POL" || s.RuleID[:6] == "HG-NET" || s.RuleID[:7] == "HG-FACE") {
+			if s.State != "not_evaluated" || s.Reason == "" {
+				t.Errorf("%s: %s (%q) without its input", s.RuleID, s.State, s.Reason)
+			}
+		}
+	}
+}
