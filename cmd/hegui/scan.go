@@ -61,7 +61,7 @@ the same app: inputs about the same package are joined into one report.`,
 }
 
 func runScan(cmd *cobra.Command, g *globals, o *scanOpts, args []string) error {
-	w, err := report.NewWriter(o.format)
+	w, err := report.NewWriter(o.format, report.WriterOptions{})
 	if err != nil {
 		return usageErr("--format: %v", err)
 	}

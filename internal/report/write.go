@@ -14,15 +14,19 @@ type Writer interface {
 	Write(w io.Writer, reports []*Report) error
 }
 
-// NewWriter returns the writer for a format name.
-func NewWriter(format string) (Writer, error) {
+// NewWriter returns the writer for a format name: "table" (or ""),
+// "json" or "sarif". The options feed the formats that describe rules
+// beyond the reports (SARIF).
+func NewWriter(format string, o WriterOptions) (Writer, error) {
 	switch format {
 	case "json":
 		return JSON{}, nil
 	case "table", "":
 		return Table{}, nil
+	case "sarif":
+		return SARIF{Rules: o.Rules, Law: o.Law, ToolVersion: o.ToolVersion, Lang: o.Lang}, nil
 	}
-	return nil, fmt.Errorf("unknown format %q (want table or json)", format)
+	return nil, fmt.Errorf("unknown format %q (want table, json or sarif)", format)
 }
 
 // JSON writes one document for one target, an array for several.
