@@ -2,7 +2,18 @@ module github.com/hegui/hegui
 
 go 1.26.8
 
+// Why each direct dependency (everything else is written here):
+//   cel-go: conditions of user rules — type-checked when loaded, always
+//     terminating, cost-limited; the expression language Kubernetes uses
+//     for admission policies.
+//   klauspost/compress: DEFLATE several times faster than compress/flate on
+//     large classes.dex entries.
+//   santhosh-tekuri/jsonschema: tests validate reports against the JSON
+//     contract and the official SARIF 2.1.0 schema.
+//   cobra: subcommands, flags and help in the style users know from Trivy.
+//   yaml/v3: the data files and rule files, with line numbers in errors.
 require (
+	github.com/google/cel-go v0.31.0
 	github.com/klauspost/compress v1.20.3
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3
 	github.com/spf13/cobra v1.10.2
@@ -10,7 +21,13 @@ require (
 )
 
 require (
+	cel.dev/expr v0.25.1 // indirect
+	github.com/antlr4-go/antlr/v4 v4.13.1 // indirect
 	github.com/inconshreveable/mousetrap v1.1.0 // indirect
 	github.com/spf13/pflag v1.0.9 // indirect
-	golang.org/x/text v0.14.0 // indirect
+	golang.org/x/exp v0.0.0-20240823005443-9b4947da3948 // indirect
+	golang.org/x/text v0.22.0 // indirect
+	google.golang.org/genproto/googleapis/api v0.0.0-20240826202546-f6391c0de4c7 // indirect
+	google.golang.org/genproto/googleapis/rpc v0.0.0-20240826202546-f6391c0de4c7 // indirect
+	google.golang.org/protobuf v1.36.10 // indirect
 )

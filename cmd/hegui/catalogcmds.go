@@ -79,6 +79,19 @@ func explainRule(g *globals, env *env, r rules.Rule) {
 	if len(r.Needs) > 0 {
 		fmt.Fprintf(out, "\n%s: %s\n", label(l, "Needs input", "所需输入"), strings.Join(r.Needs, ", "))
 	}
+	switch {
+	case r.Condition != "":
+		fmt.Fprintf(out, "%s: %s\n", label(l, "Condition (CEL)", "条件（CEL）"), strings.TrimSpace(r.Condition))
+		if r.ForEach != "" {
+			fmt.Fprintf(out, "%s: %s\n", label(l, "For each", "逐项"), r.ForEach)
+		}
+		if r.Subject != "" {
+			fmt.Fprintf(out, "%s: %s\n", label(l, "Subject", "对象"), r.Subject)
+		}
+	case r.Check != "":
+		fmt.Fprintf(out, "%s: %s\n", label(l, "Check", "检查器"), r.Check)
+	}
+	fmt.Fprintf(out, "%s: %s\n", label(l, "Defined in", "定义来源"), r.Source)
 }
 
 func verifiedText(lang, v string) string {

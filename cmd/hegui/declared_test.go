@@ -1,8 +1,10 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -110,5 +112,38 @@ func TestDeclaredRulesNotEvaluatedOnPackageAlone(t *testing.T) {
 				t.Errorf("%s: %s (%q) without its input", s.RuleID, s.State, s.Reason)
 			}
 		}
+	}
+}
+
+// A user rule file adds findings through the same engine, with the law
+// the file cites; a broken file is a usage error that names the rule.
+func TestUserRuleFile(t *testing.T) {
+	sch := reportSchema(t)
+	rules := filepath.Join(td, "rules/example.yaml")
+	r := scanJSON(t, sch, "--rules", rules, "--app-type", "news", filepath.Join(td, "apks/leaky.apk"))
+	if got := r.fired("HG-ACME-001"); !slices.Contains(got, "amap-location:precise_location") {
+		t.Errorf("HG-ACME-001 subjects %v", got)
+	}
+	if got := r.fired("HG-ACME-003"); !slices.Contains(got, "android.permission.READ_CONTACTS") {
+		t.Errorf("HG-ACME-003 subjects %v", got)
+	}
+	for _, f := range r.Findings {
+		if f.RuleID == "HG-ACME-001" && (len(f.LegalBasis) != 3 || f.LegalBasis[0].ID != "PIPL-28") {
+			t.Errorf("user rule's legal basis %+v", f.LegalBasis)
+		}
+	}
+	// Without --app-type the necessity rule says why it was not evaluated.
+	r = scanJSON(t, sch, "--rules", rules, filepath.Join(td, "apks/clean.apk"))
+	if r.state("HG-ACME-003") != "not_evaluated" || len(r.fired("HG-ACME-001")) != 0 {
+		t.Errorf("clean.apk: HG-ACME-003 %s, HG-ACME-001 %v", r.state("HG-ACME-003"), r.fired("HG-ACME-001"))
+	}
+
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	if err := os.WriteFile(bad, []byte("rules:\n  - id: HG-X-1\n    severity: low\n    title: {zh: 测, en: t}\n    legal_basis: [PIPL-28]\n    condition: 'sdks.size() > \"1\"'\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, errOut, code := hegui(t, "scan", "--rules", bad, filepath.Join(td, "apks/clean.apk"))
+	if code != 2 || !strings.Contains(errOut, "HG-X-1") || !strings.Contains(errOut, "condition") {
+		t.Errorf("bad rule file: exit %d, %q", code, errOut)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/google/cel-go/cel"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/hegui/hegui/internal/catalog"
@@ -93,8 +94,14 @@ type Rule struct {
 	// NeedsBytecode marks rules whose evidence comes from code: a packed
 	// app leaves them not evaluated.
 	NeedsBytecode bool `yaml:"needs_bytecode"`
-	// Check names a built-in check.
+	// Check names a built-in check. A rule has a check or a condition.
 	Check string `yaml:"check"`
+	// Condition is a CEL expression over the evidence (see expr.go); with
+	// ForEach "observation" it is evaluated per observation, bound to o,
+	// and Subject (a CEL string expression) names each finding's subject.
+	Condition string `yaml:"condition"`
+	ForEach   string `yaml:"for_each"`
+	Subject   string `yaml:"subject"`
 	// Params tune the check.
 	Params map[string]string `yaml:"params"`
 	Tags   []string          `yaml:"tags"`
@@ -119,6 +126,7 @@ type Env struct {
 	Law     *law.Catalog
 	Options Options
 	Rule    *Rule
+	run     *runState
 }
 
 // Options are per-scan settings rules read.
@@ -158,17 +166,33 @@ type Finding struct {
 type Engine struct {
 	rules  []Rule
 	checks map[string]Check
-	cat    *catalog.Catalog
-	law    *law.Catalog
+	// exprs holds the compiled conditions of data rules, by rule id.
+	exprs map[string]*exprRule
+	cat   *catalog.Catalog
+	law   *law.Catalog
 }
 
 // New builds an engine over the built-in checks and the rules given.
 func New(cat *catalog.Catalog, lc *law.Catalog, rules []Rule) (*Engine, error) {
-	e := &Engine{checks: builtinChecks(), cat: cat, law: lc}
+	e := &Engine{checks: builtinChecks(), exprs: map[string]*exprRule{}, cat: cat, law: lc}
 	seen := map[string]bool{}
+	var celEnv *cel.Env
 	for _, r := range rules {
 		if err := e.validate(r); err != nil {
 			return nil, err
+		}
+		if r.Condition != "" {
+			if celEnv == nil {
+				var err error
+				if celEnv, err = newExprEnv(cat, lc); err != nil {
+					return nil, fmt.Errorf("rules: expression environment: %w", err)
+				}
+			}
+			x, err := compileExpr(celEnv, r)
+			if err != nil {
+				return nil, err
+			}
+			e.exprs[r.ID] = x
 		}
 		if seen[r.ID] {
 			return nil, fmt.Errorf("rule %s: defined twice", r.ID)
@@ -198,6 +222,17 @@ func (e *Engine) validate(r Rule) error {
 			return fmt.Errorf("rule %s: legal basis %q is not in the legal catalog", r.ID, id)
 		}
 	}
+	switch {
+	case r.Check != "" && r.Condition != "":
+		return fmt.Errorf("rule %s: has both a check and a condition (give one)", r.ID)
+	case r.Condition != "":
+		return nil
+	case r.Check == "":
+		return fmt.Errorf("rule %s: needs a condition (a CEL expression) or a built-in check", r.ID)
+	}
+	if r.ForEach != "" || r.Subject != "" {
+		return fmt.Errorf("rule %s: for_each and subject go with a condition, not a built-in check", r.ID)
+	}
 	if _, ok := e.checks[r.Check]; !ok {
 		return fmt.Errorf("rule %s: unknown check %q", r.ID, r.Check)
 	}
@@ -226,6 +261,7 @@ type Result struct {
 // Run evaluates every rule over a set.
 func (e *Engine) Run(set *evidence.Set, opts Options) Result {
 	var res Result
+	run := &runState{}
 	packed := len(observations(set, evidence.Property, "packer")) > 0 || len(observations(set, evidence.Property, "bytecode_incomplete")) > 0
 	for i := range e.rules {
 		r := &e.rules[i]
@@ -233,8 +269,12 @@ func (e *Engine) Run(set *evidence.Set, opts Options) Result {
 			res.Status = append(res.Status, Status{RuleID: r.ID, State: "not_evaluated", Reason: "no " + missing + " input"})
 			continue
 		}
-		env := &Env{Set: set, Catalog: e.cat, Law: e.law, Options: opts, Rule: r}
-		matches, why := e.checks[r.Check](env)
+		env := &Env{Set: set, Catalog: e.cat, Law: e.law, Options: opts, Rule: r, run: run}
+		check := e.checks[r.Check]
+		if x := e.exprs[r.ID]; x != nil {
+			check = x.check()
+		}
+		matches, why := check(env)
 		if why != "" {
 			res.Status = append(res.Status, Status{RuleID: r.ID, State: "not_evaluated", Reason: why})
 			continue

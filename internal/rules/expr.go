@@ -1,0 +1,372 @@
+package rules
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/google/cel-go/cel"
+	"github.com/google/cel-go/common/types"
+	"github.com/google/cel-go/common/types/ref"
+	"github.com/google/cel-go/ext"
+	"github.com/google/cel-go/interpreter"
+
+	"github.com/hegui/hegui/internal/catalog"
+	"github.com/hegui/hegui/internal/evidence"
+	"github.com/hegui/hegui/internal/law"
+)
+
+// Rules written as data state their condition in CEL (the Common
+// Expression Language: https://cel.dev), a small, side-effect-free,
+// always-terminating language that is type-checked when the rule file is
+// loaded. A rule either judges the whole target:
+//
+//	condition: '"contacts" in referenced && app_type == "news"'
+//
+// or each observation, bound to `o`, with `for_each: observation`; every
+// observation the condition accepts becomes evidence of a finding whose
+// subject is the `subject` expression (default o.key):
+//
+//	for_each: observation
+//	condition: 'o.kind == "data_type" && o.party.sdk != "" && sensitive(o.key)'
+//	subject: 'o.party.sdk'
+//
+// Variables: target (kind, id, name, version, path, sha256, attrs),
+// inputs, app_type, permissions, data_types, referenced (data types read by
+// code or seen at run time), sdks, hosts, claims (policy claim keys),
+// observations (each: kind, key, level, rank, party {sdk, name}, where
+// {file, class, method, offset, resource, packet, section}, source,
+// detail). Functions: sensitive(key), non_resettable(key),
+// identifier(key), sdk_country(id), sdk_categories(id), sdk_vendor(id),
+// necessary(app_type, key), level_rank(level); plus CEL's standard
+// functions and string extensions.
+
+// exprCostLimit bounds one evaluation (CEL's cost units: roughly one per
+// operation and element visited). Rules over observations are evaluated
+// once per observation, each within the limit.
+const exprCostLimit = 1_000_000
+
+// maxExprLen bounds the source of one expression.
+const maxExprLen = 4096
+
+// ForEachObservation evaluates a rule's condition once per observation.
+const ForEachObservation = "observation"
+
+// exprRule is a compiled data rule.
+type exprRule struct {
+	cond    cel.Program
+	subject cel.Program // nil: default subject
+	each    bool
+	// appType: the rule reads the app type; without one it is not
+	// evaluated, whatever the evidence, as the built-in necessity rule.
+	appType bool
+}
+
+// readsAppType finds the identifiers that make a rule depend on the app
+// type.
+var readsAppType = regexp.MustCompile(`\b(app_type|necessary)\b`)
+
+// newExprEnv declares the variables and functions conditions see.
+func newExprEnv(cat *catalog.Catalog, lc *law.Catalog) (*cel.Env, error) {
+	strList := cel.ListType(cel.StringType)
+	dynMap := cel.MapType(cel.StringType, cel.DynType)
+	str := func(v ref.Val) (string, bool) {
+		s, ok := v.(types.String)
+		return string(s), ok
+	}
+	dataType := func(name string, pick func(catalog.DataType) bool) cel.EnvOption {
+		return cel.Function(name, cel.Overload(name+"_string", []*cel.Type{cel.StringType}, cel.BoolType,
+			cel.UnaryBinding(func(v ref.Val) ref.Val {
+				k, ok := str(v)
+				if !ok {
+					return types.MaybeNoSuchOverloadErr(v)
+				}
+				t, found := cat.DataType(k)
+				return types.Bool(found && pick(t))
+			})))
+	}
+	sdkString := func(name string, pick func(catalog.SDK) string) cel.EnvOption {
+		return cel.Function(name, cel.Overload(name+"_string", []*cel.Type{cel.StringType}, cel.StringType,
+			cel.UnaryBinding(func(v ref.Val) ref.Val {
+				id, ok := str(v)
+				if !ok {
+					return types.MaybeNoSuchOverloadErr(v)
+				}
+				s, found := cat.SDK(id)
+				if !found {
+					return types.String("")
+				}
+				return types.String(pick(s))
+			})))
+	}
+	return cel.NewEnv(
+		cel.Variable("target", dynMap),
+		cel.Variable("inputs", strList),
+		cel.Variable("app_type", cel.StringType),
+		cel.Variable("permissions", strList),
+		cel.Variable("data_types", strList),
+		cel.Variable("referenced", strList),
+		cel.Variable("sdks", strList),
+		cel.Variable("hosts", strList),
+		cel.Variable("claims", strList),
+		cel.Variable("observations", cel.ListType(dynMap)),
+		cel.Variable("o", dynMap),
+		ext.Strings(),
+		dataType("sensitive", func(t catalog.DataType) bool { return t.Sensitive }),
+		dataType("non_resettable", func(t catalog.DataType) bool { return t.NonResettable }),
+		dataType("identifier", func(t catalog.DataType) bool { return t.Identifier }),
+		sdkString("sdk_country", func(s catalog.SDK) string { return s.Country }),
+		sdkString("sdk_vendor", func(s catalog.SDK) string { return s.Vendor }),
+		cel.Function("sdk_categories", cel.Overload("sdk_categories_string", []*cel.Type{cel.StringType}, strList,
+			cel.UnaryBinding(func(v ref.Val) ref.Val {
+				id, ok := str(v)
+				if !ok {
+					return types.MaybeNoSuchOverloadErr(v)
+				}
+				s, _ := cat.SDK(id)
+				return types.NewStringList(types.DefaultTypeAdapter, s.Categories)
+			}))),
+		cel.Function("level_rank", cel.Overload("level_rank_string", []*cel.Type{cel.StringType}, cel.IntType,
+			cel.UnaryBinding(func(v ref.Val) ref.Val {
+				l, ok := str(v)
+				if !ok {
+					return types.MaybeNoSuchOverloadErr(v)
+				}
+				return types.Int(evidence.Level(l).Rank())
+			}))),
+		cel.Function("necessary", cel.Overload("necessary_string_string", []*cel.Type{cel.StringType, cel.StringType}, cel.BoolType,
+			cel.BinaryBinding(func(a, k ref.Val) ref.Val {
+				appType, ok1 := str(a)
+				key, ok2 := str(k)
+				if !ok1 || !ok2 {
+					return types.MaybeNoSuchOverloadErr(a)
+				}
+				if appType == "" {
+					return types.NewErr("%s", errNoAppType)
+				}
+				at, found := lc.AppType(appType)
+				if !found {
+					return types.NewErr("unknown app type %q", appType)
+				}
+				return types.Bool(at.Necessary(key, func(k string) []string {
+					t, _ := cat.DataType(k)
+					return t.Includes
+				}))
+			}))),
+	)
+}
+
+// errNoAppType is the evaluation error of necessary() without an app type;
+// the rule is then "not evaluated", as the built-in necessity rule is.
+var errNoAppType = errors.New("no app type given (use --app-type)")
+
+// compileExpr checks and plans a rule's expressions.
+func compileExpr(env *cel.Env, r Rule) (*exprRule, error) {
+	prog := func(field, src string, want *cel.Type) (cel.Program, error) {
+		if len(src) > maxExprLen {
+			return nil, fmt.Errorf("rule %s: %s is %d bytes long (limit %d)", r.ID, field, len(src), maxExprLen)
+		}
+		ast, iss := env.Compile(src)
+		if iss.Err() != nil {
+			return nil, fmt.Errorf("rule %s: %s: %w", r.ID, field, iss.Err())
+		}
+		if !ast.OutputType().IsExactType(want) && ast.OutputType() != cel.DynType {
+			return nil, fmt.Errorf("rule %s: %s gives %s, want %s", r.ID, field, ast.OutputType(), want)
+		}
+		p, err := env.Program(ast, cel.CostLimit(exprCostLimit), cel.EvalOptions(cel.OptOptimize))
+		if err != nil {
+			return nil, fmt.Errorf("rule %s: %s: %w", r.ID, field, err)
+		}
+		return p, nil
+	}
+	x := &exprRule{appType: readsAppType.MatchString(r.Condition) || readsAppType.MatchString(r.Subject)}
+	switch r.ForEach {
+	case "":
+	case ForEachObservation:
+		x.each = true
+	default:
+		return nil, fmt.Errorf("rule %s: for_each %q (want %q or nothing)", r.ID, r.ForEach, ForEachObservation)
+	}
+	var err error
+	if x.cond, err = prog("condition", r.Condition, cel.BoolType); err != nil {
+		return nil, err
+	}
+	if r.Subject != "" {
+		if x.subject, err = prog("subject", r.Subject, cel.StringType); err != nil {
+			return nil, err
+		}
+	}
+	return x, nil
+}
+
+// activation holds one target's evidence in the shape conditions read. It
+// is built once per Run, on first use.
+type activation struct {
+	vars map[string]any
+	base interpreter.Activation
+	obs  []map[string]any
+}
+
+func newActivation(set *evidence.Set, opts Options) *activation {
+	a := &activation{obs: make([]map[string]any, len(set.Observations))}
+	var perms, types_, referenced, sdks, hosts, claims []string
+	seen := map[string]bool{}
+	add := func(list *[]string, tag, v string) {
+		if v == "" || seen[tag+v] {
+			return
+		}
+		seen[tag+v] = true
+		*list = append(*list, v)
+	}
+	for i, o := range set.Observations {
+		detail := make(map[string]any, len(o.Detail))
+		for k, v := range o.Detail {
+			detail[k] = v
+		}
+		a.obs[i] = map[string]any{
+			"kind": string(o.Kind), "key": o.Key, "level": string(o.Level), "rank": int64(o.Level.Rank()),
+			"party":  map[string]any{"sdk": o.Party.SDK, "name": o.Party.Name},
+			"where":  map[string]any{"file": o.Where.File, "class": o.Where.Class, "method": o.Where.Method, "offset": o.Where.Offset, "resource": o.Where.Resource, "packet": int64(o.Where.Packet), "section": o.Where.Section},
+			"source": o.Source, "detail": detail,
+		}
+		switch o.Kind {
+		case evidence.Permission:
+			add(&perms, "p", o.Key)
+		case evidence.DataType:
+			add(&types_, "d", o.Key)
+			if o.Level.Rank() >= evidence.Referenced.Rank() {
+				add(&referenced, "r", o.Key)
+			}
+		case evidence.SDK:
+			add(&sdks, "s", o.Key)
+		case evidence.Endpoint:
+			add(&hosts, "h", o.Key)
+		case evidence.PolicyClaim:
+			add(&claims, "c", o.Key)
+		}
+	}
+	t := set.Target
+	attrs := map[string]any{}
+	for k, v := range t.Attrs {
+		attrs[k] = v
+	}
+	obs := make([]any, len(a.obs))
+	for i := range a.obs {
+		obs[i] = a.obs[i]
+	}
+	a.vars = map[string]any{
+		"target": map[string]any{"kind": t.Kind, "id": t.ID, "name": t.Name, "version": t.Version, "version_code": t.VersionCode,
+			"path": t.Path, "sha256": t.SHA256, "attrs": attrs},
+		"inputs": orEmpty(set.Inputs), "app_type": opts.AppType, "permissions": orEmpty(perms), "data_types": orEmpty(types_),
+		"referenced": orEmpty(referenced), "sdks": orEmpty(sdks), "hosts": orEmpty(hosts), "claims": orEmpty(claims),
+		"observations": obs,
+	}
+	return a
+}
+
+func orEmpty(xs []string) []string {
+	if xs == nil {
+		return []string{}
+	}
+	return xs
+}
+
+// activation returns the run's evidence in the shape conditions read,
+// building it on first use.
+func (env *Env) activation() *activation {
+	if env.run.act == nil {
+		env.run.act = newActivation(env.Set, env.Options)
+	}
+	return env.run.act
+}
+
+// runState is shared by the checks of one Run.
+type runState struct {
+	act *activation
+}
+
+// with returns the variables with o bound to observation i.
+func (a *activation) with(i int) interpreter.Activation {
+	if a.base == nil {
+		a.base, _ = interpreter.NewActivation(a.vars)
+	}
+	o, _ := interpreter.NewActivation(map[string]any{"o": a.obs[i]})
+	return interpreter.NewHierarchicalActivation(a.base, o)
+}
+
+// maxExprMatches bounds the observations one data rule turns into
+// evidence; the findings say how many there were.
+const maxExprMatches = 100_000
+
+// check runs a compiled rule as a Check.
+func (x *exprRule) check() Check {
+	return func(env *Env) ([]Match, string) {
+		if x.appType && env.Options.AppType == "" {
+			return nil, errNoAppType.Error()
+		}
+		act := env.activation()
+		eval := func(p cel.Program, vars any) (ref.Val, string) {
+			out, _, err := p.Eval(vars)
+			if err != nil {
+				if strings.Contains(err.Error(), errNoAppType.Error()) {
+					return nil, errNoAppType.Error()
+				}
+				return nil, "condition failed: " + err.Error()
+			}
+			return out, ""
+		}
+		subject := func(vars any, def string) (string, string) {
+			if x.subject == nil {
+				return def, ""
+			}
+			v, why := eval(x.subject, vars)
+			if why != "" {
+				return "", why
+			}
+			s, _ := v.Value().(string)
+			return s, ""
+		}
+		if !x.each {
+			v, why := eval(x.cond, act.vars)
+			if why != "" {
+				return nil, why
+			}
+			if v != types.True {
+				return nil, ""
+			}
+			s, why := subject(act.vars, "target")
+			if why != "" {
+				return nil, why
+			}
+			return []Match{{Subject: s}}, ""
+		}
+		var ms []Match
+		idx := map[string]int{}
+		for i, o := range env.Set.Observations {
+			if len(ms) >= maxExprMatches {
+				break
+			}
+			vars := act.with(i)
+			v, why := eval(x.cond, vars)
+			if why != "" {
+				return nil, why
+			}
+			if v != types.True {
+				continue
+			}
+			s, why := subject(vars, o.Key)
+			if why != "" {
+				return nil, why
+			}
+			j, ok := idx[s]
+			if !ok {
+				j = len(ms)
+				idx[s] = j
+				ms = append(ms, Match{Subject: s})
+			}
+			ms[j].Evidence = append(ms[j].Evidence, o)
+		}
+		return ms, ""
+	}
+}

@@ -1,0 +1,152 @@
+package rules
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/hegui/hegui/internal/catalog"
+	"github.com/hegui/hegui/internal/evidence"
+	"github.com/hegui/hegui/internal/law"
+)
+
+func exampleRules(t *testing.T) []Rule {
+	t.Helper()
+	b, err := os.ReadFile("../../testdata/rules/example.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, err := Parse(b, "example.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rs
+}
+
+func TestExpressionRules(t *testing.T) {
+	e := engine(t, exampleRules(t)...)
+	set := sampleSet()
+	set.Add(
+		evidence.Observation{Kind: evidence.DataType, Key: "precise_location", Level: evidence.Referenced,
+			Party: evidence.Party{SDK: "amap-location"}, Where: evidence.Location{File: "classes.dex", Class: "com.amap.api.location.A", Method: "b()V", Offset: 64}},
+		evidence.Observation{Kind: evidence.DataType, Key: "precise_location", Level: evidence.Declared,
+			Detail: map[string]string{"permission": "android.permission.ACCESS_FINE_LOCATION"}},
+		evidence.Observation{Kind: evidence.SDK, Key: "google-ads", Level: evidence.Present},
+	)
+	res := e.Run(set, Options{})
+	got := map[string][]Finding{}
+	for _, f := range res.Findings {
+		got[f.RuleID] = append(got[f.RuleID], f)
+	}
+	if fs := got["HG-ACME-001"]; len(fs) != 1 || fs[0].Subject != "amap-location:precise_location" || len(fs[0].Evidence) != 1 || fs[0].Evidence[0].Where.Offset != 64 {
+		t.Errorf("HG-ACME-001 findings %+v", fs)
+	}
+	if fs := got["HG-ACME-002"]; len(fs) != 1 || fs[0].Subject != "foreign-ads" {
+		t.Errorf("HG-ACME-002 findings %+v", fs)
+	}
+	if st := statusOf(res, "HG-ACME-003"); st.State != "not_evaluated" || !strings.Contains(st.Reason, "app type") {
+		t.Errorf("HG-ACME-003 without an app type: %+v", st)
+	}
+
+	// With an app type, necessity is judged: a news app needs no location
+	// or contacts.
+	res = e.Run(set, Options{AppType: "news"})
+	var subjects []string
+	for _, f := range res.Findings {
+		if f.RuleID == "HG-ACME-003" {
+			subjects = append(subjects, f.Subject)
+		}
+	}
+	if strings.Join(subjects, ",") != "android.permission.READ_CONTACTS,android.permission.ACCESS_FINE_LOCATION" &&
+		strings.Join(subjects, ",") != "android.permission.ACCESS_FINE_LOCATION,android.permission.READ_CONTACTS" {
+		t.Errorf("HG-ACME-003 subjects %v", subjects)
+	}
+
+	// The same rules stay silent on evidence that does not break them.
+	clean := &evidence.Set{Target: evidence.Target{ID: "com.example"}, Inputs: []string{"android"}}
+	clean.Add(evidence.Observation{Kind: evidence.SDK, Key: "bugly", Level: evidence.Present})
+	res = e.Run(clean, Options{AppType: "news"})
+	for _, id := range []string{"HG-ACME-001", "HG-ACME-002", "HG-ACME-003"} {
+		if st := statusOf(res, id); st.State != "passed" {
+			t.Errorf("%s on clean evidence: %+v", id, st)
+		}
+	}
+}
+
+func TestExpressionRulesAreCheckedWhenLoaded(t *testing.T) {
+	cat, err := catalog.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lc, err := law.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := Rule{ID: "HG-T-1", Severity: High, Title: Text{Zh: "测", En: "t"}, LegalBasis: []string{"PIPL-28"}, Condition: `"contacts" in referenced`}
+	if _, err := New(cat, lc, []Rule{base}); err != nil {
+		t.Fatalf("valid rule rejected: %v", err)
+	}
+	cases := map[string]func(r *Rule){
+		"undeclared reference":       func(r *Rule) { r.Condition = `contact in referenced` },
+		"gives string, want bool":    func(r *Rule) { r.Condition = `target.id + "x"` },
+		"Syntax error":               func(r *Rule) { r.Condition = `"a" in (` },
+		"both a check and":           func(r *Rule) { r.Check = "sensitive_api" },
+		"for_each \"packets\"":       func(r *Rule) { r.ForEach = "packets" },
+		"subject gives int":          func(r *Rule) { r.Subject = `1 + 2` },
+		"needs a condition":          func(r *Rule) { r.Condition = "" },
+		"bytes long":                 func(r *Rule) { r.Condition = strings.Repeat("true && ", 1000) + "true" },
+		"found no matching overload": func(r *Rule) { r.Condition = `sensitive(1)` },
+	}
+	for want, mut := range cases {
+		r := base
+		mut(&r)
+		_, err := New(cat, lc, []Rule{r})
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: err %v", want, err)
+		}
+	}
+}
+
+func TestExpressionCostIsBounded(t *testing.T) {
+	r := Rule{ID: "HG-T-2", Severity: Low, Title: Text{Zh: "测", En: "t"}, LegalBasis: []string{"PIPL-28"}, Needs: []string{"android"},
+		// Quadratic in the observations, then repeated: far over the limit.
+		Condition: `observations.all(a, observations.all(b, observations.all(c, a.key != "" || b.key != c.key)))`}
+	e := engine(t, r)
+	s := &evidence.Set{Target: evidence.Target{ID: "x"}, Inputs: []string{"android"}}
+	for i := 0; i < 400; i++ {
+		s.Add(evidence.Observation{Kind: evidence.Permission, Key: "p", Level: evidence.Declared})
+	}
+	st := statusOf(e.Run(s, Options{}), "HG-T-2")
+	if st.State != "not_evaluated" || !strings.Contains(st.Reason, "cost") {
+		t.Errorf("runaway condition: %+v", st)
+	}
+}
+
+func BenchmarkExpressionRulePerObservation(b *testing.B) {
+	e := engineB(b, Rule{ID: "HG-B-1", Severity: Low, Title: Text{Zh: "测", En: "t"}, LegalBasis: []string{"PIPL-28"},
+		ForEach: ForEachObservation, Condition: `o.kind == "data_type" && o.party.sdk != "" && sensitive(o.key)`, Subject: `o.party.sdk`})
+	s := &evidence.Set{Target: evidence.Target{ID: "x"}, Inputs: []string{"android"}}
+	for i := 0; i < 2000; i++ {
+		s.Add(evidence.Observation{Kind: evidence.DataType, Key: "precise_location", Level: evidence.Referenced, Party: evidence.Party{SDK: "amap-location"}})
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		e.Run(s, Options{})
+	}
+}
+
+func engineB(b *testing.B, extra ...Rule) *Engine {
+	cat, err := catalog.Load()
+	if err != nil {
+		b.Fatal(err)
+	}
+	lc, err := law.Load()
+	if err != nil {
+		b.Fatal(err)
+	}
+	e, err := New(cat, lc, extra)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return e
+}
