@@ -87,19 +87,19 @@ type SARIF struct {
 
 // Write implements Writer.
 func (s SARIF) Write(w io.Writer, reports []*Report) error {
-	log := s.Log(reports)
+	doc := s.build(reports)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(log); err != nil {
+	if err := enc.Encode(doc); err != nil {
 		return fmt.Errorf("sarif: %w", err)
 	}
 	return nil
 }
 
-// Log builds the SARIF log for the reports. Its output depends only on its
-// inputs (no clock, no working directory), so equal scans give equal logs.
-func (s SARIF) Log(reports []*Report) *SarifLog {
+// build makes the SARIF log for the reports. It depends only on its inputs
+// (no clock, no working directory), so equal scans give equal logs.
+func (s SARIF) build(reports []*Report) *sarifLog {
 	lang := s.Lang
 	if lang == "" && len(reports) > 0 && reports[0] != nil {
 		lang = reports[0].Lang
@@ -132,11 +132,11 @@ func (s SARIF) Log(reports []*Report) *SarifLog {
 		}
 	}
 	run.Artifacts = b.artifacts
-	return &SarifLog{Schema: sarifSchema, Version: sarifVersion, Runs: []sarifRun{run}}
+	return &sarifLog{Schema: sarifSchema, Version: sarifVersion, Runs: []sarifRun{run}}
 }
 
-// SarifLog is the top-level SARIF document (sarifLog, §3.13).
-type SarifLog struct {
+// sarifLog is the top-level SARIF document (§3.13).
+type sarifLog struct {
 	Schema  string     `json:"$schema"`
 	Version string     `json:"version"`
 	Runs    []sarifRun `json:"runs"`
@@ -329,11 +329,11 @@ func SARIFLevel(s string) string {
 // ruleText is what a descriptor is made of, whether from an engine rule or
 // from a finding whose rule the writer was not given.
 type ruleText struct {
-	id, severity, nameEn           string
-	title, description, remedation string
-	legal                          []LegalRef
-	tags                           []string
-	precision, source              string
+	id, severity, nameEn            string
+	title, description, remediation string
+	legal                           []LegalRef
+	tags                            []string
+	precision, source               string
 }
 
 func (b *sarifBuilder) addRules(engine []rules.Rule, reports []*Report) {
@@ -344,7 +344,7 @@ func (b *sarifBuilder) addRules(engine []rules.Rule, reports []*Report) {
 		}
 		byID[r.ID] = ruleText{
 			id: r.ID, severity: string(r.Severity), nameEn: r.Title.En,
-			title: r.Title.In(b.lang), description: r.Description.In(b.lang), remedation: r.Remediation.In(b.lang),
+			title: r.Title.In(b.lang), description: r.Description.In(b.lang), remediation: r.Remediation.In(b.lang),
 			legal: b.legalRefs(r.LegalBasis), tags: r.Tags, precision: r.Params["precision"], source: r.Source,
 		}
 	}
@@ -357,7 +357,7 @@ func (b *sarifBuilder) addRules(engine []rules.Rule, reports []*Report) {
 				continue
 			}
 			rt := ruleText{id: f.RuleID, severity: f.Severity, title: f.Title, description: f.Description,
-				remedation: f.Remediation, legal: f.LegalBasis}
+				remediation: f.Remediation, legal: f.LegalBasis}
 			if !isZh(rep.Lang) {
 				rt.nameEn = f.Title
 			}
@@ -427,10 +427,10 @@ func (b *sarifBuilder) descriptor(r ruleText) sarifDescriptor {
 // as Markdown.
 func (b *sarifBuilder) help(r ruleText) (text, md string) {
 	var t, m strings.Builder
-	if r.remedation != "" {
-		t.WriteString(r.remedation)
+	if r.remediation != "" {
+		t.WriteString(r.remediation)
 		m.WriteString("**" + tr(b.lang, "Remediation", "整改建议") + "**\n\n")
-		m.WriteString(mdEscape(r.remedation))
+		m.WriteString(mdEscape(r.remediation))
 	}
 	if len(r.legal) > 0 {
 		if t.Len() > 0 {

@@ -557,14 +557,19 @@ func TestSARIFSeveralInputs(t *testing.T) {
 	}
 	seen := map[string]bool{}
 	for _, a := range run.Artifacts {
-		k := fmt.Sprint(a.Location.URI, a.ParentIndex != nil && *a.ParentIndex == targets[1])
+		k := a.Location.URI + " in -1"
 		if a.ParentIndex != nil {
-			k = fmt.Sprint(a.Location.URI, *a.ParentIndex)
+			k = fmt.Sprintf("%s in %d", a.Location.URI, *a.ParentIndex)
 		}
 		if seen[k] {
 			t.Errorf("artifact %s listed twice", k)
 		}
 		seen[k] = true
+	}
+	for _, tg := range targets {
+		if k := fmt.Sprintf("classes.dex in %d", tg); !seen[k] {
+			t.Errorf("no artifact %s: %v", k, seen)
+		}
 	}
 }
 
