@@ -12,6 +12,7 @@ import (
 	"github.com/hegui/hegui/internal/android/apk"
 	"github.com/hegui/hegui/internal/artifact"
 	"github.com/hegui/hegui/internal/evidencefile"
+	"github.com/hegui/hegui/internal/ignore"
 	"github.com/hegui/hegui/internal/report"
 	"github.com/hegui/hegui/internal/rules"
 	"github.com/hegui/hegui/internal/scan"
@@ -25,6 +26,7 @@ type scanOpts struct {
 	appType  string
 	rules    []string
 	workers  int
+	ignore   string
 }
 
 func newScanCmd(g *globals) *cobra.Command {
@@ -50,28 +52,37 @@ the same app: inputs about the same package are joined into one report.`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runScan(cmd, g, o, args) },
 	}
 	f := cmd.Flags()
-	f.StringVarP(&o.format, "format", "f", "table", "output format: table or json")
+	f.StringVarP(&o.format, "format", "f", "table", "output format: table, json or sarif")
 	f.StringVarP(&o.output, "output", "o", "", "write the report to this file instead of stdout")
-	f.StringVar(&o.failOn, "fail-on", "", "exit with --exit-code when a finding at or above this severity exists (critical, high, medium, low, info)")
+	f.StringVar(&o.failOn, "fail-on", "", "exit with --exit-code when an unsuppressed finding at or above this severity exists (critical, high, medium, low, info)")
 	f.IntVar(&o.exitCode, "exit-code", 1, "exit code used by --fail-on")
 	f.StringVar(&o.appType, "app-type", "", "app type of the necessary-PI provisions (see `hegui app-types`) for necessity checks")
 	f.StringArrayVar(&o.rules, "rules", nil, "YAML file of extra rules (repeatable)")
 	f.IntVar(&o.workers, "workers", 0, "inputs analyzed at once (default: number of CPUs)")
+	f.StringVar(&o.ignore, "ignorefile", "", "file of accepted findings (default: .heguiignore in the current directory)")
 	return cmd
 }
 
 func runScan(cmd *cobra.Command, g *globals, o *scanOpts, args []string) error {
-	w, err := report.NewWriter(o.format, report.WriterOptions{})
-	if err != nil {
+	if _, err := report.NewWriter(o.format, report.WriterOptions{}); err != nil {
 		return usageErr("--format: %v", err)
 	}
 	var failOn rules.Severity
 	if o.failOn != "" {
+		var err error
 		if failOn, err = rules.ParseSeverity(o.failOn); err != nil {
 			return usageErr("--fail-on: %v", err)
 		}
 	}
 	env, err := loadEnv(g, o.rules)
+	if err != nil {
+		return err
+	}
+	w, err := report.NewWriter(o.format, report.WriterOptions{Rules: env.engine.Rules(), Law: env.law, ToolVersion: version, Lang: g.lang})
+	if err != nil {
+		return usageErr("--format: %v", err)
+	}
+	ign, err := loadIgnore(o.ignore)
 	if err != nil {
 		return err
 	}
@@ -107,10 +118,22 @@ func runScan(cmd *cobra.Command, g *globals, o *scanOpts, args []string) error {
 		}
 		res := env.engine.Run(r.Set, rules.Options{AppType: o.appType})
 		rep := report.Build(r.Set, res, report.Meta{ToolVersion: version, Lang: g.lang, AppType: o.appType, Catalog: env.cat, Law: env.law})
-		for _, f := range res.Findings {
-			worst = max(worst, f.Severity.Rank())
-		}
 		reports = append(reports, rep)
+	}
+	oc := ign.Apply(reports, time.Now())
+	for _, e := range oc.Expired {
+		fmt.Fprintf(g.stderr, "hegui: %s: ignore entry expired on %s and no longer applies\n", ign.Source(&e), e.Expires.Format(ignore.DateLayout))
+	}
+	for _, e := range oc.Unused {
+		fmt.Fprintf(g.stderr, "hegui: %s: ignore entry matched no finding\n", ign.Source(&e))
+	}
+	for _, rep := range reports {
+		rep.CountFindings()
+		for _, f := range rep.Findings {
+			if f.Suppressed == nil {
+				worst = max(worst, rules.Severity(f.Severity).Rank())
+			}
+		}
 	}
 	log.Debug("scan done", "inputs", len(paths), "took", time.Since(start))
 
@@ -145,4 +168,21 @@ func plural(n int, one, many string) string {
 		return "1 " + one
 	}
 	return fmt.Sprintf("%d %s", n, many)
+}
+
+// loadIgnore reads the ignore file given, or .heguiignore in the working
+// directory when there is one; nil when there is none.
+func loadIgnore(path string) (*ignore.File, error) {
+	if path == "" {
+		p, found := ignore.Find(".")
+		if !found {
+			return nil, nil
+		}
+		path = p
+	}
+	f, err := ignore.Load(path)
+	if err != nil {
+		return nil, usageErr("ignore file: %v", err)
+	}
+	return f, nil
 }

@@ -160,7 +160,10 @@ type AppType struct {
 
 // Summary counts findings by severity.
 type Summary struct {
+	// Findings counts open findings by severity; suppressed ones are
+	// counted in Suppressed only.
 	Findings     map[string]int `json:"findings"`
+	Suppressed   int            `json:"suppressed"`
 	NotEvaluated int            `json:"rules_not_evaluated"`
 	Note         string         `json:"note,omitempty"`
 }
@@ -211,10 +214,8 @@ func Build(set *evidence.Set, res rules.Result, m Meta) *Report {
 			r.AppType = &AppType{ID: at.ID, Name: name}
 		}
 	}
-	r.Summary = Summary{Findings: map[string]int{}}
-	for _, f := range r.Findings {
-		r.Summary.Findings[f.Severity]++
-	}
+	r.Summary = Summary{}
+	r.CountFindings()
 	for _, s := range res.Status {
 		if s.State == "not_evaluated" {
 			r.Summary.NotEvaluated++
@@ -225,6 +226,20 @@ func Build(set *evidence.Set, res rules.Result, m Meta) *Report {
 			"未指定应用类型：已跳过必要个人信息检查（使用 --app-type，参见 `hegui app-types`）。")
 	}
 	return r
+}
+
+// CountFindings recounts the summary's findings, after suppressions are
+// applied.
+func (r *Report) CountFindings() {
+	r.Summary.Findings = map[string]int{}
+	r.Summary.Suppressed = 0
+	for _, f := range r.Findings {
+		if f.Suppressed != nil {
+			r.Summary.Suppressed++
+			continue
+		}
+		r.Summary.Findings[f.Severity]++
+	}
 }
 
 func mergeVersions(ms ...map[string]string) map[string]string {

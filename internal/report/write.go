@@ -134,6 +134,13 @@ func writeTable(out io.Writer, r *Report) error {
 			fmt.Fprintf(out, ": %s", f.Subject)
 		}
 		fmt.Fprintln(out)
+		if s := f.Suppressed; s != nil {
+			until := ""
+			if s.Expires != "" {
+				until = " " + tr(l, "until", "有效期至") + " " + s.Expires
+			}
+			fmt.Fprintf(out, "      %s%s (%s): %s\n", tr(l, "SUPPRESSED", "已豁免"), until, s.Source, s.Reason)
+		}
 		var cites []string
 		for _, lb := range f.LegalBasis {
 			cites = append(cites, lb.Citation)
@@ -170,6 +177,9 @@ func writeTable(out io.Writer, r *Report) error {
 	}
 	if len(parts) == 0 {
 		parts = append(parts, tr(l, "no findings", "无发现"))
+	}
+	if r.Summary.Suppressed > 0 {
+		parts = append(parts, fmt.Sprintf("%s %d", tr(l, "suppressed", "已豁免"), r.Summary.Suppressed))
 	}
 	fmt.Fprintf(out, "\n%s: %s; %s %d\n", tr(l, "Summary", "汇总"), strings.Join(parts, ", "), tr(l, "rules not evaluated", "未评估规则"), r.Summary.NotEvaluated)
 	if r.Summary.Note != "" {
