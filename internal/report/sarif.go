@@ -548,13 +548,13 @@ func (b *sarifBuilder) result(r *Report, t int, f *Finding) sarifResult {
 		res.PartialFingerprints = map[string]string{FingerprintKey: f.Fingerprint}
 	}
 	var parties []string
-	distinct := 0
+	seen := map[evidence.Location]bool{}
 	for _, o := range f.Evidence {
 		parties = appendUnique(parties, party(o.Party))
-		if containsLocation(res.Locations, o.Where) {
+		if seen[o.Where] {
 			continue
 		}
-		distinct++
+		seen[o.Where] = true
 		if len(res.Locations) < MaxSARIFLocations {
 			res.Locations = append(res.Locations, b.location(r, t, o))
 		}
@@ -571,7 +571,7 @@ func (b *sarifBuilder) result(r *Report, t int, f *Finding) sarifResult {
 		"legal_basis":    legalIDs(f.LegalBasis),
 		"parties":        nonNil(parties),
 	}
-	if distinct > len(res.Locations) {
+	if distinct := len(seen); distinct > len(res.Locations) {
 		// Locations were capped: say how many distinct places there are.
 		props["locations_total"] = distinct
 	}
@@ -637,7 +637,7 @@ func (b *sarifBuilder) message(r *Report, f *Finding) string {
 func (b *sarifBuilder) location(r *Report, t int, o evidence.Observation) sarifLocation {
 	w := o.Where
 	a := b.fileIn(t, r.Target.Path, w.File)
-	loc := sarifLocation{key: w, PhysicalLocation: &sarifPhysical{ArtifactLocation: b.artifactLocation(a)}}
+	loc := sarifLocation{PhysicalLocation: &sarifPhysical{ArtifactLocation: b.artifactLocation(a)}}
 	if w.Offset > 0 || w.Line > 0 {
 		loc.PhysicalLocation.Region = &sarifRegion{StartLine: max(w.Line, 0), ByteOffset: max(w.Offset, 0)}
 	}
@@ -764,15 +764,6 @@ func (b *sarifBuilder) notEvaluated(r *Report, t int, st rules.Status) sarifNoti
 		Locations:      []sarifLocation{{PhysicalLocation: &sarifPhysical{ArtifactLocation: b.artifactLocation(t)}}},
 		Properties:     map[string]any{"target_path": r.Target.Path},
 	}
-}
-
-func containsLocation(locs []sarifLocation, w evidence.Location) bool {
-	for _, l := range locs {
-		if l.key == w {
-			return true
-		}
-	}
-	return false
 }
 
 func legalIDs(refs []LegalRef) []string {
