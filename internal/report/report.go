@@ -193,7 +193,7 @@ func Build(set *evidence.Set, res rules.Result, m Meta) *Report {
 		Components:    []Component{},
 		Properties:    []Property{},
 		Findings:      []Finding{},
-		Rules:         res.Status,
+		Rules:         localizeStatus(res.Status, m.Lang),
 	}
 	if r.Errors == nil {
 		r.Errors = []evidence.Error{}
@@ -226,6 +226,16 @@ func Build(set *evidence.Set, res rules.Result, m Meta) *Report {
 			"未指定应用类型：已跳过必要个人信息检查（使用 --app-type，参见 `hegui app-types`）。")
 	}
 	return r
+}
+
+// localizeStatus copies rule statuses with their reasons in lang.
+func localizeStatus(sts []rules.Status, lang string) []rules.Status {
+	out := make([]rules.Status, len(sts))
+	for i, s := range sts {
+		s.Reason = rules.LocalizeReason(s.Reason, lang)
+		out[i] = s
+	}
+	return out
 }
 
 // CountFindings recounts the summary's findings, after suppressions are

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/hegui/hegui/internal/evidence"
@@ -107,5 +108,35 @@ func TestSameSDKName(t *testing.T) {
 		if got := sameSDKName(c.policy, c.catalog); got != c.want {
 			t.Errorf("sameSDKName(%q, %q) = %v", c.policy, c.catalog, got)
 		}
+	}
+}
+
+func TestEveryReasonHasChinese(t *testing.T) {
+	e := engine(t)
+	sets := []*evidence.Set{
+		{Target: evidence.Target{ID: "a"}},
+		{Target: evidence.Target{ID: "b"}, Inputs: []string{evidence.InputPolicy}},
+		{Target: evidence.Target{ID: "c"}, Inputs: []string{evidence.InputTraffic}},
+		{Target: evidence.Target{ID: "d"}, Inputs: []string{evidence.InputAndroid, evidence.InputPolicy},
+			Observations: []evidence.Observation{{Kind: evidence.Property, Key: "packer", Level: evidence.Present}}},
+	}
+	seen := 0
+	for _, s := range sets {
+		for _, st := range e.Run(s, Options{}).Status {
+			if st.State != "not_evaluated" {
+				continue
+			}
+			seen++
+			zh := LocalizeReason(st.Reason, "zh")
+			if zh == st.Reason || !strings.ContainsFunc(zh, func(r rune) bool { return r >= 0x4E00 && r <= 0x9FFF }) {
+				t.Errorf("%s: reason %q has no Chinese (%q)", st.RuleID, st.Reason, zh)
+			}
+			if LocalizeReason(st.Reason, "en") != st.Reason {
+				t.Errorf("English changed")
+			}
+		}
+	}
+	if seen < 20 {
+		t.Errorf("only %d not-evaluated statuses exercised", seen)
 	}
 }

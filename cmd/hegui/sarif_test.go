@@ -1,0 +1,92 @@
+package main
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+// `--format sarif` writes a log the official SARIF 2.1.0 schema accepts,
+// with every rule, and results that point into the APK.
+func TestScanSARIF(t *testing.T) {
+	c := jsonschema.NewCompiler()
+	sch, err := c.Compile(filepath.Join(td, "contract/sarif-schema-2.1.0.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	apk := filepath.Join(td, "apks/leaky.apk")
+	for _, lang := range []string{"en", "zh"} {
+		out, errOut, code := hegui(t, "scan", "--format", "sarif", "--lang", lang, "--rules", filepath.Join(td, "rules/example.yaml"), apk, filepath.Join(td, "evidence/leaky-policy-gaps.json"))
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		v, err := jsonschema.UnmarshalJSON(strings.NewReader(out))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := sch.Validate(v); err != nil {
+			t.Fatalf("SARIF does not validate: %v", err)
+		}
+		var log struct {
+			Version string
+			Runs    []struct {
+				Tool struct {
+					Driver struct {
+						Rules []struct {
+							ID               string
+							ShortDescription struct{ Text string }
+						}
+					}
+				}
+				Results []struct {
+					RuleID    string
+					Level     string
+					Message   struct{ Text string }
+					Locations []struct {
+						PhysicalLocation struct {
+							ArtifactLocation struct{ URI string }
+							Region           struct{ ByteOffset int64 }
+						}
+					}
+					PartialFingerprints map[string]string
+				}
+			}
+		}
+		if err := json.Unmarshal([]byte(out), &log); err != nil {
+			t.Fatal(err)
+		}
+		run := log.Runs[0]
+		ids := map[string]bool{}
+		for _, r := range run.Tool.Driver.Rules {
+			ids[r.ID] = true
+		}
+		for _, id := range []string{"HG-AND-001", "HG-POL-003", "HG-NET-001", "HG-FACE-001", "HG-ACME-001"} {
+			if !ids[id] {
+				t.Errorf("%s: rule %s missing from the driver", lang, id)
+			}
+		}
+		var dexWithOffset, policyRule bool
+		for _, r := range run.Results {
+			if r.PartialFingerprints["heguiFingerprint/v1"] == "" {
+				t.Errorf("%s %s: no fingerprint", lang, r.RuleID)
+			}
+			if r.RuleID == "HG-POL-003" {
+				policyRule = true
+			}
+			for _, l := range r.Locations {
+				if strings.HasSuffix(l.PhysicalLocation.ArtifactLocation.URI, ".dex") && l.PhysicalLocation.Region.ByteOffset > 0 {
+					dexWithOffset = true
+				}
+			}
+			if r.RuleID == "HG-AND-001" && lang == "zh" && !strings.Contains(r.Message.Text, "同意") {
+				t.Errorf("zh message %q", r.Message.Text)
+			}
+		}
+		if !dexWithOffset || !policyRule {
+			t.Errorf("%s: dex location with offset %v, policy finding %v", lang, dexWithOffset, policyRule)
+		}
+	}
+}
