@@ -11,6 +11,9 @@ import (
 	"github.com/hegui/hegui/internal/rules"
 )
 
+// maxRuleFile bounds a user rule file.
+const maxRuleFile = 4 << 20
+
 // env is the loaded reference data and rules.
 type env struct {
 	cat    *catalog.Catalog
@@ -42,6 +45,9 @@ func loadEnv(g *globals, ruleFiles []string) (*env, error) {
 		return nil, fmt.Errorf("built-in rules: %w", err)
 	}
 	for _, f := range ruleFiles {
+		if st, err := os.Stat(f); err == nil && st.Size() > maxRuleFile {
+			return nil, usageErr("--rules %s: %d bytes, larger than %d", f, st.Size(), maxRuleFile)
+		}
 		b, err := os.ReadFile(f)
 		if err != nil {
 			return nil, usageErr("--rules: %v", err)

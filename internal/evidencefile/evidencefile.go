@@ -72,6 +72,17 @@ func Read(r io.Reader, path, sha string) (*evidence.Set, error) {
 	if f.Target.ID == "" {
 		return nil, fmt.Errorf("evidence file: target.id is empty: it names the app the evidence is about")
 	}
+	for _, in := range f.Inputs {
+		switch in {
+		case evidence.InputPolicy, evidence.InputTraffic, evidence.InputEvidence:
+		case evidence.InputAndroid, evidence.InputIOS, evidence.InputHarmony:
+			// Package rules would judge a second-hand summary and could
+			// "pass" on what it left out; packages are read by hegui.
+			return nil, fmt.Errorf("evidence file: inputs: %q is read from the package itself, not from an evidence file (give the APK/IPA/HAP alongside)", in)
+		default:
+			return nil, fmt.Errorf("evidence file: inputs: unknown input kind %q (want policy, traffic or evidence)", in)
+		}
+	}
 	for i, o := range f.Observations {
 		if o.Kind == "" || o.Key == "" {
 			return nil, fmt.Errorf("evidence file: observations[%d]: kind and key are required", i)

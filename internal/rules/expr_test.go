@@ -150,3 +150,36 @@ func engineB(b *testing.B, extra ...Rule) *Engine {
 	}
 	return e
 }
+
+// A user's rule file is untrusted input: any bytes give an error or rules
+// that load and run within their cost limit, never a panic or a hang.
+func FuzzRuleFile(f *testing.F) {
+	if b, err := os.ReadFile("../../testdata/rules/example.yaml"); err == nil {
+		f.Add(b)
+	}
+	f.Add([]byte("rules:\n  - id: HG-F-1\n    severity: low\n    title: {zh: 测, en: t}\n    legal_basis: [PIPL-28]\n    for_each: observation\n    condition: o.detail.api.startsWith(\"android\")\n    subject: o.where.class\n"))
+	f.Add([]byte("rules:\n  - id: HG-F-2\n    severity: info\n    title: {zh: 测, en: t}\n    legal_basis: [PIPL-6]\n    condition: observations.exists(x, x.key.matches('^(a+)+$'))\n"))
+	cat, err := catalog.Load()
+	if err != nil {
+		f.Fatal(err)
+	}
+	lc, err := law.Load()
+	if err != nil {
+		f.Fatal(err)
+	}
+	set := sampleSet()
+	f.Fuzz(func(t *testing.T, b []byte) {
+		rs, err := Parse(b, "fuzz.yaml")
+		if err != nil {
+			return
+		}
+		e, err := New(cat, lc, rs)
+		if err != nil {
+			return
+		}
+		res := e.Run(set, Options{AppType: "news"})
+		if len(res.Status) != len(rs) {
+			t.Fatalf("%d statuses for %d rules", len(res.Status), len(rs))
+		}
+	})
+}

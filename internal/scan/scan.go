@@ -153,31 +153,49 @@ func (s *Scanner) One(ctx context.Context, path string) (set *evidence.Set, err 
 }
 
 // Join merges the evidence of inputs about the same target — an APK, its
-// privacy policy, a capture of its traffic, an evidence file — into one set
-// per target, keyed by target identity (package name, bundle id). The
-// package's set leads: its path and hashes name the target. Results that
-// failed or have no identity stay as they are; order follows the first
-// input of each target.
+// privacy policy, a capture of its traffic, an evidence file — keyed by
+// target identity (package name, bundle id). Each package stays its own
+// report (two builds of one app are two targets) and receives every
+// non-package input with its identity; non-package inputs with no package
+// to join are merged into one set per identity. Results that failed or
+// have no identity stay as they are. Order follows the inputs.
 func Join(results []Result) []Result {
+	side := map[string][]*evidence.Set{}
+	hasPackage := map[string]bool{}
+	for _, r := range results {
+		if r.Err != nil || r.Set == nil || r.Set.Target.ID == "" {
+			continue
+		}
+		if isPackage(r.Set) {
+			hasPackage[r.Set.Target.ID] = true
+		} else {
+			side[r.Set.Target.ID] = append(side[r.Set.Target.ID], r.Set)
+		}
+	}
 	var out []Result
-	byID := map[string]int{}
+	lead := map[string]int{}
 	for _, r := range results {
 		if r.Err != nil || r.Set == nil || r.Set.Target.ID == "" {
 			out = append(out, r)
 			continue
 		}
-		i, ok := byID[r.Set.Target.ID]
-		if !ok {
-			byID[r.Set.Target.ID] = len(out)
+		id := r.Set.Target.ID
+		switch {
+		case isPackage(r.Set):
+			for _, s := range side[id] {
+				r.Set.Merge(s)
+			}
 			out = append(out, r)
-			continue
+		case hasPackage[id]:
+			// Merged into the packages above.
+		default:
+			if i, ok := lead[id]; ok {
+				out[i].Set.Merge(r.Set)
+				continue
+			}
+			lead[id] = len(out)
+			out = append(out, r)
 		}
-		lead := out[i]
-		if !isPackage(lead.Set) && isPackage(r.Set) {
-			lead, r = r, lead
-		}
-		lead.Set.Merge(r.Set)
-		out[i] = lead
 	}
 	return out
 }
