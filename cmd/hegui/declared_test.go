@@ -147,3 +147,46 @@ func TestUserRuleFile(t *testing.T) {
 		t.Errorf("bad rule file: exit %d, %q", code, errOut)
 	}
 }
+
+// Every built-in rule fires on a fixture that breaks it and passes on one
+// that does not. A new rule without such fixtures fails here.
+func TestEveryBuiltinRuleFiresAndPasses(t *testing.T) {
+	sch := reportSchema(t)
+	apk := func(n string) string { return filepath.Join(td, "apks", n) }
+	ev := func(n string) string { return filepath.Join(td, "evidence", n) }
+	scans := [][]string{
+		{"--app-type", "ride_hailing", apk("leaky.apk")},
+		{"--app-type", "ride_hailing", apk("clean.apk")},
+		{"--app-type", "ride_hailing", apk("ridehail.apk")},
+		{apk("packed.apk")},
+		{filepath.Join(td, "bad/traversal.apk")},
+		{apk("leaky.apk"), ev("leaky-policy-gaps.json"), ev("leaky-traffic-leaks.json")},
+		{apk("leaky.apk"), ev("leaky-policy-complete.json"), ev("leaky-traffic-clean.json")},
+		{apk("leaky.apk"), ev("leaky-policy-empty.json")},
+	}
+	states := map[string]map[string]bool{}
+	for _, args := range scans {
+		r := scanJSON(t, sch, args...)
+		for _, s := range r.Rules {
+			if states[s.RuleID] == nil {
+				states[s.RuleID] = map[string]bool{}
+			}
+			states[s.RuleID][s.State] = true
+		}
+	}
+	out, _, _ := hegui(t, "rules")
+	n := 0
+	for _, line := range strings.Split(out, "\n") {
+		id, _, _ := strings.Cut(line, " ")
+		if !strings.HasPrefix(id, "HG-") {
+			continue
+		}
+		n++
+		if !states[id]["fired"] || !states[id]["passed"] {
+			t.Errorf("%s: states over the fixtures %v, want fired and passed", id, states[id])
+		}
+	}
+	if n < 27 {
+		t.Errorf("only %d built-in rules listed", n)
+	}
+}
