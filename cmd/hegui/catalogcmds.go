@@ -22,7 +22,7 @@ func newRulesCmd(g *globals) *cobra.Command {
 				return err
 			}
 			w := tabwriter.NewWriter(g.stdout, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(w, "ID\tSEVERITY\tTITLE\tLEGAL BASIS")
+			fmt.Fprintln(w, label(g.lang, "ID\tSEVERITY\tTITLE\tLEGAL BASIS", "编号\t严重程度\t标题\t法律依据"))
 			for _, r := range env.engine.Rules() {
 				fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", r.ID, r.Severity, r.Title.In(g.lang), strings.Join(r.LegalBasis, ", "))
 			}
@@ -124,7 +124,7 @@ func newAppTypesCmd(g *globals) *cobra.Command {
 				return err
 			}
 			w := tabwriter.NewWriter(g.stdout, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(w, "ID\tNAME\tNECESSARY PI")
+			fmt.Fprintln(w, label(g.lang, "ID\tNAME\tNECESSARY PI", "编号\t名称\t必要个人信息"))
 			for _, t := range env.law.AppTypes() {
 				name := t.NameEn
 				if g.lang == "zh" {
@@ -157,7 +157,7 @@ func newSDKsCmd(g *globals) *cobra.Command {
 				return err
 			}
 			w := tabwriter.NewWriter(g.stdout, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(w, "ID\tNAME\tVENDOR\tCOUNTRY\tCATEGORIES")
+			fmt.Fprintln(w, label(g.lang, "ID\tNAME\tVENDOR\tCOUNTRY\tCATEGORIES", "编号\t名称\t厂商\t国家\t类别"))
 			for _, s := range env.cat.SDKs() {
 				line := fmt.Sprintf("%s\t%s\t%s\t%s\t%s", s.ID, s.Name, s.Vendor, s.Country, strings.Join(s.Categories, ","))
 				if grep != "" && !strings.Contains(strings.ToLower(line+s.NameZh), strings.ToLower(grep)) {
