@@ -61,7 +61,6 @@ type scan struct {
 	arch *artifact.Archive
 	man  *Manifest
 	res  *arsc.Table
-	code *codeIndex
 }
 
 // Analyze reads the APK. It returns an error only when nothing could be

@@ -19,14 +19,20 @@ import (
 
 // A unit is one dex file's summary, kept after its bytes are released so
 // memory stays bounded by the largest dex, not the whole app.
+//
+// Only what start-up reachability and the findings need is kept: a method
+// with code becomes a node when it calls app or SDK code, holds a finding,
+// or belongs to an SDK's class. Every other method with code is a leaf —
+// reaching it can lead nowhere and show nothing — and is kept only as the
+// hash that lets a call from another dex file find it.
 type unit struct {
 	file    string // classes2.dex, assets/plugin.jar!classes.dex
 	classes []classInfo
-	nodes   []node   // methods with code
-	edges   []uint32 // callee method indices, sliced by node
-	codeOf  []int32  // method idx → node, -1 when the method has no code here
-	ext     map[uint32]extRef
-	defs    map[uint64]int32 // hash of class->name+proto → node, for calls from other dex files
+	names   []string // distinct method names and protos, e.g. onCreate()V, by node
+	nodes   []node
+	edges   []int32  // callees, sliced by node: a node here if ≥ 0, else ^index into ext
+	ext     []uint64 // hashes of callees without code here, which another dex may define
+	leaves  []uint64 // hashes of this dex's methods with code that are not nodes
 	hits    []hit
 	urls    []urlHit
 	sdks    map[string]*sdkPresence
@@ -40,14 +46,10 @@ type classInfo struct {
 }
 
 type node struct {
+	hash       uint64 // class, name and proto: identifies the method across dex files
 	cls        int32
-	name       string // method name and proto, e.g. onCreate()V
+	name       int32  // index into the unit's names
 	start, end uint32 // edges[start:end]
-}
-
-type extRef struct {
-	hash uint64
-	sdk  string // SDK owning the callee's class, "" if none
 }
 
 // hit is a PI API call site found in a method.
@@ -94,7 +96,6 @@ func (s *scan) bytecode(ctx context.Context) error {
 			s.fail(u.file, u.err)
 		}
 	}
-	s.code = &codeIndex{units: units}
 	s.emit(units, s.startupRoots())
 	return nil
 }
@@ -216,7 +217,9 @@ func newAPIIndex(cat *catalog.Catalog) apiIndex {
 	return ix
 }
 
-// analyzeDexBytes parses one dex image and summarises it.
+// analyzeDexBytes parses one dex image and summarises it. Everything sized
+// by the image's tables lives only while the image is parsed; the unit
+// keeps the summary described at [unit].
 func (a *Analyzer) analyzeDexBytes(ctx context.Context, name string, data []byte) *unit {
 	u := &unit{file: name, sdks: map[string]*sdkPresence{}}
 	f, err := dex.Parse(data)
@@ -243,41 +246,52 @@ func (a *Analyzer) analyzeDexBytes(ctx context.Context, name string, data []byte
 		}
 		u.classes[i] = ci
 	}
+	classes = nil
 
 	// Method and field tables: which ids are PI APIs. An invoke names a
 	// method id, so one lookup per id replaces one per call site.
 	nm := f.Header.NumMethods
-	methodAPI := make([][]catalog.API, nm)
-	typeName := make(map[uint32]string)
+	var apiLists [][]catalog.API
+	apiOf := make([]int32, nm) // index into apiLists plus one, 0 when none
+	// Type ids are at most 65536 (Parse checks), so a table is smaller
+	// than a map.
+	typeName := make([]string, f.Header.NumTypes)
+	typeDone := make([]bool, f.Header.NumTypes)
 	className := func(t uint32) string {
-		if s, ok := typeName[t]; ok {
-			return s
+		if int(t) >= len(typeName) {
+			return ""
 		}
-		s, _ := f.Type(t)
-		typeName[t] = s
-		return s
+		if !typeDone[t] {
+			typeName[t], _ = f.Type(t)
+			typeDone[t] = true
+		}
+		return typeName[t]
 	}
 	// Calls into the platform never lead back to app or SDK code the
 	// call graph could follow; they are not kept as edges.
 	platform := make([]bool, nm)
-	platformType := map[uint32]bool{}
+	platformType := make([]int8, f.Header.NumTypes) // 0 unknown, 1 platform, 2 not
 	for i := uint32(0); i < nm; i++ {
 		t, n, err := f.MethodClassIdx(i)
-		if err != nil {
+		if err != nil || int(t) >= len(platformType) {
 			continue
 		}
-		p, ok := platformType[t]
-		if !ok {
-			p = isPlatformClass(className(t))
-			platformType[t] = p
+		if platformType[t] == 0 {
+			platformType[t] = 2
+			if isPlatformClass(className(t)) {
+				platformType[t] = 1
+			}
 		}
-		platform[i] = p
+		platform[i] = platformType[t] == 1
 		members := a.apis.methods[className(t)]
 		if members == nil {
 			continue
 		}
 		mname, _ := f.String(n)
-		methodAPI[i] = members[mname]
+		if apis := members[mname]; apis != nil {
+			apiLists = append(apiLists, apis)
+			apiOf[i] = int32(len(apiLists))
+		}
 	}
 	fieldAPI := map[uint32][]catalog.API{}
 	for i := uint32(0); i < f.Header.NumFields; i++ {
@@ -296,38 +310,41 @@ func (a *Analyzer) analyzeDexBytes(ctx context.Context, name string, data []byte
 	}
 
 	sig := newSigCache(f, className)
-	u.codeOf = make([]int32, nm)
-	for i := range u.codeOf {
-		u.codeOf[i] = -1
+	// codeOf maps a method id to its node, or tells it has no code here
+	// (noCode) or is a leaf.
+	const noCode, leaf = -1, -2
+	codeOf := make([]int32, nm)
+	for i := range codeOf {
+		codeOf[i] = noCode
 	}
-	u.defs = make(map[uint64]int32)
+	nameIdx := map[string]int32{}
+	var callees []uint32                          // method ids, sliced by node like u.edges
 	strKind := make([]uint8, f.Header.NumStrings) // 0 unknown, 1 nothing, 2 url, 3 content uri/settings key
 	var consts []uint32
 	walkErr := f.Walk(func(m dex.Code, insns []dex.Insn) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		if m.ClassDef < 0 || m.ClassDef >= len(u.classes) {
+			return nil
+		}
 		ni := int32(len(u.nodes))
-		name, hash, ok := sig.of(m.MethodIdx)
+		nameProto, hash, ok := sig.of(m.MethodIdx)
 		if !ok {
 			return nil
 		}
-		n := node{cls: int32(m.ClassDef), name: name, start: uint32(len(u.edges))}
-		if int(m.MethodIdx) < len(u.codeOf) {
-			u.codeOf[m.MethodIdx] = ni
-		}
-		u.defs[hash] = ni
+		start := len(callees)
 		consts = consts[:0]
 		needArgs := false
-		firstHit := len(u.hits)
+		firstHit, firstURL := len(u.hits), len(u.urls)
 		for _, in := range insns {
 			switch in.Op {
 			case dex.OpInvoke:
 				if int(in.Index) < len(platform) && !platform[in.Index] {
-					u.edges = append(u.edges, in.Index)
+					callees = append(callees, in.Index)
 				}
-				if int(in.Index) < len(methodAPI) {
-					for _, api := range methodAPI[in.Index] {
+				if int(in.Index) < len(apiOf) && apiOf[in.Index] > 0 {
+					for _, api := range apiLists[apiOf[in.Index]-1] {
 						u.hits = append(u.hits, hit{node: ni, api: api, offset: in.Offset, via: api.Class + "." + api.Member})
 						if len(api.Args) > 0 {
 							needArgs = true
@@ -363,7 +380,25 @@ func (a *Analyzer) analyzeDexBytes(ctx context.Context, name string, data []byte
 		if needArgs {
 			u.hits = a.filterArgs(f, u.hits, firstHit, consts)
 		}
-		n.end = uint32(len(u.edges))
+		if len(callees) == start && len(u.hits) == firstHit && len(u.urls) == firstURL && u.classes[m.ClassDef].party.SDK == "" {
+			if int(m.MethodIdx) < len(codeOf) {
+				codeOf[m.MethodIdx] = leaf
+			}
+			u.leaves = append(u.leaves, hash)
+			return nil
+		}
+		if int(m.MethodIdx) < len(codeOf) {
+			codeOf[m.MethodIdx] = ni
+		}
+		n := node{hash: hash, cls: int32(m.ClassDef), start: uint32(start), end: uint32(len(callees))}
+		if i, ok := nameIdx[string(nameProto)]; ok {
+			n.name = i
+		} else {
+			n.name = int32(len(u.names))
+			s := string(nameProto)
+			u.names = append(u.names, s)
+			nameIdx[s] = n.name
+		}
 		u.nodes = append(u.nodes, n)
 		return nil
 	})
@@ -375,29 +410,32 @@ func (a *Analyzer) analyzeDexBytes(ctx context.Context, name string, data []byte
 		u.err = errors.Join(u.err, fmt.Errorf("dex code: %w", walkErr))
 	}
 
-	// Callees without code here may live in another dex of the app.
-	u.ext = map[uint32]extRef{}
-	for i := uint32(0); i < nm; i++ {
-		if u.codeOf[i] >= 0 {
-			continue
+	// Resolve callees now that every method with code is known: a node
+	// here, a leaf (dropped), or a method another dex may define.
+	u.edges = make([]int32, 0, len(callees))
+	extOf := map[uint32]int32{}
+	for i := range u.nodes {
+		nd := &u.nodes[i]
+		start := uint32(len(u.edges))
+		for _, callee := range callees[nd.start:nd.end] {
+			switch c := codeOf[callee]; {
+			case c >= 0:
+				u.edges = append(u.edges, c)
+			case c == noCode:
+				x, ok := extOf[callee]
+				if !ok {
+					_, hash, ok := sig.of(callee)
+					if !ok {
+						continue
+					}
+					x = int32(len(u.ext))
+					u.ext = append(u.ext, hash)
+					extOf[callee] = x
+				}
+				u.edges = append(u.edges, ^x)
+			}
 		}
-		if platform[i] {
-			continue
-		}
-		t, _, err := f.MethodClassIdx(i)
-		if err != nil {
-			continue
-		}
-		desc := className(t)
-		_, hash, ok := sig.of(i)
-		if !ok {
-			continue
-		}
-		r := extRef{hash: hash}
-		if id, ok := a.cat.MatchClass(desc); ok {
-			r.sdk = id
-		}
-		u.ext[i] = r
+		nd.start, nd.end = start, uint32(len(u.edges))
 	}
 	return u
 }
@@ -455,41 +493,45 @@ func (a *Analyzer) classifyString(f *dex.File, i uint32) uint8 {
 	return 1
 }
 
-// sigCache renders method signatures with few allocations: protos and
-// class names are decoded once per id, names are read as raw bytes.
+// sigCache renders method signatures with few allocations: protos are
+// decoded once per id, names are read as raw bytes.
 type sigCache struct {
 	f      *dex.File
 	class  func(uint32) string
-	protos map[uint32]string
+	protos []string // by proto id, at most 65536 (Parse checks)
+	done   []bool
 	buf    []byte
 }
 
 func newSigCache(f *dex.File, class func(uint32) string) *sigCache {
-	return &sigCache{f: f, class: class, protos: map[uint32]string{}}
+	return &sigCache{f: f, class: class, protos: make([]string, f.Header.NumProtos), done: make([]bool, f.Header.NumProtos)}
 }
 
-// of returns "name(proto)" and the hash that identifies the method across
-// dex files (class, name and proto).
-func (c *sigCache) of(m uint32) (string, uint64, bool) {
+// of returns "name(proto)", valid until the next call, and the hash that
+// identifies the method across dex files (class, name and proto).
+func (c *sigCache) of(m uint32) ([]byte, uint64, bool) {
 	t, n, err := c.f.MethodClassIdx(m)
 	if err != nil {
-		return "", 0, false
+		return nil, 0, false
 	}
 	p, err := c.f.MethodProtoIdx(m)
 	if err != nil {
-		return "", 0, false
+		return nil, 0, false
 	}
-	proto, ok := c.protos[p]
-	if !ok {
-		proto, _ = c.f.Proto(p)
-		c.protos[p] = proto
+	proto := "" // an unresolvable proto leaves the name alone
+	if int(p) < len(c.protos) {
+		if !c.done[p] {
+			c.protos[p], _ = c.f.Proto(p)
+			c.done[p] = true
+		}
+		proto = c.protos[p]
 	}
 	name, err := c.f.StringBytes(n)
 	if err != nil {
-		return "", 0, false
+		return nil, 0, false
 	}
 	c.buf = append(append(c.buf[:0], name...), proto...)
-	return string(c.buf), methodHash(c.class(t), c.buf), true
+	return c.buf, methodHash(c.class(t), c.buf), true
 }
 
 // methodHash is FNV-1a over class descriptor, NUL, name and proto.
@@ -611,7 +653,7 @@ func (ci *codeIndex) reach(rootClasses []string) map[ref]ref {
 			}
 			u := ci.units[loc.u]
 			for n, nd := range u.nodes {
-				if nd.cls == loc.n && rootMethods[nd.name] {
+				if nd.cls == loc.n && rootMethods[u.names[nd.name]] {
 					r := ref{loc.u, int32(n)}
 					push(r, ref{-1, -1})
 				}
@@ -619,29 +661,64 @@ func (ci *codeIndex) reach(rootClasses []string) map[ref]ref {
 			desc = u.classes[loc.n].super
 		}
 	}
+	defs := ci.defs()
 	for len(queue) > 0 {
 		r := queue[0]
 		queue = queue[1:]
 		u := ci.units[r.u]
 		nd := u.nodes[r.n]
-		for _, callee := range u.edges[nd.start:nd.end] {
-			if int(callee) < len(u.codeOf) && u.codeOf[callee] >= 0 {
-				push(ref{r.u, u.codeOf[callee]}, r)
+		for _, e := range u.edges[nd.start:nd.end] {
+			if e >= 0 {
+				push(ref{r.u, e}, r)
 				continue
 			}
-			ext, ok := u.ext[callee]
-			if !ok {
-				continue
+			d := defs[u.ext[^e]]
+			to := d[0]
+			if to.u == r.u {
+				to = d[1]
 			}
-			for vi, v := range ci.units {
-				if n, ok := v.defs[ext.hash]; ok && int32(vi) != r.u {
-					push(ref{int32(vi), n}, r)
-					break
-				}
+			if to.u >= 0 && to.n >= 0 {
+				push(to, r)
 			}
 		}
 	}
 	return parent
+}
+
+// defs finds, for every method some dex calls without defining it, the
+// first two dex files that define it (a unit of -1 when none), as a node
+// or as a leaf (a node of -1). A call resolves to the first of the two
+// that is not the caller's own dex.
+func (ci *codeIndex) defs() map[uint64][2]ref {
+	none := ref{-1, -1}
+	defs := map[uint64][2]ref{}
+	for _, u := range ci.units {
+		for _, h := range u.ext {
+			defs[h] = [2]ref{none, none}
+		}
+	}
+	if len(defs) == 0 {
+		return defs
+	}
+	add := func(h uint64, r ref) {
+		d, ok := defs[h]
+		switch {
+		case !ok, d[0].u == r.u, d[1].u >= 0:
+		case d[0].u < 0:
+			defs[h] = [2]ref{r, none}
+		default:
+			defs[h] = [2]ref{d[0], r}
+		}
+	}
+	for ui, u := range ci.units {
+		for n, nd := range u.nodes {
+			add(nd.hash, ref{int32(ui), int32(n)})
+		}
+		for _, h := range u.leaves {
+			add(h, ref{int32(ui), -1})
+		}
+	}
+	return defs
 }
 
 // path renders how a start-up method was reached, root first.
@@ -650,7 +727,7 @@ func (ci *codeIndex) path(parent map[ref]ref, r ref) string {
 	for i := 0; i < 12; i++ {
 		u := ci.units[r.u]
 		nd := u.nodes[r.n]
-		steps = append(steps, shortClass(u.classes[nd.cls].desc)+"."+methodName(nd.name))
+		steps = append(steps, shortClass(u.classes[nd.cls].desc)+"."+methodName(u.names[nd.name]))
 		p, ok := parent[r]
 		if !ok || p.u < 0 {
 			break
@@ -709,7 +786,7 @@ func (s *scan) emit(units []*unit, rootClasses []string) {
 		for _, h := range u.hits {
 			nd := u.nodes[h.node]
 			cls := u.classes[nd.cls]
-			where := evidence.Location{File: u.file, Class: javaName(cls.desc), Method: nd.name, Offset: int64(h.offset)}
+			where := evidence.Location{File: u.file, Class: javaName(cls.desc), Method: u.names[nd.name], Offset: int64(h.offset)}
 			d := map[string]string{"api": h.via}
 			if h.api.Confidence != "" {
 				d["confidence"] = h.api.Confidence
@@ -736,7 +813,7 @@ func (s *scan) emit(units []*unit, rootClasses []string) {
 		for _, uh := range u.urls {
 			nd := u.nodes[uh.node]
 			cls := u.classes[nd.cls]
-			s.endpoint(uh.url, cls.party, evidence.Location{File: u.file, Class: javaName(cls.desc), Method: nd.name, Offset: int64(uh.offset)})
+			s.endpoint(uh.url, cls.party, evidence.Location{File: u.file, Class: javaName(cls.desc), Method: u.names[nd.name], Offset: int64(uh.offset)})
 		}
 	}
 	// SDK code reached from start-up: initialised before consent.
@@ -748,7 +825,7 @@ func (s *scan) emit(units []*unit, rootClasses []string) {
 			if prev, done := startupSDK[id]; !done || len(p) < len(prev.path) || len(p) == len(prev.path) && p < prev.path {
 				// The shortest path reads best and is the same every run.
 				startupSDK[id] = startupHit{path: p,
-					where: evidence.Location{File: u.file, Class: javaName(cls.desc), Method: u.nodes[r.n].name}}
+					where: evidence.Location{File: u.file, Class: javaName(cls.desc), Method: u.names[u.nodes[r.n].name]}}
 			}
 		}
 	}
