@@ -3,6 +3,7 @@ package rules
 import (
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/hegui/hegui/internal/evidence"
 )
@@ -32,14 +33,16 @@ func declaredSideChecks() map[string]Check {
 	}
 }
 
-// appInputs are the inputs that say what an app does.
-var appInputs = []string{evidence.InputAndroid, evidence.InputIOS, evidence.InputHarmony, evidence.InputTraffic, evidence.InputEvidence}
-
 // noAppEvidence returns a not-evaluated reason when nothing says what the
-// app does.
+// app does: no package input, and no observation of PI, SDKs, permissions
+// or endpoints from another input.
 func noAppEvidence(set *evidence.Set) string {
-	for _, in := range appInputs {
-		if set.HasInput(in) {
+	if set.HasInput(evidence.InputAndroid) || set.HasInput(evidence.InputIOS) || set.HasInput(evidence.InputHarmony) {
+		return ""
+	}
+	for _, o := range set.Observations {
+		switch o.Kind {
+		case evidence.DataType, evidence.SDK, evidence.Endpoint, evidence.Permission:
 			return ""
 		}
 	}
@@ -63,21 +66,25 @@ func collected(set *evidence.Set) []evidence.Observation {
 	return set.Of(evidence.DataType)
 }
 
-// covers reports whether a policy statement about type claimed discloses
-// collected: the same key, or one of them is an umbrella that includes the
-// other (a policy saying "location" discloses precise location; an app seen
-// sending "location" is disclosed by a policy naming precise location).
-func (env *Env) covers(claimed, collected string) bool {
-	if claimed == collected {
-		return true
+// disclosed returns the PI keys a list of claims discloses: each claimed
+// key and, for an umbrella key, the keys it includes (a policy saying
+// "location" discloses precise location). The reverse does not hold:
+// naming Wi-Fi information does not disclose location.
+func (env *Env) disclosed(claims []evidence.Observation) map[string]bool {
+	out := map[string]bool{}
+	for _, c := range claims {
+		k := c.Attr("data_type")
+		if k == "" {
+			continue
+		}
+		out[k] = true
+		if t, ok := env.Catalog.DataType(k); ok {
+			for _, in := range t.Includes {
+				out[in] = true
+			}
+		}
 	}
-	if t, ok := env.Catalog.DataType(claimed); ok && contains(t.Includes, collected) {
-		return true
-	}
-	if t, ok := env.Catalog.DataType(collected); ok && contains(t.Includes, claimed) {
-		return true
-	}
-	return false
+	return out
 }
 
 func contains(xs []string, s string) bool {
@@ -120,16 +127,10 @@ func policyUndeclaredPI(env *Env) ([]Match, string) {
 		// every type again here would only repeat it.
 		return nil, "the policy states no collection rules at all (see the rule on missing collection rules)"
 	}
+	known := env.disclosed(stated)
 	var obs []evidence.Observation
 	for _, o := range collected(env.Set) {
-		disclosed := false
-		for _, c := range stated {
-			if env.covers(c.Attr("data_type"), o.Key) {
-				disclosed = true
-				break
-			}
-		}
-		if !disclosed {
+		if !known[o.Key] {
 			obs = append(obs, o)
 		}
 	}
@@ -157,23 +158,30 @@ func policyUndeclaredSDK(env *Env) ([]Match, string) {
 			names = append(names, n)
 		}
 	}
-	named := func(id string) bool {
-		if listed[strings.ToLower(id)] {
-			return true
+	// The app's SDKs, by id, with their catalog names.
+	present := map[string][]string{}
+	for _, o := range env.Set.Observations {
+		id := ""
+		switch {
+		case o.Kind == evidence.SDK:
+			id = o.Key
+		case o.Kind == evidence.Endpoint && o.Level == evidence.Observed:
+			id = sdkOf(env, o)
 		}
-		sdk, ok := env.Catalog.SDK(id)
-		if !ok {
-			return false
+		if id == "" || present[id] != nil {
+			continue
 		}
-		for _, n := range names {
-			for _, s := range []string{sdk.Name, sdk.NameZh} {
-				if sameSDKName(n, s) {
-					return true
-				}
-			}
+		present[id] = []string{}
+		if sdk, ok := env.Catalog.SDK(id); ok {
+			present[id] = []string{sdk.Name, sdk.NameZh}
 		}
-		return false
 	}
+	for _, n := range names {
+		for _, id := range namedSDKs(n, present) {
+			listed[id] = true
+		}
+	}
+	named := func(id string) bool { return listed[strings.ToLower(id)] }
 	var obs []evidence.Observation
 	for _, o := range env.Set.Of(evidence.SDK) {
 		if strings.HasPrefix(o.Key, "unknown:") || named(o.Key) {
@@ -183,7 +191,7 @@ func policyUndeclaredSDK(env *Env) ([]Match, string) {
 	}
 	// Traffic to a host the catalog attributes to an SDK counts too.
 	for _, o := range env.Set.Of(evidence.Endpoint) {
-		if o.Level == evidence.Observed && o.Party.SDK != "" && !named(o.Party.SDK) {
+		if id := sdkOf(env, o); o.Level == evidence.Observed && id != "" && !named(id) {
 			obs = append(obs, o)
 		}
 	}
@@ -191,7 +199,7 @@ func policyUndeclaredSDK(env *Env) ([]Match, string) {
 		if o.Kind == evidence.SDK {
 			return o.Key
 		}
-		return o.Party.SDK
+		return sdkOf(env, o)
 	})
 	for i := range ms {
 		ms[i].Detail = map[string]string{"sdk": ms[i].Subject}
@@ -221,19 +229,16 @@ func policySensitiveNoSeparateConsent(env *Env) ([]Match, string) {
 		return nil, why
 	}
 	consents := claims(env.Set, evidence.ClaimSeparateConsent)
+	general := false
+	for _, c := range consents {
+		if c.Attr("data_type") == "" {
+			general = true
+		}
+	}
+	known := env.disclosed(consents)
 	var obs []evidence.Observation
 	for _, o := range collected(env.Set) {
-		if !env.sensitive(o.Key) {
-			continue
-		}
-		ok := false
-		for _, c := range consents {
-			if dt := c.Attr("data_type"); dt == "" || env.covers(dt, o.Key) {
-				ok = true
-				break
-			}
-		}
-		if !ok {
+		if env.sensitive(o.Key) && !general && !known[o.Key] {
 			obs = append(obs, o)
 		}
 	}
@@ -258,7 +263,9 @@ func policyMinorsNoRules(env *Env) ([]Match, string) {
 		}
 	}
 	if len(proof) == 0 {
-		return nil, ""
+		// Nothing says children use it; without the app's evidence
+		// nothing says they do not either.
+		return nil, noAppEvidence(env.Set)
 	}
 	return []Match{{Subject: "minors", Evidence: proof}}, ""
 }
@@ -316,10 +323,27 @@ func policyUndisclosedCrossBorder(env *Env) ([]Match, string) {
 	if why := noAppEvidence(env.Set); why != "" {
 		return nil, why
 	}
-	if len(claims(env.Set, evidence.ClaimCrossBorder)) > 0 {
+	// A disclosure naming countries covers those countries; one naming
+	// none covers any.
+	countries, anywhere := map[string]bool{}, false
+	for _, c := range claims(env.Set, evidence.ClaimCrossBorder) {
+		cs := strings.FieldsFunc(strings.ToLower(c.Attr(evidence.DetailCountry)), func(r rune) bool { return r == ',' || r == ' ' || r == ';' })
+		if len(cs) == 0 {
+			anywhere = true
+		}
+		for _, x := range cs {
+			countries[x] = true
+		}
+	}
+	if anywhere {
 		return nil, ""
 	}
-	obs := abroad(env)
+	var obs []evidence.Observation
+	for _, o := range abroad(env) {
+		if !countries[countryOf(env, o)] {
+			obs = append(obs, o)
+		}
+	}
 	ms := groupBy(obs, func(o evidence.Observation) string {
 		if o.Kind == evidence.SDK {
 			return "sdk:" + o.Key
@@ -353,37 +377,105 @@ func countryOf(env *Env, o evidence.Observation) string {
 	return ""
 }
 
-// observedPI returns PI seen leaving the device (traffic, dynamic tests).
-func observedPI(set *evidence.Set, keep func(evidence.Observation) bool) []evidence.Observation {
+// observedPI returns PI seen leaving the device (traffic, dynamic tests):
+// data_type observations at level observed, and one item per PI key an
+// observed endpoint lists in its data_types detail.
+func observedPI(set *evidence.Set) []evidence.Observation {
 	var out []evidence.Observation
-	for _, o := range set.Of(evidence.DataType) {
-		if o.Level == evidence.Observed && keep(o) {
+	for _, o := range set.Observations {
+		if o.Level != evidence.Observed {
+			continue
+		}
+		switch o.Kind {
+		case evidence.DataType:
 			out = append(out, o)
+		case evidence.Endpoint:
+			for _, k := range strings.Split(o.Attr(evidence.DetailDataTypes), ",") {
+				if k = strings.TrimSpace(k); k == "" {
+					continue
+				}
+				item := o
+				item.Kind, item.Key = evidence.DataType, k
+				item.Detail = map[string]string{}
+				for dk, dv := range o.Detail {
+					item.Detail[dk] = dv
+				}
+				if item.Detail[evidence.DetailHost] == "" {
+					item.Detail[evidence.DetailHost] = o.Key
+				}
+				out = append(out, item)
+			}
 		}
 	}
 	return out
 }
 
-// consentUnknown returns a not-evaluated reason when run-time evidence
-// does not say when the user consented: nothing can then be "before".
-func consentUnknown(set *evidence.Set) string {
-	if len(set.Of(evidence.Consent)) > 0 {
-		return ""
-	}
-	for _, o := range set.Observations {
-		if _, ok := o.Detail[evidence.DetailBeforeConsent]; ok {
-			return ""
+// consentClock says whether run-time evidence came before the user
+// accepted the policy: from its before_consent mark, else by packet number
+// (same capture file) or time against a consent observation.
+type consentClock struct {
+	accepted []evidence.Observation
+}
+
+func newConsentClock(set *evidence.Set) consentClock {
+	var c consentClock
+	for _, o := range set.Of(evidence.Consent) {
+		if o.Key == evidence.ConsentAccepted {
+			c.accepted = append(c.accepted, o)
 		}
 	}
-	return "the run-time evidence does not mark when the user consented"
+	return c
+}
+
+// before reports whether o preceded consent, and whether that is known.
+func (c consentClock) before(o evidence.Observation) (before, known bool) {
+	switch o.Attr(evidence.DetailBeforeConsent) {
+	case "true":
+		return true, true
+	case "false":
+		return false, true
+	}
+	for _, a := range c.accepted {
+		if a.Where.Packet > 0 && o.Where.Packet > 0 && a.Where.File == o.Where.File {
+			return o.Where.Packet < a.Where.Packet, true
+		}
+		at, err1 := time.Parse(time.RFC3339Nano, a.Where.Time)
+		ot, err2 := time.Parse(time.RFC3339Nano, o.Where.Time)
+		if err1 == nil && err2 == nil {
+			return ot.Before(at), true
+		}
+	}
+	return false, false
+}
+
+// beforeConsent keeps the run-time evidence that preceded consent. When
+// none did and the moment of some evidence is unknown, it returns a
+// not-evaluated reason instead: absence is then not proven.
+func beforeConsent(set *evidence.Set, obs []evidence.Observation) ([]evidence.Observation, string) {
+	clock := newConsentClock(set)
+	var out []evidence.Observation
+	unknown := 0
+	for _, o := range obs {
+		b, known := clock.before(o)
+		switch {
+		case !known:
+			unknown++
+		case b:
+			out = append(out, o)
+		}
+	}
+	if len(out) == 0 && (unknown > 0 || len(clock.accepted) == 0 && len(obs) == 0) {
+		return nil, "the run-time evidence does not mark when the user consented"
+	}
+	return out, ""
 }
 
 // trafficPIBeforeConsent: PI sent before the user accepted the policy.
 func trafficPIBeforeConsent(env *Env) ([]Match, string) {
-	if why := consentUnknown(env.Set); why != "" {
+	obs, why := beforeConsent(env.Set, observedPI(env.Set))
+	if why != "" {
 		return nil, why
 	}
-	obs := observedPI(env.Set, func(o evidence.Observation) bool { return o.Attr(evidence.DetailBeforeConsent) == "true" })
 	ms := groupBy(obs, func(o evidence.Observation) string { return o.Key })
 	for i := range ms {
 		ms[i].Detail = map[string]string{"data_type": ms[i].Subject, "hosts": strings.Join(hosts(ms[i].Evidence), ",")}
@@ -391,19 +483,32 @@ func trafficPIBeforeConsent(env *Env) ([]Match, string) {
 	return ms, ""
 }
 
-// trafficThirdPartyBeforeConsent: a third-party SDK's server is contacted
-// before consent (SDK initialisation, device fingerprinting).
-func trafficThirdPartyBeforeConsent(env *Env) ([]Match, string) {
-	if why := consentUnknown(env.Set); why != "" {
-		return nil, why
+// sdkOf attributes run-time evidence to a third-party SDK: its party, or
+// the SDK whose host the catalog knows.
+func sdkOf(env *Env, o evidence.Observation) string {
+	if o.Party.SDK != "" {
+		return o.Party.SDK
 	}
-	var obs []evidence.Observation
-	for _, o := range env.Set.Of(evidence.Endpoint) {
-		if o.Level == evidence.Observed && o.Party.SDK != "" && o.Attr(evidence.DetailBeforeConsent) == "true" {
-			obs = append(obs, o)
+	if id, ok := env.Catalog.MatchHost(hostOf(o)); ok {
+		return id
+	}
+	return ""
+}
+
+// trafficThirdPartyBeforeConsent: a third-party SDK's server is contacted,
+// or receives PI, before consent (SDK start-up, fingerprinting).
+func trafficThirdPartyBeforeConsent(env *Env) ([]Match, string) {
+	var seen []evidence.Observation
+	for _, o := range env.Set.Observations {
+		if o.Level == evidence.Observed && (o.Kind == evidence.Endpoint || o.Kind == evidence.DataType) {
+			seen = append(seen, o)
 		}
 	}
-	ms := groupBy(obs, func(o evidence.Observation) string { return o.Party.SDK })
+	obs, why := beforeConsent(env.Set, seen)
+	if why != "" {
+		return nil, why
+	}
+	ms := groupBy(obs, func(o evidence.Observation) string { return sdkOf(env, o) })
 	for i := range ms {
 		ms[i].Detail = map[string]string{"sdk": ms[i].Subject, "hosts": strings.Join(hosts(ms[i].Evidence), ",")}
 		if sdk, ok := env.Catalog.SDK(ms[i].Subject); ok {
@@ -440,7 +545,19 @@ func trafficCrossBorder(env *Env) ([]Match, string) {
 
 // trafficPlaintextPI: PI sent without transport encryption.
 func trafficPlaintextPI(env *Env) ([]Match, string) {
-	obs := observedPI(env.Set, func(o evidence.Observation) bool { return o.Attr(evidence.DetailPlaintext) == "true" })
+	var obs []evidence.Observation
+	transport := false
+	for _, o := range observedPI(env.Set) {
+		if _, ok := o.Detail[evidence.DetailPlaintext]; ok || o.Attr("scheme") != "" {
+			transport = true
+		}
+		if o.Attr(evidence.DetailPlaintext) == "true" || o.Attr("scheme") == "http" || o.Attr("scheme") == "ws" || o.Attr("scheme") == "mqtt" {
+			obs = append(obs, o)
+		}
+	}
+	if !transport {
+		return nil, "the run-time evidence does not say whether transport was encrypted (plaintext or scheme)"
+	}
 	ms := groupBy(obs, func(o evidence.Observation) string { return o.Key })
 	for i := range ms {
 		ms[i].Detail = map[string]string{"data_type": ms[i].Subject, "hosts": strings.Join(hosts(ms[i].Evidence), ",")}
@@ -454,7 +571,12 @@ func trafficFaceToCloud(env *Env) ([]Match, string) {
 	if len(claims(env.Set, evidence.ClaimFaceCloud)) > 0 {
 		return nil, ""
 	}
-	obs := observedPI(env.Set, func(o evidence.Observation) bool { return o.Key == "face" })
+	var obs []evidence.Observation
+	for _, o := range observedPI(env.Set) {
+		if o.Key == "face" {
+			obs = append(obs, o)
+		}
+	}
 	ms := groupBy(obs, hostOf)
 	for i := range ms {
 		ms[i].Detail = map[string]string{"host": ms[i].Subject, "policy_read": boolString(env.Set.HasInput(evidence.InputPolicy))}
@@ -508,35 +630,65 @@ func observedTypes(obs []evidence.Observation) []string {
 	return out
 }
 
-// sameSDKName reports whether a name written in a policy ("友盟+ 统计分析
-// SDK", "微信SDK") names the catalog SDK called catalogName ("友盟统计分析",
-// "微信开放平台SDK（登录/分享/支付）"): after dropping case, spaces,
-// punctuation, bracketed remarks and the word SDK, the policy's name
-// contains the catalog's, or starts it and is specific enough (two CJK
-// characters or four letters).
-func sameSDKName(policyName, catalogName string) bool {
-	p, c := sdkNameCore(policyName), sdkNameCore(catalogName)
-	if p == "" || c == "" {
-		return false
+// namedSDKs returns the ids among present (id -> catalog names) that a
+// name written in a policy designates. After normalising (case, spaces,
+// punctuation, bracketed remarks and the word SDK dropped), the names must
+// be equal, or the policy's name must contain a catalog name long enough
+// to be specific (four CJK characters or six letters). A policy name that
+// only starts catalog names ("友盟", "Google") designates an SDK only when
+// it fits exactly one of the app's SDKs: a vendor's name alone never
+// discloses all of its SDKs.
+func namedSDKs(policyName string, present map[string][]string) []string {
+	p := sdkNameCore(policyName)
+	if p == "" {
+		return nil
 	}
-	if strings.Contains(p, c) {
-		return true
+	var sure, prefixed []string
+	for id, names := range present {
+		match, prefix := false, false
+		for _, n := range names {
+			c := sdkNameCore(n)
+			switch {
+			case c == "":
+			case c == p, specific(c) && strings.Contains(p, c):
+				match = true
+			case isCJKSpecific(p) && strings.HasPrefix(c, p):
+				prefix = true
+			}
+		}
+		if match {
+			sure = append(sure, id)
+		} else if prefix {
+			prefixed = append(prefixed, id)
+		}
 	}
-	// A shorter policy name must start the catalog name: the vendor's
-	// or product's own name ("微信" for "微信开放平台"), not a generic
-	// word inside it ("push" in "Umeng Push").
-	if !strings.HasPrefix(c, p) {
-		return false
+	if len(sure) == 0 && len(prefixed) == 1 {
+		return prefixed
 	}
-	cjk, other := 0, 0
-	for _, r := range p {
+	return sure
+}
+
+// specific: long enough to name one product.
+func specific(s string) bool {
+	cjk, other := runeClasses(s)
+	return cjk >= 4 || other >= 6 || cjk >= 2 && other >= 3
+}
+
+// isCJKSpecific: a short name that can still start a product name.
+func isCJKSpecific(s string) bool {
+	cjk, other := runeClasses(s)
+	return cjk >= 2 || other >= 4
+}
+
+func runeClasses(s string) (cjk, other int) {
+	for _, r := range s {
 		if r >= 0x2E80 {
 			cjk++
 		} else {
 			other++
 		}
 	}
-	return cjk >= 2 || other >= 4
+	return cjk, other
 }
 
 // sdkNameCore normalises an SDK name for comparison.

@@ -27,15 +27,19 @@ func TestTrafficRulesNeedAConsentMarkerAndLocations(t *testing.T) {
 			t.Errorf("%s: %+v: a capture that does not know the consent moment or the server's country cannot pass", id, st)
 		}
 	}
-	if st := statusOf(res, "HG-NET-004"); st.State != "passed" {
-		t.Errorf("HG-NET-004: %+v", st)
+	if st := statusOf(res, "HG-NET-004"); st.State != "not_evaluated" {
+		t.Errorf("HG-NET-004 without transport facts: %+v", st)
 	}
 
 	// The same capture, consent marked and servers located.
 	s.Add(evidence.Observation{Kind: evidence.Consent, Key: evidence.ConsentAccepted, Level: evidence.Observed})
 	s.Observations[0].Detail[evidence.DetailCountry] = "SG"
 	s.Observations[0].Detail[evidence.DetailBeforeConsent] = "true"
+	s.Observations[0].Detail[evidence.DetailPlaintext] = "false"
 	res = e.Run(s, Options{})
+	if st := statusOf(res, "HG-NET-004"); st.State != "passed" {
+		t.Errorf("HG-NET-004 over TLS: %+v", st)
+	}
 	for _, id := range []string{"HG-NET-001", "HG-NET-003"} {
 		if st := statusOf(res, id); st.State != "fired" {
 			t.Errorf("%s: %+v", id, st)
@@ -88,25 +92,36 @@ func TestPolicyAloneCannotBeComparedWithTheApp(t *testing.T) {
 	}
 }
 
-func TestSameSDKName(t *testing.T) {
+func TestNamedSDKs(t *testing.T) {
+	present := map[string][]string{
+		"umeng-analytics": {"Umeng Analytics (U-App)", "友盟统计分析"},
+		"umeng-push":      {"Umeng Push (U-Push)", "友盟推送"},
+		"jpush":           {"JPush", "极光推送"},
+		"wechat-opensdk":  {"WeChat Open SDK", "微信开放平台SDK（登录/分享/支付）"},
+		"ion":             {"Ion", ""},
+		"amap-location":   {"AMap Location", "高德定位"},
+	}
 	cases := []struct {
-		policy, catalog string
-		want            bool
+		policy string
+		want   string
 	}{
-		{"友盟+ 统计分析 SDK", "友盟统计分析", true},
-		{"Umeng Analytics SDK", "Umeng Analytics (U-App)", true},
-		{"微信SDK", "微信开放平台SDK（登录/分享/支付）", true},
-		{"WeChat OpenSDK", "WeChat Open SDK", true},
-		{"极光推送（JPush）", "极光推送", true},
-		{"推", "极光推送", false},
-		{"push", "Umeng Push (U-Push)", false},
-		{"个推", "极光推送", false},
-		{"SDK", "JPush", false},
-		{"", "JPush", false},
+		{"友盟+ 统计分析 SDK", "umeng-analytics"},
+		{"Umeng Analytics SDK", "umeng-analytics"},
+		{"微信SDK", "wechat-opensdk"}, // a prefix that fits one SDK
+		{"WeChat OpenSDK", "wechat-opensdk"},
+		{"极光推送（JPush）", "jpush"},
+		{"AMap Location SDK", "amap-location"}, // not also "ion"
+		{"友盟", ""},                             // a vendor name alone fits two SDKs
+		{"推", ""},
+		{"push", ""},
+		{"个推", ""},
+		{"SDK", ""},
+		{"", ""},
 	}
 	for _, c := range cases {
-		if got := sameSDKName(c.policy, c.catalog); got != c.want {
-			t.Errorf("sameSDKName(%q, %q) = %v", c.policy, c.catalog, got)
+		got := strings.Join(namedSDKs(c.policy, present), ",")
+		if got != c.want {
+			t.Errorf("namedSDKs(%q) = %q, want %q", c.policy, got, c.want)
 		}
 	}
 }
@@ -138,5 +153,35 @@ func TestEveryReasonHasChinese(t *testing.T) {
 	}
 	if seen < 20 {
 		t.Errorf("only %d not-evaluated statuses exercised", seen)
+	}
+}
+
+// The consent moment can come from packet order instead of marks, and PI
+// listed on an endpoint counts as sent; a host the catalog knows names the
+// SDK.
+func TestConsentOrderAndEndpointPI(t *testing.T) {
+	e := engine(t)
+	s := &evidence.Set{Target: evidence.Target{ID: "com.example"}, Inputs: []string{evidence.InputTraffic}}
+	at := func(n int) evidence.Location { return evidence.Location{File: "run.pcapng", Packet: n} }
+	s.Add(
+		evidence.Observation{Kind: evidence.Consent, Key: evidence.ConsentAccepted, Level: evidence.Observed, Where: at(210)},
+		evidence.Observation{Kind: evidence.Endpoint, Key: "ulogs.umeng.com", Level: evidence.Observed, Where: at(14),
+			Detail: map[string]string{"scheme": "http", evidence.DetailDataTypes: "imsi"}},
+		evidence.Observation{Kind: evidence.DataType, Key: "android_id", Level: evidence.Observed, Where: at(400),
+			Detail: map[string]string{evidence.DetailHost: "api.example.cn", evidence.DetailPlaintext: "false"}},
+	)
+	res := e.Run(s, Options{})
+	subjects := map[string][]string{}
+	for _, f := range res.Findings {
+		subjects[f.RuleID] = append(subjects[f.RuleID], f.Subject)
+	}
+	if got := subjects["HG-NET-001"]; len(got) != 1 || got[0] != "imsi" {
+		t.Errorf("HG-NET-001 %v: IMSI at packet 14 precedes consent at 210; android_id follows it", got)
+	}
+	if got := subjects["HG-NET-002"]; len(got) != 1 || got[0] != "umeng-analytics" {
+		t.Errorf("HG-NET-002 %v", got)
+	}
+	if got := subjects["HG-NET-004"]; len(got) != 1 || got[0] != "imsi" {
+		t.Errorf("HG-NET-004 %v", got)
 	}
 }
