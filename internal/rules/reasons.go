@@ -6,13 +6,13 @@ import "strings"
 // them in English (they also go to logs); reports show them in the
 // report's language.
 var reasonsZh = map[string]string{
-	"the app is packed: its real bytecode was not readable":                                   "应用已加固：无法读取其真实字节码",
-	"no app type given (use --app-type)":                                                      "未指定应用类型（使用 --app-type）",
-	"no observed endpoint carries a location (country)":                                       "观测到的网络地址均无所在国家信息",
-	"the policy states no collection rules at all (see the rule on missing collection rules)": "隐私政策完全未说明收集规则（见“未说明收集使用规则”一项）",
-	"no app package, traffic or dynamic-test input to compare the policy with":                "缺少可与隐私政策比对的应用安装包、网络流量或动态检测输入",
+	"the app is packed: its real bytecode was not readable":                                    "应用已加固：无法读取其真实字节码",
+	"no app type given (use --app-type)":                                                       "未指定应用类型（使用 --app-type）",
+	"no observed endpoint carries a location (country)":                                        "观测到的网络地址均无所在国家信息",
+	"the policy states no collection rules at all (see the rule on missing collection rules)":  "隐私政策完全未说明收集规则（见“未说明收集使用规则”一项）",
+	"no app package, traffic or dynamic-test input to compare the policy with":                 "缺少可与隐私政策比对的应用安装包、网络流量或动态检测输入",
 	"the run-time evidence does not say whether transport was encrypted (plaintext or scheme)": "运行时证据未说明传输是否加密（plaintext 或 scheme）",
-	"the run-time evidence does not mark when the user consented":                             "运行时证据未标明用户同意的时间点",
+	"the run-time evidence does not mark when the user consented":                              "运行时证据未标明用户同意的时间点",
 }
 
 var inputZh = map[string]string{
