@@ -14,10 +14,12 @@
 package evidencefile
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/hegui/hegui/internal/artifact"
 	"github.com/hegui/hegui/internal/evidence"
@@ -26,8 +28,9 @@ import (
 // FormatVersion is the version of the file format this package reads.
 const FormatVersion = 1
 
-// maxSize bounds an evidence file.
-const maxSize = 256 << 20
+// maxSize bounds an evidence file (decoded, it takes several times its
+// size in memory).
+const maxSize = 64 << 20
 
 // File is the on-disk shape.
 type File struct {
@@ -61,10 +64,18 @@ func (Analyzer) Analyze(ctx context.Context, in *artifact.Input) (*evidence.Set,
 // Read decodes an evidence file and checks what rules rely on.
 func Read(r io.Reader, path, sha string) (*evidence.Set, error) {
 	var f File
-	dec := json.NewDecoder(r)
+	br := bufio.NewReader(r)
+	if b, err := br.Peek(3); err == nil && string(b) == "\xef\xbb\xbf" {
+		br.Discard(3) // a UTF-8 byte-order mark, as some editors write
+	}
+	dec := json.NewDecoder(br)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&f); err != nil {
 		return nil, fmt.Errorf("evidence file: %w", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		// A second document or trailing text would be silently dropped.
+		return nil, fmt.Errorf("evidence file: data after the JSON document (one document per file)")
 	}
 	if f.Version != FormatVersion {
 		return nil, fmt.Errorf("evidence file: hegui_evidence %d, this hegui reads %d", f.Version, FormatVersion)
@@ -90,6 +101,9 @@ func Read(r io.Reader, path, sha string) (*evidence.Set, error) {
 		if o.Level.Rank() == 0 {
 			return nil, fmt.Errorf("evidence file: observations[%d]: level %q (want declared, present, referenced or observed)", i, o.Level)
 		}
+		if err := normalise(&f.Observations[i]); err != nil {
+			return nil, fmt.Errorf("evidence file: observations[%d]: %w", i, err)
+		}
 		if o.Source == "" {
 			f.Observations[i].Source = evidence.InputEvidence
 		}
@@ -107,4 +121,32 @@ func Read(r io.Reader, path, sha string) (*evidence.Set, error) {
 		inputs = []string{evidence.InputEvidence}
 	}
 	return &evidence.Set{Target: t, Observations: f.Observations, Errors: f.Errors, Inputs: inputs}, nil
+}
+
+// normalise checks the details rules compare literally: flags are "true"
+// or "false", countries ISO 3166 alpha-2 in lower case. A misspelt flag
+// would otherwise read as "not before consent" and pass a rule.
+func normalise(o *evidence.Observation) error {
+	for _, k := range []string{evidence.DetailBeforeConsent, evidence.DetailPlaintext, evidence.DetailStartup} {
+		v, ok := o.Detail[k]
+		if !ok {
+			continue
+		}
+		switch strings.ToLower(strings.TrimSpace(v)) {
+		case "true":
+			o.Detail[k] = "true"
+		case "false":
+			o.Detail[k] = "false"
+		default:
+			return fmt.Errorf("detail %s %q: want \"true\" or \"false\"", k, v)
+		}
+	}
+	if v, ok := o.Detail[evidence.DetailCountry]; ok {
+		c := strings.ToLower(strings.TrimSpace(v))
+		if len(c) != 2 || c[0] < 'a' || c[0] > 'z' || c[1] < 'a' || c[1] > 'z' {
+			return fmt.Errorf("detail country %q: want an ISO 3166 alpha-2 code such as \"cn\" or \"us\"", v)
+		}
+		o.Detail[evidence.DetailCountry] = c
+	}
+	return nil
 }

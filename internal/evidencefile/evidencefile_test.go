@@ -51,6 +51,10 @@ func TestReadRejects(t *testing.T) {
 		`{"hegui_evidence": 1, "target": {"id": "a"}, "surprise": true}`:                                                   "unknown field",
 		`{"hegui_evidence": 1, "target": {"id": "a"`:                                                                       "unexpected EOF",
 		`[]`: "cannot unmarshal",
+		`{"hegui_evidence": 1, "target": {"id": "a"}} {"hegui_evidence": 1, "target": {"id": "b"}}`:                                                                      "data after the JSON document",
+		`{"hegui_evidence": 1, "target": {"id": "a"}} trailing`:                                                                                                          "data after the JSON document",
+		`{"hegui_evidence": 1, "target": {"id": "a"}, "observations": [{"kind": "data_type", "key": "imsi", "level": "observed", "detail": {"before_consent": "yes"}}]}`: "before_consent",
+		`{"hegui_evidence": 1, "target": {"id": "a"}, "observations": [{"kind": "endpoint", "key": "a.cn", "level": "observed", "detail": {"country": "CHN"}}]}`:         "alpha-2",
 	}
 	for doc, want := range cases {
 		_, err := Read(strings.NewReader(doc), "x.json", "")
@@ -69,6 +73,18 @@ func TestReadDefaults(t *testing.T) {
 	o := set.Observations[0]
 	if o.Source != evidence.InputEvidence || o.Where.File != "p.json" || len(set.Inputs) != 1 || set.Inputs[0] != evidence.InputEvidence {
 		t.Errorf("defaults: %+v inputs %v", o, set.Inputs)
+	}
+}
+
+func TestReadNormalisesFlagsAndCountries(t *testing.T) {
+	set, err := Read(strings.NewReader(`{"hegui_evidence": 1, "target": {"id": "a"}, "inputs": ["traffic"],
+	  "observations": [{"kind": "data_type", "key": "imsi", "level": "observed", "detail": {"before_consent": "TRUE", "country": " US", "plaintext": "False"}}]}`), "t.json", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := set.Observations[0].Detail
+	if d["before_consent"] != "true" || d["plaintext"] != "false" || d["country"] != "us" {
+		t.Errorf("details %v", d)
 	}
 }
 
