@@ -1,10 +1,12 @@
 package rules
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/google/cel-go/cel"
 	"github.com/google/cel-go/common/types"
@@ -46,6 +48,15 @@ import (
 // operation and element visited). Rules over observations are evaluated
 // once per observation, each within the limit.
 const exprCostLimit = 1_000_000
+
+// exprRuleBudget bounds all evaluations of one rule over one target: a
+// per-observation rule is evaluated once per observation, each within
+// exprCostLimit, and the sum within this.
+const exprRuleBudget = 10_000_000
+
+// exprRuleTime bounds the wall time of one rule over one target, whatever
+// the cost model says.
+const exprRuleTime = 3 * time.Second
 
 // maxExprLen bounds the source of one expression.
 const maxExprLen = 4096
@@ -174,7 +185,7 @@ func compileExpr(env *cel.Env, r Rule) (*exprRule, error) {
 		if !ast.OutputType().IsExactType(want) && ast.OutputType() != cel.DynType {
 			return nil, fmt.Errorf("rule %s: %s gives %s, want %s", r.ID, field, ast.OutputType(), want)
 		}
-		p, err := env.Program(ast, cel.CostLimit(exprCostLimit), cel.EvalOptions(cel.OptOptimize))
+		p, err := env.Program(ast, cel.CostLimit(exprCostLimit), cel.EvalOptions(cel.OptOptimize, cel.OptTrackCost), cel.InterruptCheckFrequency(256))
 		if err != nil {
 			return nil, fmt.Errorf("rule %s: %s: %w", r.ID, field, err)
 		}
@@ -206,6 +217,7 @@ type activation struct {
 	vars map[string]any
 	base interpreter.Activation
 	obs  []map[string]any
+	vals []ref.Val // obs as CEL values
 }
 
 func newActivation(set *evidence.Set, opts Options) *activation {
@@ -251,16 +263,19 @@ func newActivation(set *evidence.Set, opts Options) *activation {
 	for k, v := range t.Attrs {
 		attrs[k] = v
 	}
-	obs := make([]any, len(a.obs))
+	// Observations become CEL values once: conditions that scan them
+	// per observation then read maps, not reflected Go values.
+	obs := make([]ref.Val, len(a.obs))
 	for i := range a.obs {
-		obs[i] = a.obs[i]
+		obs[i] = celValue(a.obs[i])
 	}
+	a.vals = obs
 	a.vars = map[string]any{
 		"target": map[string]any{"kind": t.Kind, "id": t.ID, "name": t.Name, "version": t.Version, "version_code": t.VersionCode,
 			"path": t.Path, "sha256": t.SHA256, "attrs": attrs},
 		"inputs": orEmpty(set.Inputs), "app_type": opts.AppType, "permissions": orEmpty(perms), "data_types": orEmpty(types_),
 		"referenced": orEmpty(referenced), "sdks": orEmpty(sdks), "hosts": orEmpty(hosts), "claims": orEmpty(claims),
-		"observations": obs,
+		"observations": types.NewRefValList(types.DefaultTypeAdapter, obs),
 	}
 	return a
 }
@@ -291,7 +306,7 @@ func (a *activation) with(i int) interpreter.Activation {
 	if a.base == nil {
 		a.base, _ = interpreter.NewActivation(a.vars)
 	}
-	o, _ := interpreter.NewActivation(map[string]any{"o": a.obs[i]})
+	o, _ := interpreter.NewActivation(map[string]any{"o": a.vals[i]})
 	return interpreter.NewHierarchicalActivation(a.base, o)
 }
 
@@ -306,8 +321,23 @@ func (x *exprRule) check() Check {
 			return nil, errNoAppType.Error()
 		}
 		act := env.activation()
+		var spent uint64
+		ctx, cancel := context.WithTimeout(context.Background(), exprRuleTime)
+		defer cancel()
 		eval := func(p cel.Program, vars any) (ref.Val, string) {
-			out, _, err := p.Eval(vars)
+			if ctx.Err() != nil {
+				return nil, fmt.Sprintf("condition failed: took longer than %v for one target", exprRuleTime)
+			}
+			out, det, err := p.ContextEval(ctx, vars)
+			if det != nil && det.ActualCost() != nil {
+				spent += *det.ActualCost()
+			}
+			if err == nil && spent > exprRuleBudget {
+				return nil, fmt.Sprintf("condition failed: cost budget of %d per rule and target exceeded", exprRuleBudget)
+			}
+			if err != nil && ctx.Err() != nil {
+				return nil, fmt.Sprintf("condition failed: took longer than %v for one target", exprRuleTime)
+			}
 			if err != nil {
 				if strings.Contains(err.Error(), errNoAppType.Error()) {
 					return nil, errNoAppType.Error()
@@ -324,8 +354,10 @@ func (x *exprRule) check() Check {
 			if why != "" {
 				return "", why
 			}
-			s, _ := v.Value().(string)
-			return s, ""
+			if s, ok := v.Value().(string); ok {
+				return s, ""
+			}
+			return fmt.Sprint(v.Value()), ""
 		}
 		if !x.each {
 			v, why := eval(x.cond, act.vars)
@@ -369,4 +401,22 @@ func (x *exprRule) check() Check {
 		}
 		return ms, ""
 	}
+}
+
+// celValue converts the plain values an activation holds (strings,
+// integers, string maps) to CEL values.
+func celValue(v any) ref.Val {
+	switch x := v.(type) {
+	case string:
+		return types.String(x)
+	case int64:
+		return types.Int(x)
+	case map[string]any:
+		m := make(map[ref.Val]ref.Val, len(x))
+		for k, e := range x {
+			m[types.String(k)] = celValue(e)
+		}
+		return types.NewRefValMap(types.DefaultTypeAdapter, m)
+	}
+	return types.DefaultTypeAdapter.NativeToValue(v)
 }

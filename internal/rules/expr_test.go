@@ -1,9 +1,11 @@
 package rules
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hegui/hegui/internal/catalog"
 	"github.com/hegui/hegui/internal/evidence"
@@ -119,6 +121,26 @@ func TestExpressionCostIsBounded(t *testing.T) {
 	st := statusOf(e.Run(s, Options{}), "HG-T-2")
 	if st.State != "not_evaluated" || !strings.Contains(st.Reason, "cost") {
 		t.Errorf("runaway condition: %+v", st)
+	}
+}
+
+// Each evaluation within its limit, but quadratic over the target: the
+// rule's total budget stops it.
+func TestExpressionBudgetPerRule(t *testing.T) {
+	r := Rule{ID: "HG-T-3", Severity: Low, Title: Text{Zh: "测", En: "t"}, LegalBasis: []string{"PIPL-28"}, Needs: []string{"android"},
+		ForEach: ForEachObservation, Condition: `observations.exists(x, x.key == o.key + "z")`}
+	e := engine(t, r)
+	s := &evidence.Set{Target: evidence.Target{ID: "x"}, Inputs: []string{"android"}}
+	for i := 0; i < 20000; i++ {
+		s.Add(evidence.Observation{Kind: evidence.Endpoint, Key: fmt.Sprintf("h%d.example.com", i), Level: evidence.Observed})
+	}
+	start := time.Now()
+	st := statusOf(e.Run(s, Options{}), "HG-T-3")
+	if st.State != "not_evaluated" || !strings.Contains(st.Reason, "budget") && !strings.Contains(st.Reason, "longer than") {
+		t.Errorf("quadratic rule: %+v", st)
+	}
+	if d := time.Since(start); d > exprRuleTime+2*time.Second {
+		t.Errorf("took %v", d)
 	}
 }
 
