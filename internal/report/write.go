@@ -1,12 +1,14 @@
 package report
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"sort"
 	"strings"
 	"text/tabwriter"
+	"unicode/utf8"
 )
 
 // Writer writes reports in one format.
@@ -50,17 +52,48 @@ func (JSON) Write(w io.Writer, reports []*Report) error {
 // endpoints and findings with their law.
 type Table struct{}
 
-// Write implements Writer.
+// Write implements Writer. Control characters from the input (package
+// names, file names, evidence files) are shown escaped, never sent to the
+// terminal.
 func (Table) Write(w io.Writer, reports []*Report) error {
+	var buf bytes.Buffer
 	for i, r := range reports {
 		if i > 0 {
-			fmt.Fprintln(w)
+			fmt.Fprintln(&buf)
 		}
-		if err := writeTable(w, r); err != nil {
+		if err := writeTable(&buf, r); err != nil {
 			return err
 		}
 	}
-	return nil
+	_, err := io.WriteString(w, escapeControls(buf.String()))
+	return err
+}
+
+// escapeControls replaces C0 and C1 control characters other than tab and
+// newline, and invalid UTF-8, with visible escapes.
+func escapeControls(s string) string {
+	clean := true
+	for _, r := range s {
+		if r == utf8.RuneError || r < 0x20 && r != '\n' && r != '\t' || r >= 0x7f && r < 0xa0 {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for i, r := range s {
+		switch {
+		case r == utf8.RuneError:
+			fmt.Fprintf(&b, "\\x%02x", s[i])
+		case r < 0x20 && r != '\n' && r != '\t', r >= 0x7f && r < 0xa0:
+			fmt.Fprintf(&b, "\\u%04x", r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 func writeTable(out io.Writer, r *Report) error {
