@@ -90,3 +90,40 @@ func TestScanSARIF(t *testing.T) {
 		}
 	}
 }
+
+// An unreadable input still gives a SARIF log that uploads, saying the
+// run did not succeed.
+func TestSARIFForUnreadableInput(t *testing.T) {
+	c := jsonschema.NewCompiler()
+	sch, err := c.Compile(filepath.Join(td, "contract/sarif-schema-2.1.0.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _, code := hegui(t, "scan", "--format", "sarif", filepath.Join(td, "bad/notzip.apk"))
+	if code != 2 {
+		t.Errorf("exit %d", code)
+	}
+	v, err := jsonschema.UnmarshalJSON(strings.NewReader(out))
+	if err != nil {
+		t.Fatalf("no SARIF: %v %q", err, out)
+	}
+	if err := sch.Validate(v); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, `"executionSuccessful": false`) || !strings.Contains(out, "notzip.apk") {
+		t.Errorf("the failure is not in the log:\n%s", out)
+	}
+}
+
+func TestExitCodeFlagAndUnjoinedEvidence(t *testing.T) {
+	apk := filepath.Join(td, "apks/clean.apk")
+	for _, bad := range []string{"0", "2", "256", "-1"} {
+		if _, _, code := hegui(t, "scan", "--fail-on", "high", "--exit-code", bad, apk); code != 2 {
+			t.Errorf("--exit-code %s: exit %d, want a usage error", bad, code)
+		}
+	}
+	_, errOut, _ := hegui(t, "scan", apk, filepath.Join(td, "evidence/leaky-policy-gaps.json"))
+	if !strings.Contains(errOut, "joined no scanned package") {
+		t.Errorf("evidence about another app must be called out: %q", errOut)
+	}
+}

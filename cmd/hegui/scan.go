@@ -11,6 +11,7 @@ import (
 
 	"github.com/hegui/hegui/internal/android/apk"
 	"github.com/hegui/hegui/internal/artifact"
+	"github.com/hegui/hegui/internal/evidence"
 	"github.com/hegui/hegui/internal/evidencefile"
 	"github.com/hegui/hegui/internal/ignore"
 	"github.com/hegui/hegui/internal/report"
@@ -27,6 +28,7 @@ type scanOpts struct {
 	rules    []string
 	workers  int
 	ignore   string
+	noIgnore bool
 }
 
 func newScanCmd(g *globals) *cobra.Command {
@@ -60,12 +62,16 @@ the same app: inputs about the same package are joined into one report.`,
 	f.StringArrayVar(&o.rules, "rules", nil, "YAML file of extra rules (repeatable)")
 	f.IntVar(&o.workers, "workers", 0, "inputs analyzed at once (default: number of CPUs)")
 	f.StringVar(&o.ignore, "ignorefile", "", "file of accepted findings (default: .heguiignore in the current directory)")
+	f.BoolVar(&o.noIgnore, "no-ignore", false, "apply no ignore file, not even .heguiignore in the current directory")
 	return cmd
 }
 
 func runScan(cmd *cobra.Command, g *globals, o *scanOpts, args []string) error {
 	if _, err := report.NewWriter(o.format, report.WriterOptions{}); err != nil {
 		return usageErr("--format: %v", err)
+	}
+	if o.exitCode == 0 || o.exitCode == 2 || o.exitCode < 0 || o.exitCode > 125 {
+		return usageErr("--exit-code %d: want 1 or 3-125 (0 would pass the gate, 2 means an unreadable input)", o.exitCode)
 	}
 	var failOn rules.Severity
 	if o.failOn != "" {
@@ -78,13 +84,11 @@ func runScan(cmd *cobra.Command, g *globals, o *scanOpts, args []string) error {
 	if err != nil {
 		return err
 	}
-	w, err := report.NewWriter(o.format, report.WriterOptions{Rules: env.engine.Rules(), Law: env.law, ToolVersion: version, Lang: g.lang})
-	if err != nil {
-		return usageErr("--format: %v", err)
-	}
-	ign, err := loadIgnore(o.ignore)
-	if err != nil {
-		return err
+	var ign *ignore.File
+	if !o.noIgnore {
+		if ign, err = loadIgnore(o.ignore); err != nil {
+			return err
+		}
 	}
 	if o.appType != "" {
 		at, ok := env.law.AppType(o.appType)
@@ -137,6 +141,21 @@ func runScan(cmd *cobra.Command, g *globals, o *scanOpts, args []string) error {
 	}
 	log.Debug("scan done", "inputs", len(paths), "took", time.Since(start))
 
+	var failed []report.InputFailure
+	for _, err := range bad {
+		var ie *scan.InputError
+		if errors.As(err, &ie) {
+			failed = append(failed, report.InputFailure{Path: ie.Path, Err: ie.Err.Error()})
+		} else {
+			failed = append(failed, report.InputFailure{Err: err.Error()})
+		}
+	}
+	w, err := report.NewWriter(o.format, report.WriterOptions{Rules: env.engine.Rules(), Law: env.law, ToolVersion: version, Lang: g.lang, Failed: failed})
+	if err != nil {
+		return usageErr("--format: %v", err)
+	}
+	warnUnjoined(g, results)
+
 	var out io.Writer = g.stdout
 	if o.output != "" {
 		fh, err := os.Create(o.output)
@@ -146,7 +165,7 @@ func runScan(cmd *cobra.Command, g *globals, o *scanOpts, args []string) error {
 		defer fh.Close()
 		out = fh
 	}
-	if len(reports) > 0 || o.format == "json" {
+	if len(reports) > 0 || o.format == "json" || o.format == "sarif" {
 		if err := w.Write(out, reports); err != nil {
 			return fmt.Errorf("write report: %w", err)
 		}
@@ -185,4 +204,23 @@ func loadIgnore(path string) (*ignore.File, error) {
 		return nil, usageErr("ignore file: %v", err)
 	}
 	return f, nil
+}
+
+// warnUnjoined says when an evidence file about an app joined no package
+// although packages were scanned: usually a misspelt package name.
+func warnUnjoined(g *globals, results []scan.Result) {
+	packages := false
+	for _, r := range results {
+		if r.Set != nil && (r.Set.HasInput(evidence.InputAndroid) || r.Set.HasInput(evidence.InputIOS) || r.Set.HasInput(evidence.InputHarmony)) {
+			packages = true
+		}
+	}
+	if !packages {
+		return
+	}
+	for _, r := range results {
+		if r.Set != nil && !r.Set.HasInput(evidence.InputAndroid) && !r.Set.HasInput(evidence.InputIOS) && !r.Set.HasInput(evidence.InputHarmony) {
+			fmt.Fprintf(g.stderr, "hegui: %s: evidence about %q joined no scanned package; it is reported on its own\n", r.Path, r.Set.Target.ID)
+		}
+	}
 }

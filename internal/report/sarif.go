@@ -47,6 +47,14 @@ type WriterOptions struct {
 	Law         *law.Catalog
 	ToolVersion string
 	Lang        string
+	// Failed lists inputs that could not be read at all.
+	Failed []InputFailure
+}
+
+// InputFailure is an input that gave no report.
+type InputFailure struct {
+	Path string
+	Err  string
 }
 
 // SARIF writes one SARIF 2.1.0 log with one run for all reports: each
@@ -83,6 +91,9 @@ type SARIF struct {
 	// Lang is the language of rule texts and messages ("zh" or "en");
 	// empty takes the first report's.
 	Lang string
+	// Failed inputs become error notifications, and the invocation is
+	// then not successful.
+	Failed []InputFailure
 }
 
 // Write implements Writer.
@@ -130,6 +141,15 @@ func (s SARIF) build(reports []*Report) *sarifLog {
 				inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, b.notEvaluated(r, t, st))
 			}
 		}
+	}
+	for _, f := range s.Failed {
+		inv.ExecutionSuccessful = false
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifNotification{
+			Descriptor: &sarifReference{ID: "input-unreadable"},
+			Level:      "error",
+			Message:    sarifMessage{Text: f.Path + ": " + f.Err},
+			Properties: map[string]any{"path": f.Path},
+		})
 	}
 	run.Artifacts = b.artifacts
 	return &sarifLog{Schema: sarifSchema, Version: sarifVersion, Runs: []sarifRun{run}}

@@ -26,7 +26,7 @@ func NewWriter(format string, o WriterOptions) (Writer, error) {
 	case "table", "":
 		return Table{}, nil
 	case "sarif":
-		return SARIF{Rules: o.Rules, Law: o.Law, ToolVersion: o.ToolVersion, Lang: o.Lang}, nil
+		return SARIF{Rules: o.Rules, Law: o.Law, ToolVersion: o.ToolVersion, Lang: o.Lang, Failed: o.Failed}, nil
 	}
 	return nil, fmt.Errorf("unknown format %q (want table, json or sarif)", format)
 }
