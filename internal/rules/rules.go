@@ -214,6 +214,13 @@ func (e *Engine) validate(r Rule) error {
 	if r.Title.Zh == "" || r.Title.En == "" {
 		return fmt.Errorf("rule %s: title needs zh and en", r.ID)
 	}
+	for _, n := range r.Needs {
+		switch n {
+		case evidence.InputAndroid, evidence.InputIOS, evidence.InputHarmony, evidence.InputPolicy, evidence.InputTraffic, evidence.InputEvidence:
+		default:
+			return fmt.Errorf("rule %s: needs %q: unknown input kind (want android, ios, harmony, policy, traffic or evidence)", r.ID, n)
+		}
+	}
 	if len(r.LegalBasis) == 0 {
 		return fmt.Errorf("rule %s: no legal basis", r.ID)
 	}

@@ -54,6 +54,7 @@ func TestValidationRejectsBadRules(t *testing.T) {
 		"no legal basis":         func(r *Rule) { r.LegalBasis = nil },
 		"unknown check":          func(r *Rule) { r.Check = "nope" },
 		"title needs zh and en":  func(r *Rule) { r.Title.Zh = "" },
+		"unknown input kind":     func(r *Rule) { r.Needs = []string{"androd"} },
 	}
 	for want, mut := range cases {
 		r := base
