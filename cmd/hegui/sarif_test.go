@@ -127,3 +127,35 @@ func TestExitCodeFlagAndUnjoinedEvidence(t *testing.T) {
 		t.Errorf("evidence about another app must be called out: %q", errOut)
 	}
 }
+
+// Files named by evidence from other inputs (a capture) are not placed
+// inside the APK.
+func TestSARIFSideInputArtifacts(t *testing.T) {
+	out, errOut, code := hegui(t, "scan", "--format", "sarif", filepath.Join(td, "apks/leaky.apk"), filepath.Join(td, "evidence/leaky-traffic-leaks.json"))
+	if code != 0 {
+		t.Fatalf("exit %d %s", code, errOut)
+	}
+	var log struct {
+		Runs []struct {
+			Artifacts []struct {
+				Location    struct{ URI string }
+				ParentIndex *int
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &log); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, a := range log.Runs[0].Artifacts {
+		if a.Location.URI == "leaky-run1.pcapng" {
+			found = true
+			if a.ParentIndex != nil {
+				t.Errorf("the capture is nested in artifact %d", *a.ParentIndex)
+			}
+		}
+	}
+	if !found {
+		t.Error("the capture is not an artifact")
+	}
+}

@@ -525,6 +525,34 @@ func (b *sarifBuilder) target(t evidence.Target) int {
 	return i
 }
 
+// fromPackage reports whether an observation was read from the package
+// itself; evidence from other inputs (a policy, a capture, an evidence
+// file) names files that are not inside it.
+func fromPackage(o evidence.Observation) bool {
+	switch o.Source {
+	case "", evidence.InputAndroid, evidence.InputIOS, evidence.InputHarmony:
+		return true
+	}
+	return false
+}
+
+// beside returns a top-level artifact for a file named by evidence from
+// another input (a capture, a policy page), as given.
+func (b *sarifBuilder) beside(file string) int {
+	if file == "" {
+		file = "."
+	}
+	uri := fileURI(file)
+	k := artifactKey{parent: -1, uri: uri}
+	if i, ok := b.artIdx[k]; ok {
+		return i
+	}
+	i := len(b.artifacts)
+	b.artifacts = append(b.artifacts, sarifArtifact{Location: sarifArtifactURI{URI: uri}})
+	b.artIdx[k] = i
+	return i
+}
+
 // fileIn returns the artifact of a file inside an input: "classes.dex",
 // or "assets/x.jar!classes.dex" for a dex inside a nested archive (each
 // "!" opens one more level). A name equal to the input's own base name
@@ -656,7 +684,12 @@ func (b *sarifBuilder) message(r *Report, f *Finding) string {
 
 func (b *sarifBuilder) location(r *Report, t int, o evidence.Observation) sarifLocation {
 	w := o.Where
-	a := b.fileIn(t, r.Target.Path, w.File)
+	var a int
+	if fromPackage(o) {
+		a = b.fileIn(t, r.Target.Path, w.File)
+	} else {
+		a = b.beside(w.File)
+	}
 	loc := sarifLocation{PhysicalLocation: &sarifPhysical{ArtifactLocation: b.artifactLocation(a)}}
 	if w.Offset > 0 || w.Line > 0 {
 		loc.PhysicalLocation.Region = &sarifRegion{StartLine: max(w.Line, 0), ByteOffset: max(w.Offset, 0)}
