@@ -74,6 +74,7 @@ type sdkPresence struct {
 // dexSource is a dex image to analyze and where it came from.
 type dexSource struct {
 	name string
+	size int64 // declared size, to plan memory; the image may differ
 	load func() ([]byte, error)
 }
 
@@ -128,7 +129,7 @@ func (s *scan) dexSources(a *artifact.Archive, depth int) []dexSource {
 		switch {
 		case strings.HasSuffix(lower, ".dex") || strings.Contains(lower, ".dex#"):
 			e := e
-			out = append(out, dexSource{name: prefix + name, load: func() ([]byte, error) { return a.Read(e) }})
+			out = append(out, dexSource{name: prefix + name, size: int64(min(e.Size, 1<<40)), load: func() ([]byte, error) { return a.Read(e) }})
 		case strings.HasSuffix(lower, ".jar") || strings.HasSuffix(lower, ".apk") || strings.HasSuffix(lower, ".zip"):
 			if depth >= a.Depth()+s.arch.Depth()+3 {
 				continue
@@ -157,28 +158,42 @@ func prefixProblems(a *artifact.Archive) []artifact.Problem {
 
 // analyzeUnits reads the dex files one after another (zip reads are
 // sequential) and parses them in parallel, at most GOMAXPROCS at once.
+//
+// The inflated images are what a scan holds most of, so they are also
+// bounded by bytes, whatever the number of cores: a dex starts beside
+// others only while the images in memory stay within twice the largest.
+// Inflating is sequential and slower than parsing, so two large images
+// (one parsed while the next is inflated) keep the cores as busy as more
+// would; holding fewer serialises inflating and parsing and costs a
+// quarter of the time on large multidex apps.
 func (a *Analyzer) analyzeUnits(ctx context.Context, srcs []dexSource) ([]*unit, error) {
 	units := make([]*unit, len(srcs))
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var largest int64
+	for _, src := range srcs {
+		largest = max(largest, src.size)
+	}
+	fl := newInFlight(runtime.GOMAXPROCS(0), 2*largest)
 	var wg sync.WaitGroup
 	for i, src := range srcs {
 		if err := ctx.Err(); err != nil {
 			wg.Wait()
 			return nil, err
 		}
-		// Take the slot before inflating, so at most GOMAXPROCS dex
-		// images are in memory at once.
-		sem <- struct{}{}
+		// Take the room before inflating, so the bound holds for the
+		// images in memory, not only for those being parsed.
+		want := fl.acquire(src.size)
 		data, err := src.load()
 		if err != nil && len(data) == 0 {
 			units[i] = &unit{file: src.name, err: err}
-			<-sem
+			fl.release(want)
 			continue
 		}
+		// The declared size may lie; account for what was inflated.
+		held := fl.adjust(want, int64(len(data)))
 		wg.Add(1)
 		go func(i int, name string, data []byte) {
 			defer wg.Done()
-			defer func() { <-sem }()
+			defer fl.release(held)
 			defer func() {
 				// A parser bug costs this dex file, not the scan.
 				if r := recover(); r != nil {
@@ -190,6 +205,55 @@ func (a *Analyzer) analyzeUnits(ctx context.Context, srcs []dexSource) ([]*unit,
 	}
 	wg.Wait()
 	return units, ctx.Err()
+}
+
+// inFlight bounds the dex images held at once, by count and by bytes. One
+// image is always let in, however large, so a scan never waits forever.
+type inFlight struct {
+	mu     sync.Mutex
+	cond   *sync.Cond
+	slots  int   // images that may be held at once
+	budget int64 // bytes that may be held at once
+	n      int
+	bytes  int64
+}
+
+func newInFlight(slots int, budget int64) *inFlight {
+	f := &inFlight{slots: max(slots, 1), budget: budget}
+	f.cond = sync.NewCond(&f.mu)
+	return f
+}
+
+// acquire waits until an image of size bytes may be held, takes the room
+// and returns what was taken.
+func (f *inFlight) acquire(size int64) int64 {
+	size = max(size, 0)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for f.n > 0 && (f.n >= f.slots || f.bytes+size > f.budget) {
+		f.cond.Wait()
+	}
+	f.n++
+	f.bytes += size
+	return size
+}
+
+// adjust replaces the room taken for an image by its real size, without
+// waiting, since the image is already in memory, and returns it.
+func (f *inFlight) adjust(taken, size int64) int64 {
+	f.mu.Lock()
+	f.bytes += size - taken
+	f.mu.Unlock()
+	return size
+}
+
+// release gives back the room taken for an image.
+func (f *inFlight) release(taken int64) {
+	f.mu.Lock()
+	f.n--
+	f.bytes -= taken
+	f.mu.Unlock()
+	f.cond.Broadcast()
 }
 
 // apiIndex is the catalog's PI APIs keyed by DEX class descriptor.
@@ -329,7 +393,7 @@ func (a *Analyzer) analyzeDexBytes(ctx context.Context, name string, data []byte
 			return nil
 		}
 		ni := int32(len(u.nodes))
-		nameProto, hash, ok := sig.of(m.MethodIdx)
+		hash, ok := sig.hash(m.MethodIdx)
 		if !ok {
 			return nil
 		}
@@ -391,6 +455,7 @@ func (a *Analyzer) analyzeDexBytes(ctx context.Context, name string, data []byte
 			codeOf[m.MethodIdx] = ni
 		}
 		n := node{hash: hash, cls: int32(m.ClassDef), start: uint32(start), end: uint32(len(callees))}
+		nameProto, _, _ := sig.of(m.MethodIdx)
 		if i, ok := nameIdx[string(nameProto)]; ok {
 			n.name = i
 		} else {
@@ -424,7 +489,7 @@ func (a *Analyzer) analyzeDexBytes(ctx context.Context, name string, data []byte
 			case c == noCode:
 				x, ok := extOf[callee]
 				if !ok {
-					_, hash, ok := sig.of(callee)
+					hash, ok := sig.hash(callee)
 					if !ok {
 						continue
 					}
@@ -493,57 +558,100 @@ func (a *Analyzer) classifyString(f *dex.File, i uint32) uint8 {
 	return 1
 }
 
-// sigCache renders method signatures with few allocations: protos are
-// decoded once per id, names are read as raw bytes.
+// sigCache renders method signatures and their hashes with few
+// allocations: protos and the hash of each class are computed once per
+// id, names are read as raw bytes.
 type sigCache struct {
-	f      *dex.File
-	class  func(uint32) string
-	protos []string // by proto id, at most 65536 (Parse checks)
-	done   []bool
-	buf    []byte
+	f       *dex.File
+	class   func(uint32) string
+	protos  []string // by proto id, at most 65536 (Parse checks)
+	protoOK []bool
+	classH  []uint64 // hash state after the class descriptor, by type id
+	classOK []bool
+	buf     []byte
 }
 
 func newSigCache(f *dex.File, class func(uint32) string) *sigCache {
-	return &sigCache{f: f, class: class, protos: make([]string, f.Header.NumProtos), done: make([]bool, f.Header.NumProtos)}
+	np, nt := f.Header.NumProtos, f.Header.NumTypes
+	return &sigCache{f: f, class: class,
+		protos: make([]string, np), protoOK: make([]bool, np),
+		classH: make([]uint64, nt), classOK: make([]bool, nt)}
 }
 
-// of returns "name(proto)", valid until the next call, and the hash that
-// identifies the method across dex files (class, name and proto).
-func (c *sigCache) of(m uint32) ([]byte, uint64, bool) {
+// parts returns the hash state after method m's class, its name as raw
+// bytes and its proto.
+func (c *sigCache) parts(m uint32) (uint64, []byte, string, bool) {
 	t, n, err := c.f.MethodClassIdx(m)
 	if err != nil {
-		return nil, 0, false
+		return 0, nil, "", false
 	}
 	p, err := c.f.MethodProtoIdx(m)
 	if err != nil {
-		return nil, 0, false
+		return 0, nil, "", false
 	}
 	proto := "" // an unresolvable proto leaves the name alone
 	if int(p) < len(c.protos) {
-		if !c.done[p] {
+		if !c.protoOK[p] {
 			c.protos[p], _ = c.f.Proto(p)
-			c.done[p] = true
+			c.protoOK[p] = true
 		}
 		proto = c.protos[p]
 	}
 	name, err := c.f.StringBytes(n)
 	if err != nil {
+		return 0, nil, "", false
+	}
+	var h uint64
+	if int(t) < len(c.classH) {
+		if !c.classOK[t] {
+			c.classH[t] = hashClass(c.class(t))
+			c.classOK[t] = true
+		}
+		h = c.classH[t]
+	} else {
+		h = hashClass(c.class(t))
+	}
+	return h, name, proto, true
+}
+
+// hash returns the hash that identifies method m across dex files (class,
+// name and proto).
+func (c *sigCache) hash(m uint32) (uint64, bool) {
+	h, name, proto, ok := c.parts(m)
+	if !ok {
+		return 0, false
+	}
+	return hashString(hashBytes(h, name), proto), true
+}
+
+// of returns "name(proto)", valid until the next call, and the hash.
+func (c *sigCache) of(m uint32) ([]byte, uint64, bool) {
+	h, name, proto, ok := c.parts(m)
+	if !ok {
 		return nil, 0, false
 	}
 	c.buf = append(append(c.buf[:0], name...), proto...)
-	return c.buf, methodHash(c.class(t), c.buf), true
+	return c.buf, hashBytes(h, c.buf), true
 }
 
-// methodHash is FNV-1a over class descriptor, NUL, name and proto.
-func methodHash(class string, nameProto []byte) uint64 {
-	const offset, prime = 14695981039346656037, 1099511628211
-	h := uint64(offset)
-	for i := 0; i < len(class); i++ {
-		h = (h ^ uint64(class[i])) * prime
+// The method hash is FNV-1a over class descriptor, NUL, name and proto.
+const fnvOffset, fnvPrime = 14695981039346656037, 1099511628211
+
+// hashClass returns the hash state after a class descriptor and the NUL.
+func hashClass(class string) uint64 {
+	return hashString(fnvOffset, class) * fnvPrime
+}
+
+func hashString(h uint64, s string) uint64 {
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint64(s[i])) * fnvPrime
 	}
-	h *= prime // the NUL separator
-	for _, b := range nameProto {
-		h = (h ^ uint64(b)) * prime
+	return h
+}
+
+func hashBytes(h uint64, b []byte) uint64 {
+	for _, c := range b {
+		h = (h ^ uint64(c)) * fnvPrime
 	}
 	return h
 }
