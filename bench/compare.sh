@@ -39,7 +39,12 @@ if [ $# -eq 0 ]; then
          testdata/apks/real/com.android.example.text.styling.apk \
          testdata/apks/real/partialsignature.apk testdata/apks/leaky.apk
 fi
-base_kb=$(/usr/bin/time -f '%M' "$work/hegui" version 2>&1 >/dev/null | tail -1)
+# Peak RSS varies from run to run by a few MB (page cache, GC timing):
+# take the median of 5 runs.
+median_rss() {
+  for _ in 1 2 3 4 5; do /usr/bin/time -f '%M' "$@" 2>&1 >/dev/null | tail -1; done | sort -n | sed -n 3p
+}
+base_kb=$(median_rss "$work/hegui" version)
 printf '%-30s %8s %10s %12s %14s %10s %16s\n' APK dex_MB hegui_ms hegui/unzip hegui/dexdump RSS_MB '(RSS-idle)/maxdex'
 for apk in "$@"; do
   name=$(basename "$apk")
@@ -54,7 +59,7 @@ for apk in "$@"; do
     "unzip -p $apk classes*.dex" \
     "dexdump ${dexes[*]}" >/dev/null 2>&1
   read -r h u x < <(python3 -c "import json,sys; r=json.load(open('$d/h.json'))['results']; print(*[x['median'] for x in r])")
-  rss_kb=$(/usr/bin/time -f '%M' "$work/hegui" scan --format json -o /dev/null "$apk" 2>&1 >/dev/null | tail -1)
+  rss_kb=$(median_rss "$work/hegui" scan --format json -o /dev/null "$apk")
   python3 - "$name" "$dex_bytes" "$h" "$u" "$x" "$rss_kb" "$max_dex" "$base_kb" <<'PY'
 import sys
 name, dexb, h, u, x, rss, mx, base = sys.argv[1][:30], int(sys.argv[2]), *map(float, sys.argv[3:6]), int(sys.argv[6]), int(sys.argv[7]), int(sys.argv[8])
@@ -64,4 +69,5 @@ done
 echo
 echo "hegui/unzip: full scan time over the time to inflate the dex files alone (target ≤ 2)."
 echo "hegui/dexdump: full scan over dexdump's class listing (target < 1)."
-echo "(RSS-idle)/maxdex: peak RSS above that of \`hegui version\` (runtime and catalogs, ${base_kb} KB), over the largest dex."
+echo "(RSS-idle)/maxdex: median peak RSS above that of \`hegui version\` (runtime and catalogs, ${base_kb} KB), over the largest dex."
+echo "GOMEMLIMIT in the environment applies to every hegui run above."
