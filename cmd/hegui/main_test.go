@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -128,13 +129,13 @@ func TestScanLeakyJSON(t *testing.T) {
 	for rule, subjects := range want {
 		got := r.fired(rule)
 		for _, s := range subjects {
-			if !contains(got, s) {
+			if !slices.Contains(got, s) {
 				t.Errorf("%s: no finding for %s (got %v)", rule, s, got)
 			}
 		}
 	}
 	// Present-only SDKs are not reported as collecting.
-	if contains(r.fired("HG-AND-003"), "pangle") {
+	if slices.Contains(r.fired("HG-AND-003"), "pangle") {
 		t.Error("pangle reported as collecting PI although only present")
 	}
 	for _, f := range r.Findings {
@@ -185,23 +186,23 @@ func TestScanAppTypeNecessity(t *testing.T) {
 	r := scanJSON(t, sch, "--app-type", "ride_hailing", ride)
 	got := r.fired("HG-AND-013")
 	for _, s := range []string{"contacts", "camera"} {
-		if !contains(got, s) {
+		if !slices.Contains(got, s) {
 			t.Errorf("ride_hailing: %s not reported as unnecessary (got %v)", s, got)
 		}
 	}
 	for _, s := range []string{"precise_location", "background_location"} {
-		if contains(got, s) {
+		if slices.Contains(got, s) {
 			t.Errorf("ride_hailing: %s reported as unnecessary", s)
 		}
 	}
 	// News apps need no PI at all: location becomes unnecessary too.
 	got = scanJSON(t, sch, "--app-type", "news", ride).fired("HG-AND-013")
-	if !contains(got, "precise_location") || !contains(got, "contacts") {
+	if !slices.Contains(got, "precise_location") || !slices.Contains(got, "contacts") {
 		t.Errorf("news: %v", got)
 	}
 	// Map navigation needs location but not contacts.
 	got = scanJSON(t, sch, "--app-type", "map_navigation", ride).fired("HG-AND-013")
-	if contains(got, "precise_location") || !contains(got, "contacts") {
+	if slices.Contains(got, "precise_location") || !slices.Contains(got, "contacts") {
 		t.Errorf("map_navigation: %v", got)
 	}
 }
@@ -333,13 +334,4 @@ func TestOutputFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	validate(t, reportSchema(t), string(b))
-}
-
-func contains(xs []string, s string) bool {
-	for _, x := range xs {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -4,6 +4,7 @@
 package report
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -314,7 +315,7 @@ func (r *Report) dataTypes(set *evidence.Set, m Meta) {
 			dt.Level = string(o.Level)
 		}
 		p := party(o.Party)
-		if !contains(dt.Parties, p) {
+		if !slices.Contains(dt.Parties, p) {
 			dt.Parties = append(dt.Parties, p)
 		}
 		dt.Sources = append(dt.Sources, Source{Level: string(o.Level), Party: p, File: o.Where.File, Class: o.Where.Class,
@@ -354,13 +355,13 @@ func (r *Report) sdks(set *evidence.Set, m Meta) {
 		if o.Where != (evidence.Location{}) {
 			s.Evidence = append(s.Evidence, o.Where)
 		}
-		if how := o.Attr("match"); how != "" && !contains(s.Matches, how) {
+		if how := o.Attr("match"); how != "" && !slices.Contains(s.Matches, how) {
 			s.Matches = append(s.Matches, how)
 		}
 	}
 	// What each SDK's own code reads.
 	for _, o := range set.Of(evidence.DataType) {
-		if i, ok := idx[o.Party.SDK]; ok && o.Level.Rank() >= evidence.Referenced.Rank() && !contains(r.SDKs[i].DataTypes, o.Key) {
+		if i, ok := idx[o.Party.SDK]; ok && o.Level.Rank() >= evidence.Referenced.Rank() && !slices.Contains(r.SDKs[i].DataTypes, o.Key) {
 			r.SDKs[i].DataTypes = append(r.SDKs[i].DataTypes, o.Key)
 		}
 	}
@@ -423,13 +424,4 @@ func (r *Report) findings(res rules.Result, m Meta) {
 		}
 		r.Findings = append(r.Findings, out)
 	}
-}
-
-func contains(xs []string, s string) bool {
-	for _, x := range xs {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -836,7 +837,7 @@ func nonNil(xs []string) []string {
 
 func appendUnique(xs []string, more ...string) []string {
 	for _, s := range more {
-		if s != "" && !contains(xs, s) {
+		if s != "" && !slices.Contains(xs, s) {
 			xs = append(xs, s)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -277,11 +278,11 @@ func TestSARIFLeaky(t *testing.T) {
 		if dr.Default.Level != levels[er.Severity] || dr.Properties.SecSev != scores[er.Severity] {
 			t.Errorf("%s (%s): level %q security-severity %q", er.ID, er.Severity, dr.Default.Level, dr.Properties.SecSev)
 		}
-		if dr.Properties.Precision == "" || !contains(dr.Properties.Tags, "pipl") || !contains(dr.Properties.Tags, "security") {
+		if dr.Properties.Precision == "" || !slices.Contains(dr.Properties.Tags, "pipl") || !slices.Contains(dr.Properties.Tags, "security") {
 			t.Errorf("%s: precision %q tags %v", er.ID, dr.Properties.Precision, dr.Properties.Tags)
 		}
 		for _, tag := range er.Tags {
-			if !contains(dr.Properties.Tags, tag) {
+			if !slices.Contains(dr.Properties.Tags, tag) {
 				t.Errorf("%s: tag %q missing from %v", er.ID, tag, dr.Properties.Tags)
 			}
 		}
@@ -326,7 +327,7 @@ func TestSARIFLeaky(t *testing.T) {
 	if len(run.Artifacts) == 0 || run.Artifacts[0].ParentIndex != nil || !strings.HasSuffix(run.Artifacts[0].Location.URI, "testdata/apks/leaky.apk") {
 		t.Fatalf("artifact 0 = %+v", run.Artifacts[0])
 	}
-	if !contains(run.Artifacts[0].Roles, "analysisTarget") || run.Artifacts[0].Hashes["sha-256"] != rep.Target.SHA256 || run.Artifacts[0].Length != rep.Target.Size {
+	if !slices.Contains(run.Artifacts[0].Roles, "analysisTarget") || run.Artifacts[0].Hashes["sha-256"] != rep.Target.SHA256 || run.Artifacts[0].Length != rep.Target.Size {
 		t.Errorf("target artifact %+v", run.Artifacts[0])
 	}
 
@@ -528,7 +529,7 @@ func TestSARIFSeveralInputs(t *testing.T) {
 	}
 	var targets []int
 	for i, a := range run.Artifacts {
-		if contains(a.Roles, "analysisTarget") {
+		if slices.Contains(a.Roles, "analysisTarget") {
 			targets = append(targets, i)
 		}
 	}
@@ -764,15 +765,6 @@ func BenchmarkSARIF(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-}
-
-func contains(xs []string, s string) bool {
-	for _, x := range xs {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // The schema check is not vacuous: broken logs are rejected.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -222,7 +223,7 @@ func writeTable(out io.Writer, r *Report) error {
 }
 
 func appendOnce(xs []string, s string) []string {
-	if contains(xs, s) {
+	if slices.Contains(xs, s) {
 		return xs
 	}
 	return append(xs, s)

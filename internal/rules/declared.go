@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -85,15 +86,6 @@ func (env *Env) disclosed(claims []evidence.Observation) map[string]bool {
 		}
 	}
 	return out
-}
-
-func contains(xs []string, s string) bool {
-	for _, x := range xs {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func (env *Env) sensitive(key string) bool {
@@ -278,7 +270,7 @@ func policyNoPersonalizationOptOut(env *Env) ([]Match, string) {
 	}
 	proof := claims(env.Set, evidence.ClaimPersonalization)
 	for _, o := range env.Set.Of(evidence.SDK) {
-		if sdk, ok := env.Catalog.SDK(o.Key); ok && contains(sdk.Categories, "advertising") {
+		if sdk, ok := env.Catalog.SDK(o.Key); ok && slices.Contains(sdk.Categories, "advertising") {
 			proof = append(proof, o)
 		}
 	}

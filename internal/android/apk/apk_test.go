@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -327,7 +328,7 @@ func TestPackedAndDamaged(t *testing.T) {
 	// Both copies of a duplicated classes.dex are analyzed: the hidden one
 	// reads the IMEI.
 	set = analyze(t, a, filepath.Join(fixtures, "bad/duplicate-entry.apk"))
-	if !contains(set.Keys(evidence.DataType), "device_id_imei") {
+	if !slices.Contains(set.Keys(evidence.DataType), "device_id_imei") {
 		t.Errorf("duplicate entry: the second classes.dex was not analyzed: %v", set.Keys(evidence.DataType))
 	}
 }
@@ -403,15 +404,6 @@ func keys(m map[string]evidence.Observation) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-func contains(xs []string, s string) bool {
-	for _, x := range xs {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func boolString(b bool) string {
