@@ -11,7 +11,6 @@ import (
 
 	"github.com/hegui/hegui/internal/android/apk"
 	"github.com/hegui/hegui/internal/artifact"
-	"github.com/hegui/hegui/internal/evidence"
 	"github.com/hegui/hegui/internal/evidencefile"
 	"github.com/hegui/hegui/internal/ignore"
 	"github.com/hegui/hegui/internal/report"
@@ -211,7 +210,7 @@ func loadIgnore(path string) (*ignore.File, error) {
 func warnUnjoined(g *globals, results []scan.Result) {
 	packages := false
 	for _, r := range results {
-		if r.Set != nil && (r.Set.HasInput(evidence.InputAndroid) || r.Set.HasInput(evidence.InputIOS) || r.Set.HasInput(evidence.InputHarmony)) {
+		if r.Set != nil && r.Set.FromPackage() {
 			packages = true
 		}
 	}
@@ -219,7 +218,7 @@ func warnUnjoined(g *globals, results []scan.Result) {
 		return
 	}
 	for _, r := range results {
-		if r.Set != nil && !r.Set.HasInput(evidence.InputAndroid) && !r.Set.HasInput(evidence.InputIOS) && !r.Set.HasInput(evidence.InputHarmony) {
+		if r.Set != nil && !r.Set.FromPackage() {
 			fmt.Fprintf(g.stderr, "hegui: %s: evidence about %q joined no scanned package; it is reported on its own\n", r.Path, r.Set.Target.ID)
 		}
 	}

@@ -194,6 +194,12 @@ func (s *Set) HasInput(kind string) bool {
 	return false
 }
 
+// FromPackage reports whether an app package (APK, IPA, HAP) fed the set,
+// as opposed to only policies, captures or evidence files about it.
+func (s *Set) FromPackage() bool {
+	return s.HasInput(InputAndroid) || s.HasInput(InputIOS) || s.HasInput(InputHarmony)
+}
+
 // Of returns the observations of one kind, in insertion order.
 func (s *Set) Of(k Kind) []Observation {
 	var out []Observation

@@ -38,7 +38,7 @@ func declaredSideChecks() map[string]Check {
 // app does: no package input, and no observation of PI, SDKs, permissions
 // or endpoints from another input.
 func noAppEvidence(set *evidence.Set) string {
-	if set.HasInput(evidence.InputAndroid) || set.HasInput(evidence.InputIOS) || set.HasInput(evidence.InputHarmony) {
+	if set.FromPackage() {
 		return ""
 	}
 	for _, o := range set.Observations {

@@ -166,7 +166,7 @@ func Join(results []Result) []Result {
 		if r.Err != nil || r.Set == nil || r.Set.Target.ID == "" {
 			continue
 		}
-		if isPackage(r.Set) {
+		if r.Set.FromPackage() {
 			hasPackage[r.Set.Target.ID] = true
 		} else {
 			side[r.Set.Target.ID] = append(side[r.Set.Target.ID], r.Set)
@@ -181,7 +181,7 @@ func Join(results []Result) []Result {
 		}
 		id := r.Set.Target.ID
 		switch {
-		case isPackage(r.Set):
+		case r.Set.FromPackage():
 			for _, s := range side[id] {
 				r.Set.Merge(s)
 			}
@@ -198,8 +198,4 @@ func Join(results []Result) []Result {
 		}
 	}
 	return out
-}
-
-func isPackage(s *evidence.Set) bool {
-	return s.HasInput(evidence.InputAndroid) || s.HasInput(evidence.InputIOS) || s.HasInput(evidence.InputHarmony)
 }
