@@ -216,12 +216,13 @@ func compileExpr(env *cel.Env, r Rule) (*exprRule, error) {
 type activation struct {
 	vars map[string]any
 	base interpreter.Activation
-	obs  []map[string]any
-	vals []ref.Val // obs as CEL values
+	// obs holds each observation as a CEL value, built once: conditions
+	// that scan observations then read maps, not reflected Go values.
+	obs []ref.Val
 }
 
 func newActivation(set *evidence.Set, opts Options) *activation {
-	a := &activation{obs: make([]map[string]any, len(set.Observations))}
+	a := &activation{obs: make([]ref.Val, len(set.Observations))}
 	var perms, types_, referenced, sdks, hosts, claims []string
 	seen := map[string]bool{}
 	add := func(list *[]string, tag, v string) {
@@ -236,12 +237,12 @@ func newActivation(set *evidence.Set, opts Options) *activation {
 		for k, v := range o.Detail {
 			detail[k] = v
 		}
-		a.obs[i] = map[string]any{
+		a.obs[i] = celValue(map[string]any{
 			"kind": string(o.Kind), "key": o.Key, "level": string(o.Level), "rank": int64(o.Level.Rank()),
 			"party":  map[string]any{"sdk": o.Party.SDK, "name": o.Party.Name},
 			"where":  map[string]any{"file": o.Where.File, "class": o.Where.Class, "method": o.Where.Method, "offset": o.Where.Offset, "resource": o.Where.Resource, "packet": int64(o.Where.Packet), "section": o.Where.Section},
 			"source": o.Source, "detail": detail,
-		}
+		})
 		switch o.Kind {
 		case evidence.Permission:
 			add(&perms, "p", o.Key)
@@ -263,19 +264,12 @@ func newActivation(set *evidence.Set, opts Options) *activation {
 	for k, v := range t.Attrs {
 		attrs[k] = v
 	}
-	// Observations become CEL values once: conditions that scan them
-	// per observation then read maps, not reflected Go values.
-	obs := make([]ref.Val, len(a.obs))
-	for i := range a.obs {
-		obs[i] = celValue(a.obs[i])
-	}
-	a.vals = obs
 	a.vars = map[string]any{
 		"target": map[string]any{"kind": t.Kind, "id": t.ID, "name": t.Name, "version": t.Version, "version_code": t.VersionCode,
 			"path": t.Path, "sha256": t.SHA256, "attrs": attrs},
 		"inputs": orEmpty(set.Inputs), "app_type": opts.AppType, "permissions": orEmpty(perms), "data_types": orEmpty(types_),
 		"referenced": orEmpty(referenced), "sdks": orEmpty(sdks), "hosts": orEmpty(hosts), "claims": orEmpty(claims),
-		"observations": types.NewRefValList(types.DefaultTypeAdapter, obs),
+		"observations": types.NewRefValList(types.DefaultTypeAdapter, a.obs),
 	}
 	return a
 }
@@ -306,7 +300,7 @@ func (a *activation) with(i int) interpreter.Activation {
 	if a.base == nil {
 		a.base, _ = interpreter.NewActivation(a.vars)
 	}
-	o, _ := interpreter.NewActivation(map[string]any{"o": a.vals[i]})
+	o, _ := interpreter.NewActivation(map[string]any{"o": a.obs[i]})
 	return interpreter.NewHierarchicalActivation(a.base, o)
 }
 
@@ -373,8 +367,8 @@ func (x *exprRule) check() Check {
 			}
 			return []Match{{Subject: s}}, ""
 		}
+		// One match per observation; the engine groups them by subject.
 		var ms []Match
-		idx := map[string]int{}
 		for i, o := range env.Set.Observations {
 			if len(ms) >= maxExprMatches {
 				break
@@ -391,13 +385,7 @@ func (x *exprRule) check() Check {
 			if why != "" {
 				return nil, why
 			}
-			j, ok := idx[s]
-			if !ok {
-				j = len(ms)
-				idx[s] = j
-				ms = append(ms, Match{Subject: s})
-			}
-			ms[j].Evidence = append(ms[j].Evidence, o)
+			ms = append(ms, Match{Subject: s, Evidence: []evidence.Observation{o}})
 		}
 		return ms, ""
 	}

@@ -145,7 +145,7 @@ func TestExpressionBudgetPerRule(t *testing.T) {
 }
 
 func BenchmarkExpressionRulePerObservation(b *testing.B) {
-	e := engineB(b, Rule{ID: "HG-B-1", Severity: Low, Title: Text{Zh: "测", En: "t"}, LegalBasis: []string{"PIPL-28"},
+	e := newEngine(b, false, Rule{ID: "HG-B-1", Severity: Low, Title: Text{Zh: "测", En: "t"}, LegalBasis: []string{"PIPL-28"},
 		ForEach: ForEachObservation, Condition: `o.kind == "data_type" && o.party.sdk != "" && sensitive(o.key)`, Subject: `o.party.sdk`})
 	s := &evidence.Set{Target: evidence.Target{ID: "x"}, Inputs: []string{"android"}}
 	for i := 0; i < 2000; i++ {
@@ -155,53 +155,4 @@ func BenchmarkExpressionRulePerObservation(b *testing.B) {
 	for b.Loop() {
 		e.Run(s, Options{})
 	}
-}
-
-func engineB(b *testing.B, extra ...Rule) *Engine {
-	cat, err := catalog.Load()
-	if err != nil {
-		b.Fatal(err)
-	}
-	lc, err := law.Load()
-	if err != nil {
-		b.Fatal(err)
-	}
-	e, err := New(cat, lc, extra)
-	if err != nil {
-		b.Fatal(err)
-	}
-	return e
-}
-
-// A user's rule file is untrusted input: any bytes give an error or rules
-// that load and run within their cost limit, never a panic or a hang.
-func FuzzRuleFile(f *testing.F) {
-	if b, err := os.ReadFile("../../testdata/rules/example.yaml"); err == nil {
-		f.Add(b)
-	}
-	f.Add([]byte("rules:\n  - id: HG-F-1\n    severity: low\n    title: {zh: 测, en: t}\n    legal_basis: [PIPL-28]\n    for_each: observation\n    condition: o.detail.api.startsWith(\"android\")\n    subject: o.where.class\n"))
-	f.Add([]byte("rules:\n  - id: HG-F-2\n    severity: info\n    title: {zh: 测, en: t}\n    legal_basis: [PIPL-6]\n    condition: observations.exists(x, x.key.matches('^(a+)+$'))\n"))
-	cat, err := catalog.Load()
-	if err != nil {
-		f.Fatal(err)
-	}
-	lc, err := law.Load()
-	if err != nil {
-		f.Fatal(err)
-	}
-	set := sampleSet()
-	f.Fuzz(func(t *testing.T, b []byte) {
-		rs, err := Parse(b, "fuzz.yaml")
-		if err != nil {
-			return
-		}
-		e, err := New(cat, lc, rs)
-		if err != nil {
-			return
-		}
-		res := e.Run(set, Options{AppType: "news"})
-		if len(res.Status) != len(rs) {
-			t.Fatalf("%d statuses for %d rules", len(res.Status), len(rs))
-		}
-	})
 }

@@ -10,7 +10,10 @@ import (
 	"github.com/hegui/hegui/internal/law"
 )
 
-func engine(t *testing.T, extra ...Rule) *Engine {
+func engine(t testing.TB, extra ...Rule) *Engine { return newEngine(t, true, extra...) }
+
+// newEngine builds an engine over the built-in rules (or none) and extra.
+func newEngine(t testing.TB, builtin bool, extra ...Rule) *Engine {
 	t.Helper()
 	cat, err := catalog.Load()
 	if err != nil {
@@ -20,9 +23,11 @@ func engine(t *testing.T, extra ...Rule) *Engine {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rs, err := LoadFS(data.FS, "rules")
-	if err != nil {
-		t.Fatal(err)
+	var rs []Rule
+	if builtin {
+		if rs, err = LoadFS(data.FS, "rules"); err != nil {
+			t.Fatal(err)
+		}
 	}
 	e, err := New(cat, lc, append(rs, extra...))
 	if err != nil {
