@@ -233,7 +233,9 @@ func Build(set *evidence.Set, res rules.Result, m Meta) *Report {
 func localizeStatus(sts []rules.Status, lang string) []rules.Status {
 	out := make([]rules.Status, len(sts))
 	for i, s := range sts {
-		s.Reason = rules.LocalizeReason(s.Reason, lang)
+		if s.Why != nil {
+			s.Reason = s.Why.In(lang)
+		}
 		out[i] = s
 	}
 	return out

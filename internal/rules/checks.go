@@ -62,7 +62,7 @@ func groupBy(obs []evidence.Observation, subject func(evidence.Observation) stri
 }
 
 // sdkCollectsPI: third-party SDK code in the package calls PI APIs.
-func sdkCollectsPI(env *Env) ([]Match, string) {
+func sdkCollectsPI(env *Env) ([]Match, *Text) {
 	var obs []evidence.Observation
 	for _, o := range env.Set.Observations {
 		if o.Kind == evidence.DataType && o.Level.Rank() >= evidence.Referenced.Rank() && !o.Party.FirstParty() {
@@ -77,12 +77,12 @@ func sdkCollectsPI(env *Env) ([]Match, string) {
 			ms[i].Detail["vendor"] = sdk.Vendor
 		}
 	}
-	return ms, ""
+	return ms, nil
 }
 
 // sdkDeclaresPI: an SDK whose vendor says it collects PI is embedded, but
 // no call site was found (obfuscated, reflective, or native code).
-func sdkDeclaresPI(env *Env) ([]Match, string) {
+func sdkDeclaresPI(env *Env) ([]Match, *Text) {
 	referenced := map[string]bool{}
 	for _, o := range env.Set.Observations {
 		if o.Kind == evidence.DataType && o.Level.Rank() >= evidence.Referenced.Rank() && o.Party.SDK != "" {
@@ -98,12 +98,12 @@ func sdkDeclaresPI(env *Env) ([]Match, string) {
 		m.Detail = map[string]string{"sdk": m.Subject, "sdk_name": sdk.Name, "vendor": sdk.Vendor, "data_types": strings.Join(sdk.Collects, ",")}
 		out = append(out, m)
 	}
-	return out, ""
+	return out, nil
 }
 
 // sdkForeignVendor: an SDK of a vendor outside mainland China is embedded;
 // what it collects may leave the country.
-func sdkForeignVendor(env *Env) ([]Match, string) {
+func sdkForeignVendor(env *Env) ([]Match, *Text) {
 	var out []Match
 	for _, m := range groupBy(env.Set.Of(evidence.SDK), func(o evidence.Observation) string { return o.Key }) {
 		sdk, ok := env.Catalog.SDK(m.Subject)
@@ -113,7 +113,7 @@ func sdkForeignVendor(env *Env) ([]Match, string) {
 		m.Detail = map[string]string{"sdk": m.Subject, "sdk_name": sdk.Name, "vendor": sdk.Vendor, "country": sdk.Country}
 		out = append(out, m)
 	}
-	return out, ""
+	return out, nil
 }
 
 func collectsPI(env *Env, sdkID string, declared []string) bool {
@@ -129,7 +129,7 @@ func collectsPI(env *Env, sdkID string, declared []string) bool {
 }
 
 // sensitivePermission: a permission that exposes sensitive PI.
-func sensitivePermission(env *Env) ([]Match, string) {
+func sensitivePermission(env *Env) ([]Match, *Text) {
 	var out []Match
 	for _, m := range groupBy(env.Set.Of(evidence.Permission), func(o evidence.Observation) string { return o.Key }) {
 		p, ok := env.Catalog.Permission(m.Subject)
@@ -148,11 +148,11 @@ func sensitivePermission(env *Env) ([]Match, string) {
 		m.Detail = map[string]string{"permission": m.Subject, "data_types": strings.Join(sens, ",")}
 		out = append(out, m)
 	}
-	return out, ""
+	return out, nil
 }
 
 // sensitiveAPI: code reads sensitive PI.
-func sensitiveAPI(env *Env) ([]Match, string) {
+func sensitiveAPI(env *Env) ([]Match, *Text) {
 	var obs []evidence.Observation
 	for _, o := range env.Set.Observations {
 		if o.Kind != evidence.DataType || o.Level.Rank() < evidence.Referenced.Rank() {
@@ -166,11 +166,11 @@ func sensitiveAPI(env *Env) ([]Match, string) {
 	for i := range ms {
 		ms[i].Detail = map[string]string{"data_type": ms[i].Subject}
 	}
-	return ms, ""
+	return ms, nil
 }
 
 // startupPIAccess: PI read by code that runs when the process starts.
-func startupPIAccess(env *Env) ([]Match, string) {
+func startupPIAccess(env *Env) ([]Match, *Text) {
 	var obs []evidence.Observation
 	for _, o := range env.Set.Observations {
 		if o.Kind == evidence.DataType && o.Attr("startup") == "true" {
@@ -181,11 +181,11 @@ func startupPIAccess(env *Env) ([]Match, string) {
 	for i := range ms {
 		ms[i].Detail = map[string]string{"data_type": ms[i].Subject, "startup_path": ms[i].Evidence[0].Attr("startup_path")}
 	}
-	return ms, ""
+	return ms, nil
 }
 
 // startupSDKInit: third-party SDK code reached from start-up.
-func startupSDKInit(env *Env) ([]Match, string) {
+func startupSDKInit(env *Env) ([]Match, *Text) {
 	var obs []evidence.Observation
 	for _, o := range env.Set.Of(evidence.SDK) {
 		if o.Attr("startup") == "true" {
@@ -199,11 +199,11 @@ func startupSDKInit(env *Env) ([]Match, string) {
 			ms[i].Detail["sdk_name"] = sdk.Name
 		}
 	}
-	return ms, ""
+	return ms, nil
 }
 
 // cleartextTraffic: the app allows unencrypted HTTP.
-func cleartextTraffic(env *Env) ([]Match, string) {
+func cleartextTraffic(env *Env) ([]Match, *Text) {
 	var out []Match
 	for _, o := range env.Set.Of(evidence.Property) {
 		if o.Key == "cleartext_traffic" && (o.Attr("value") == "true" || o.Attr("domains") != "") {
@@ -218,11 +218,11 @@ func cleartextTraffic(env *Env) ([]Match, string) {
 			}
 		}
 	}
-	return out, ""
+	return out, nil
 }
 
 // nonResettableID: code reads identifiers the user cannot reset.
-func nonResettableID(env *Env) ([]Match, string) {
+func nonResettableID(env *Env) ([]Match, *Text) {
 	var obs []evidence.Observation
 	for _, o := range env.Set.Observations {
 		if o.Kind != evidence.DataType || o.Level.Rank() < evidence.Referenced.Rank() {
@@ -236,11 +236,11 @@ func nonResettableID(env *Env) ([]Match, string) {
 	for i := range ms {
 		ms[i].Detail = map[string]string{"data_type": ms[i].Subject}
 	}
-	return ms, ""
+	return ms, nil
 }
 
 // packed: a hardening shell hides the bytecode.
-func packed(env *Env) ([]Match, string) {
+func packed(env *Env) ([]Match, *Text) {
 	var obs []evidence.Observation
 	for _, o := range env.Set.Of(evidence.Property) {
 		if o.Key == "packer" || o.Key == "bytecode_incomplete" {
@@ -256,11 +256,11 @@ func packed(env *Env) ([]Match, string) {
 	for i := range ms {
 		ms[i].Detail = map[string]string{"packer": ms[i].Evidence[0].Attr("name"), "reason": ms[i].Evidence[0].Attr("reason")}
 	}
-	return ms, ""
+	return ms, nil
 }
 
 // archiveTampering: the package carries anti-analysis tricks.
-func archiveTampering(env *Env) ([]Match, string) {
+func archiveTampering(env *Env) ([]Match, *Text) {
 	var obs []evidence.Observation
 	for _, o := range env.Set.Of(evidence.Property) {
 		if o.Key == "archive_anomaly" || o.Key == "manifest_anomaly" {
@@ -268,13 +268,13 @@ func archiveTampering(env *Env) ([]Match, string) {
 		}
 	}
 	if len(obs) == 0 {
-		return nil, ""
+		return nil, nil
 	}
-	return []Match{{Subject: "archive", Evidence: obs, Detail: map[string]string{"count": strconv.Itoa(len(obs))}}}, ""
+	return []Match{{Subject: "archive", Evidence: obs, Detail: map[string]string{"count": strconv.Itoa(len(obs))}}}, nil
 }
 
 // installedApps: the installed-app list is read (named by MIIT 337 item 3).
-func installedApps(env *Env) ([]Match, string) {
+func installedApps(env *Env) ([]Match, *Text) {
 	var obs []evidence.Observation
 	for _, o := range env.Set.Of(evidence.DataType) {
 		if o.Key == "installed_apps" && o.Level.Rank() >= evidence.Referenced.Rank() {
@@ -282,20 +282,20 @@ func installedApps(env *Env) ([]Match, string) {
 		}
 	}
 	if len(obs) == 0 {
-		return nil, ""
+		return nil, nil
 	}
-	return []Match{{Subject: "installed_apps", Evidence: obs}}, ""
+	return []Match{{Subject: "installed_apps", Evidence: obs}}, nil
 }
 
 // unnecessaryForAppType: PI collected that the app type's basic function
 // does not need (necessary-PI provisions).
-func unnecessaryForAppType(env *Env) ([]Match, string) {
+func unnecessaryForAppType(env *Env) ([]Match, *Text) {
 	if env.Options.AppType == "" {
-		return nil, "no app type given (use --app-type)"
+		return nil, whyNoAppType
 	}
 	at, ok := env.Law.AppType(env.Options.AppType)
 	if !ok {
-		return nil, "unknown app type " + env.Options.AppType
+		return nil, whyUnknownAppType(env.Options.AppType)
 	}
 	includes := func(k string) []string {
 		if t, ok := env.Catalog.DataType(k); ok {
@@ -314,7 +314,7 @@ func unnecessaryForAppType(env *Env) ([]Match, string) {
 		ms[i].Detail = map[string]string{"data_type": ms[i].Subject, "app_type": at.ID, "level": strongest(ms[i].Evidence)}
 	}
 	sort.SliceStable(ms, func(i, j int) bool { return ms[i].Subject < ms[j].Subject })
-	return ms, ""
+	return ms, nil
 }
 
 func strongest(obs []evidence.Observation) string {

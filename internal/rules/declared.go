@@ -37,17 +37,17 @@ func declaredSideChecks() map[string]Check {
 // noAppEvidence returns a not-evaluated reason when nothing says what the
 // app does: no package input, and no observation of PI, SDKs, permissions
 // or endpoints from another input.
-func noAppEvidence(set *evidence.Set) string {
+func noAppEvidence(set *evidence.Set) *Text {
 	if set.FromPackage() {
-		return ""
+		return nil
 	}
 	for _, o := range set.Observations {
 		switch o.Kind {
 		case evidence.DataType, evidence.SDK, evidence.Endpoint, evidence.Permission:
-			return ""
+			return nil
 		}
 	}
-	return "no app package, traffic or dynamic-test input to compare the policy with"
+	return whyNoAppEvidence
 }
 
 // claims returns the policy's statements of one key.
@@ -94,9 +94,9 @@ func (env *Env) sensitive(key string) bool {
 }
 
 // policyNoCollectionRules: a policy was read and states no PI it collects.
-func policyNoCollectionRules(env *Env) ([]Match, string) {
+func policyNoCollectionRules(env *Env) ([]Match, *Text) {
 	if len(claims(env.Set, evidence.ClaimCollects)) > 0 {
-		return nil, ""
+		return nil, nil
 	}
 	// The finding stands on its own; what the app is seen to collect
 	// shows what the policy should have listed.
@@ -105,19 +105,19 @@ func policyNoCollectionRules(env *Env) ([]Match, string) {
 	if len(proof) > 0 {
 		m.Detail = map[string]string{"data_types": strings.Join(distinctKeys(proof), ",")}
 	}
-	return []Match{m}, ""
+	return []Match{m}, nil
 }
 
 // policyUndeclaredPI: the app processes a PI type the policy does not list.
-func policyUndeclaredPI(env *Env) ([]Match, string) {
-	if why := noAppEvidence(env.Set); why != "" {
+func policyUndeclaredPI(env *Env) ([]Match, *Text) {
+	if why := noAppEvidence(env.Set); why != nil {
 		return nil, why
 	}
 	stated := claims(env.Set, evidence.ClaimCollects)
 	if len(stated) == 0 {
 		// HG-POL-001 reports a policy without collection rules; listing
 		// every type again here would only repeat it.
-		return nil, "the policy states no collection rules at all (see the rule on missing collection rules)"
+		return nil, whyNoPolicyRules
 	}
 	known := env.disclosed(stated)
 	var obs []evidence.Observation
@@ -131,13 +131,13 @@ func policyUndeclaredPI(env *Env) ([]Match, string) {
 		ms[i].Detail = map[string]string{"data_type": ms[i].Subject, "level": strongest(ms[i].Evidence)}
 	}
 	sort.SliceStable(ms, func(i, j int) bool { return ms[i].Subject < ms[j].Subject })
-	return ms, ""
+	return ms, nil
 }
 
 // policyUndeclaredSDK: an embedded or contacted SDK the policy's
 // third-party list does not name.
-func policyUndeclaredSDK(env *Env) ([]Match, string) {
-	if why := noAppEvidence(env.Set); why != "" {
+func policyUndeclaredSDK(env *Env) ([]Match, *Text) {
+	if why := noAppEvidence(env.Set); why != nil {
 		return nil, why
 	}
 	listed := map[string]bool{}
@@ -200,24 +200,24 @@ func policyUndeclaredSDK(env *Env) ([]Match, string) {
 			ms[i].Detail["vendor"] = sdk.Vendor
 		}
 	}
-	return ms, ""
+	return ms, nil
 }
 
 // policyMissingClaim: the policy lacks a statement the law requires of
 // every policy (a deletion route, a complaint channel).
 func policyMissingClaim(key string) Check {
-	return func(env *Env) ([]Match, string) {
+	return func(env *Env) ([]Match, *Text) {
 		if len(claims(env.Set, key)) > 0 {
-			return nil, ""
+			return nil, nil
 		}
-		return []Match{{Subject: key}}, ""
+		return []Match{{Subject: key}}, nil
 	}
 }
 
 // policySensitiveNoSeparateConsent: sensitive PI is processed and the
 // policy does not say separate consent is sought for it.
-func policySensitiveNoSeparateConsent(env *Env) ([]Match, string) {
-	if why := noAppEvidence(env.Set); why != "" {
+func policySensitiveNoSeparateConsent(env *Env) ([]Match, *Text) {
+	if why := noAppEvidence(env.Set); why != nil {
 		return nil, why
 	}
 	consents := claims(env.Set, evidence.ClaimSeparateConsent)
@@ -239,14 +239,14 @@ func policySensitiveNoSeparateConsent(env *Env) ([]Match, string) {
 		ms[i].Detail = map[string]string{"data_type": ms[i].Subject}
 	}
 	sort.SliceStable(ms, func(i, j int) bool { return ms[i].Subject < ms[j].Subject })
-	return ms, ""
+	return ms, nil
 }
 
 // policyMinorsNoRules: the service is for children, or children's PI is
 // processed, and the policy has no dedicated rules for it.
-func policyMinorsNoRules(env *Env) ([]Match, string) {
+func policyMinorsNoRules(env *Env) ([]Match, *Text) {
 	if len(claims(env.Set, evidence.ClaimMinors)) > 0 {
-		return nil, ""
+		return nil, nil
 	}
 	proof := claims(env.Set, evidence.ClaimServesMinors)
 	for _, o := range collected(env.Set) {
@@ -259,14 +259,14 @@ func policyMinorsNoRules(env *Env) ([]Match, string) {
 		// nothing says they do not either.
 		return nil, noAppEvidence(env.Set)
 	}
-	return []Match{{Subject: "minors", Evidence: proof}}, ""
+	return []Match{{Subject: "minors", Evidence: proof}}, nil
 }
 
 // policyNoPersonalizationOptOut: the app does targeted push or
 // personalised ads and the policy gives no way to turn them off.
-func policyNoPersonalizationOptOut(env *Env) ([]Match, string) {
+func policyNoPersonalizationOptOut(env *Env) ([]Match, *Text) {
 	if len(claims(env.Set, evidence.ClaimPersonalizationOptOut)) > 0 {
-		return nil, ""
+		return nil, nil
 	}
 	proof := claims(env.Set, evidence.ClaimPersonalization)
 	for _, o := range env.Set.Of(evidence.SDK) {
@@ -275,12 +275,12 @@ func policyNoPersonalizationOptOut(env *Env) ([]Match, string) {
 		}
 	}
 	if len(proof) == 0 {
-		if why := noAppEvidence(env.Set); why != "" && len(claims(env.Set, evidence.ClaimPersonalization)) == 0 {
+		if why := noAppEvidence(env.Set); why != nil && len(claims(env.Set, evidence.ClaimPersonalization)) == 0 {
 			return nil, why
 		}
-		return nil, ""
+		return nil, nil
 	}
-	return []Match{{Subject: "personalization", Evidence: proof}}, ""
+	return []Match{{Subject: "personalization", Evidence: proof}}, nil
 }
 
 // abroad returns the evidence of PI leaving mainland China: traffic
@@ -311,8 +311,8 @@ func abroad(env *Env) []evidence.Observation {
 
 // policyUndisclosedCrossBorder: PI goes abroad and the policy does not say
 // so.
-func policyUndisclosedCrossBorder(env *Env) ([]Match, string) {
-	if why := noAppEvidence(env.Set); why != "" {
+func policyUndisclosedCrossBorder(env *Env) ([]Match, *Text) {
+	if why := noAppEvidence(env.Set); why != nil {
 		return nil, why
 	}
 	// A disclosure naming countries covers those countries; one naming
@@ -328,7 +328,7 @@ func policyUndisclosedCrossBorder(env *Env) ([]Match, string) {
 		}
 	}
 	if anywhere {
-		return nil, ""
+		return nil, nil
 	}
 	var obs []evidence.Observation
 	for _, o := range abroad(env) {
@@ -345,7 +345,7 @@ func policyUndisclosedCrossBorder(env *Env) ([]Match, string) {
 	for i := range ms {
 		ms[i].Detail = map[string]string{"country": countryOf(env, ms[i].Evidence[0])}
 	}
-	return ms, ""
+	return ms, nil
 }
 
 // hostOf names the host of run-time evidence: the host detail, else the
@@ -443,7 +443,7 @@ func (c consentClock) before(o evidence.Observation) (before, known bool) {
 // beforeConsent keeps the run-time evidence that preceded consent. When
 // none did and the moment of some evidence is unknown, it returns a
 // not-evaluated reason instead: absence is then not proven.
-func beforeConsent(set *evidence.Set, obs []evidence.Observation) ([]evidence.Observation, string) {
+func beforeConsent(set *evidence.Set, obs []evidence.Observation) ([]evidence.Observation, *Text) {
 	clock := newConsentClock(set)
 	var out []evidence.Observation
 	unknown := 0
@@ -457,22 +457,22 @@ func beforeConsent(set *evidence.Set, obs []evidence.Observation) ([]evidence.Ob
 		}
 	}
 	if len(out) == 0 && (unknown > 0 || len(clock.accepted) == 0 && len(obs) == 0) {
-		return nil, "the run-time evidence does not mark when the user consented"
+		return nil, whyNoConsentMark
 	}
-	return out, ""
+	return out, nil
 }
 
 // trafficPIBeforeConsent: PI sent before the user accepted the policy.
-func trafficPIBeforeConsent(env *Env) ([]Match, string) {
+func trafficPIBeforeConsent(env *Env) ([]Match, *Text) {
 	obs, why := beforeConsent(env.Set, observedPI(env.Set))
-	if why != "" {
+	if why != nil {
 		return nil, why
 	}
 	ms := groupBy(obs, func(o evidence.Observation) string { return o.Key })
 	for i := range ms {
 		ms[i].Detail = map[string]string{"data_type": ms[i].Subject, "hosts": strings.Join(hosts(ms[i].Evidence), ",")}
 	}
-	return ms, ""
+	return ms, nil
 }
 
 // sdkOf attributes run-time evidence to a third-party SDK: its party, or
@@ -489,7 +489,7 @@ func sdkOf(env *Env, o evidence.Observation) string {
 
 // trafficThirdPartyBeforeConsent: a third-party SDK's server is contacted,
 // or receives PI, before consent (SDK start-up, fingerprinting).
-func trafficThirdPartyBeforeConsent(env *Env) ([]Match, string) {
+func trafficThirdPartyBeforeConsent(env *Env) ([]Match, *Text) {
 	var seen []evidence.Observation
 	for _, o := range env.Set.Observations {
 		if o.Level == evidence.Observed && (o.Kind == evidence.Endpoint || o.Kind == evidence.DataType) {
@@ -497,7 +497,7 @@ func trafficThirdPartyBeforeConsent(env *Env) ([]Match, string) {
 		}
 	}
 	obs, why := beforeConsent(env.Set, seen)
-	if why != "" {
+	if why != nil {
 		return nil, why
 	}
 	ms := groupBy(obs, func(o evidence.Observation) string { return sdkOf(env, o) })
@@ -507,11 +507,11 @@ func trafficThirdPartyBeforeConsent(env *Env) ([]Match, string) {
 			ms[i].Detail["sdk_name"] = sdk.Name
 		}
 	}
-	return ms, ""
+	return ms, nil
 }
 
 // trafficCrossBorder: PI sent to a server outside mainland China.
-func trafficCrossBorder(env *Env) ([]Match, string) {
+func trafficCrossBorder(env *Env) ([]Match, *Text) {
 	located := false
 	for _, o := range env.Set.Observations {
 		if o.Level == evidence.Observed && o.Attr(evidence.DetailCountry) != "" {
@@ -520,7 +520,7 @@ func trafficCrossBorder(env *Env) ([]Match, string) {
 		}
 	}
 	if !located {
-		return nil, "no observed endpoint carries a location (country)"
+		return nil, whyNoCountry
 	}
 	var obs []evidence.Observation
 	for _, o := range abroad(env) {
@@ -532,11 +532,11 @@ func trafficCrossBorder(env *Env) ([]Match, string) {
 	for i := range ms {
 		ms[i].Detail = map[string]string{"host": ms[i].Subject, "country": countryOf(env, ms[i].Evidence[0]), "data_types": strings.Join(observedTypes(ms[i].Evidence), ",")}
 	}
-	return ms, ""
+	return ms, nil
 }
 
 // trafficPlaintextPI: PI sent without transport encryption.
-func trafficPlaintextPI(env *Env) ([]Match, string) {
+func trafficPlaintextPI(env *Env) ([]Match, *Text) {
 	var obs []evidence.Observation
 	transport := false
 	for _, o := range observedPI(env.Set) {
@@ -548,20 +548,20 @@ func trafficPlaintextPI(env *Env) ([]Match, string) {
 		}
 	}
 	if !transport {
-		return nil, "the run-time evidence does not say whether transport was encrypted (plaintext or scheme)"
+		return nil, whyNoTransport
 	}
 	ms := groupBy(obs, func(o evidence.Observation) string { return o.Key })
 	for i := range ms {
 		ms[i].Detail = map[string]string{"data_type": ms[i].Subject, "hosts": strings.Join(hosts(ms[i].Evidence), ",")}
 	}
-	return ms, ""
+	return ms, nil
 }
 
 // trafficFaceToCloud: facial images or features leave the device and the
 // policy does not disclose it with separate consent.
-func trafficFaceToCloud(env *Env) ([]Match, string) {
+func trafficFaceToCloud(env *Env) ([]Match, *Text) {
 	if len(claims(env.Set, evidence.ClaimFaceCloud)) > 0 {
-		return nil, ""
+		return nil, nil
 	}
 	var obs []evidence.Observation
 	for _, o := range observedPI(env.Set) {
@@ -573,7 +573,7 @@ func trafficFaceToCloud(env *Env) ([]Match, string) {
 	for i := range ms {
 		ms[i].Detail = map[string]string{"host": ms[i].Subject, "policy_read": boolString(env.Set.HasInput(evidence.InputPolicy))}
 	}
-	return ms, ""
+	return ms, nil
 }
 
 func boolString(b bool) string {

@@ -170,7 +170,7 @@ func newExprEnv(cat *catalog.Catalog, lc *law.Catalog) (*cel.Env, error) {
 
 // errNoAppType is the evaluation error of necessary() without an app type;
 // the rule is then "not evaluated", as the built-in necessity rule is.
-var errNoAppType = errors.New("no app type given (use --app-type)")
+var errNoAppType = errors.New(whyNoAppType.En)
 
 // compileExpr checks and plans a rule's expressions.
 func compileExpr(env *cel.Env, r Rule) (*exprRule, error) {
@@ -310,62 +310,62 @@ const maxExprMatches = 100_000
 
 // check runs a compiled rule as a Check.
 func (x *exprRule) check() Check {
-	return func(env *Env) ([]Match, string) {
+	return func(env *Env) ([]Match, *Text) {
 		if x.appType && env.Options.AppType == "" {
-			return nil, errNoAppType.Error()
+			return nil, whyNoAppType
 		}
 		act := env.activation()
 		var spent uint64
 		ctx, cancel := context.WithTimeout(context.Background(), exprRuleTime)
 		defer cancel()
-		eval := func(p cel.Program, vars any) (ref.Val, string) {
+		eval := func(p cel.Program, vars any) (ref.Val, *Text) {
 			if ctx.Err() != nil {
-				return nil, fmt.Sprintf("condition failed: took longer than %v for one target", exprRuleTime)
+				return nil, whyConditionFailed(fmt.Sprintf("took longer than %v for one target", exprRuleTime))
 			}
 			out, det, err := p.ContextEval(ctx, vars)
 			if det != nil && det.ActualCost() != nil {
 				spent += *det.ActualCost()
 			}
 			if err == nil && spent > exprRuleBudget {
-				return nil, fmt.Sprintf("condition failed: cost budget of %d per rule and target exceeded", exprRuleBudget)
+				return nil, whyConditionFailed(fmt.Sprintf("cost budget of %d per rule and target exceeded", exprRuleBudget))
 			}
 			if err != nil && ctx.Err() != nil {
-				return nil, fmt.Sprintf("condition failed: took longer than %v for one target", exprRuleTime)
+				return nil, whyConditionFailed(fmt.Sprintf("took longer than %v for one target", exprRuleTime))
 			}
 			if err != nil {
 				if strings.Contains(err.Error(), errNoAppType.Error()) {
-					return nil, errNoAppType.Error()
+					return nil, whyNoAppType
 				}
-				return nil, "condition failed: " + err.Error()
+				return nil, whyConditionFailed(err.Error())
 			}
-			return out, ""
+			return out, nil
 		}
-		subject := func(vars any, def string) (string, string) {
+		subject := func(vars any, def string) (string, *Text) {
 			if x.subject == nil {
-				return def, ""
+				return def, nil
 			}
 			v, why := eval(x.subject, vars)
-			if why != "" {
+			if why != nil {
 				return "", why
 			}
 			if s, ok := v.Value().(string); ok {
-				return s, ""
+				return s, nil
 			}
-			return fmt.Sprint(v.Value()), ""
+			return fmt.Sprint(v.Value()), nil
 		}
 		if !x.each {
 			v, why := eval(x.cond, act.vars)
-			if why != "" {
+			if why != nil {
 				return nil, why
 			}
 			if v != types.True {
-				return nil, ""
+				return nil, nil
 			}
 			s, why := subject(act.vars, "target")
-			if why != "" {
+			if why != nil {
 				return nil, why
 			}
-			return []Match{{Subject: s}}, ""
+			return []Match{{Subject: s}}, nil
 		}
 		// One match per observation; the engine groups them by subject.
 		var ms []Match
@@ -375,19 +375,19 @@ func (x *exprRule) check() Check {
 			}
 			vars := act.with(i)
 			v, why := eval(x.cond, vars)
-			if why != "" {
+			if why != nil {
 				return nil, why
 			}
 			if v != types.True {
 				continue
 			}
 			s, why := subject(vars, o.Key)
-			if why != "" {
+			if why != nil {
 				return nil, why
 			}
 			ms = append(ms, Match{Subject: s, Evidence: []evidence.Observation{o}})
 		}
-		return ms, ""
+		return ms, nil
 	}
 }
 

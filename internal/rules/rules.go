@@ -137,14 +137,17 @@ type Options struct {
 
 // Check evaluates a rule. It returns the matches, or a reason the rule
 // could not be evaluated (then matches are ignored).
-type Check func(env *Env) (matches []Match, notEvaluated string)
+type Check func(env *Env) (matches []Match, notEvaluated *Text)
 
 // Status says what became of a rule for one target.
 type Status struct {
 	RuleID string `json:"rule_id"`
 	// State is "fired", "passed" or "not_evaluated".
-	State  string `json:"state"`
+	State string `json:"state"`
+	// Reason says why a rule was not evaluated, in English; Why holds it
+	// in both languages.
 	Reason string `json:"reason,omitempty"`
+	Why    *Text  `json:"-"`
 	Count  int    `json:"count,omitempty"`
 }
 
@@ -272,8 +275,8 @@ func (e *Engine) Run(set *evidence.Set, opts Options) Result {
 	packed := len(observations(set, evidence.Property, "packer")) > 0 || len(observations(set, evidence.Property, "bytecode_incomplete")) > 0
 	for i := range e.rules {
 		r := &e.rules[i]
-		if missing := missingInputs(set, r.Needs); missing != "" {
-			res.Status = append(res.Status, Status{RuleID: r.ID, State: "not_evaluated", Reason: "no " + missing + " input"})
+		if missing := missingInputs(set, r.Needs); len(missing) > 0 {
+			res.Status = append(res.Status, notEvaluated(r.ID, whyMissing(missing)))
 			continue
 		}
 		env := &Env{Set: set, Catalog: e.cat, Law: e.law, Options: opts, Rule: r, run: run}
@@ -282,14 +285,14 @@ func (e *Engine) Run(set *evidence.Set, opts Options) Result {
 			check = x.check()
 		}
 		matches, why := check(env)
-		if why != "" {
-			res.Status = append(res.Status, Status{RuleID: r.ID, State: "not_evaluated", Reason: why})
+		if why != nil {
+			res.Status = append(res.Status, notEvaluated(r.ID, why))
 			continue
 		}
 		if len(matches) == 0 {
 			st := Status{RuleID: r.ID, State: "passed"}
 			if r.NeedsBytecode && packed {
-				st = Status{RuleID: r.ID, State: "not_evaluated", Reason: "the app is packed: its real bytecode was not readable"}
+				st = notEvaluated(r.ID, whyPacked)
 			}
 			res.Status = append(res.Status, st)
 			continue
@@ -311,14 +314,19 @@ func (e *Engine) Run(set *evidence.Set, opts Options) Result {
 	return res
 }
 
-func missingInputs(set *evidence.Set, needs []string) string {
+func missingInputs(set *evidence.Set, needs []string) []string {
 	var missing []string
 	for _, n := range needs {
 		if !set.HasInput(n) {
 			missing = append(missing, n)
 		}
 	}
-	return strings.Join(missing, "/")
+	return missing
+}
+
+// notEvaluated is the status of a rule that could not be judged.
+func notEvaluated(id string, why *Text) Status {
+	return Status{RuleID: id, State: "not_evaluated", Reason: why.En, Why: why}
 }
 
 // maxEvidence bounds the proof kept per finding; the count says how much
