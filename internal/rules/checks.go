@@ -328,12 +328,20 @@ func strongest(obs []evidence.Observation) string {
 }
 
 func distinctKeys(obs []evidence.Observation) []string {
+	return distinct(obs, func(o evidence.Observation) []string { return []string{o.Key} })
+}
+
+// distinct returns the non-empty values pick finds in the observations,
+// each once, sorted.
+func distinct(obs []evidence.Observation, pick func(evidence.Observation) []string) []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, o := range obs {
-		if !seen[o.Key] {
-			seen[o.Key] = true
-			out = append(out, o.Key)
+		for _, v := range pick(o) {
+			if v != "" && !seen[v] {
+				seen[v] = true
+				out = append(out, v)
+			}
 		}
 	}
 	sort.Strings(out)

@@ -584,42 +584,26 @@ func boolString(b bool) string {
 }
 
 func hosts(obs []evidence.Observation) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, o := range obs {
-		h := o.Attr(evidence.DetailHost)
-		if h == "" && o.Kind == evidence.Endpoint {
-			h = o.Key
+	return distinct(obs, func(o evidence.Observation) []string {
+		if h := o.Attr(evidence.DetailHost); h != "" || o.Kind != evidence.Endpoint {
+			return []string{h}
 		}
-		if h != "" && !seen[h] {
-			seen[h] = true
-			out = append(out, h)
-		}
-	}
-	sort.Strings(out)
-	return out
+		return []string{o.Key}
+	})
 }
 
 // observedTypes lists the PI types an endpoint's evidence carried.
 func observedTypes(obs []evidence.Observation) []string {
-	seen := map[string]bool{}
-	var out []string
-	add := func(k string) {
-		if k != "" && !seen[k] {
-			seen[k] = true
-			out = append(out, k)
+	return distinct(obs, func(o evidence.Observation) []string {
+		ks := strings.Split(o.Attr(evidence.DetailDataTypes), ",")
+		for i := range ks {
+			ks[i] = strings.TrimSpace(ks[i])
 		}
-	}
-	for _, o := range obs {
 		if o.Kind == evidence.DataType {
-			add(o.Key)
+			ks = append(ks, o.Key)
 		}
-		for _, k := range strings.Split(o.Attr(evidence.DetailDataTypes), ",") {
-			add(strings.TrimSpace(k))
-		}
-	}
-	sort.Strings(out)
-	return out
+		return ks
+	})
 }
 
 // namedSDKs returns the ids among present (id -> catalog names) that a
