@@ -156,11 +156,19 @@ type Target struct {
 }
 
 // Error is something that could not be read. The scan still reports what it
-// could; a rule that needs what failed says "not evaluated".
+// could; a rule that reads the lost part says "not evaluated", and the
+// evidence-incomplete rule reports the loss.
 type Error struct {
 	Source string `json:"source"`
 	File   string `json:"file,omitempty"`
 	Err    string `json:"error"`
+	// Part is what the error cost (code, manifest, …) and Cause why;
+	// both are empty for errors that were not classified.
+	Part  Part  `json:"part,omitempty"`
+	Cause Cause `json:"cause,omitempty"`
+	// More counts further errors of the same source, part and cause that
+	// were not listed one by one (this entry is then their summary).
+	More int `json:"more,omitempty"`
 }
 
 // Set is everything known about one target.
@@ -171,17 +179,104 @@ type Set struct {
 	// Inputs lists the input kinds that fed this set (android, policy,
 	// traffic…); rules use it to tell "absent" from "not looked at".
 	Inputs []string `json:"inputs"`
+
+	// errorsOf counts listed errors by source, part and cause; summary
+	// holds the index of each class's summary entry.
+	errorsOf map[errorClass]int
+	summary  map[errorClass]int
+	synced   int
 }
+
+type errorClass struct {
+	source string
+	part   Part
+	cause  Cause
+}
+
+// MaxErrorsPerClass bounds the errors listed one by one for one source,
+// part and cause; the rest are counted in one summary entry. A hostile
+// archive of a million broken entries costs a few lines, not gigabytes.
+const MaxErrorsPerClass = 20
 
 // Add appends observations.
 func (s *Set) Add(obs ...Observation) { s.Observations = append(s.Observations, obs...) }
 
-// Fail records an error.
+// Fail records an error. Its part and cause come from Lost when err was
+// wrapped with it.
 func (s *Set) Fail(source, file string, err error) {
 	if err == nil {
 		return
 	}
-	s.Errors = append(s.Errors, Error{Source: source, File: file, Err: err.Error()})
+	p, c := classify(err)
+	s.AddError(Error{Source: source, File: file, Err: err.Error(), Part: p, Cause: c})
+}
+
+// AddError records an error, listing at most MaxErrorsPerClass of one
+// source, part and cause and counting the rest in one summary entry.
+func (s *Set) AddError(e Error) {
+	if s.errorsOf == nil || s.synced != len(s.Errors) {
+		s.index()
+	}
+	k := errorClass{e.Source, e.Part, e.Cause}
+	switch {
+	case e.More > 0:
+		s.countMore(k, e, e.More)
+	case s.errorsOf[k] < MaxErrorsPerClass:
+		s.errorsOf[k]++
+		s.Errors = append(s.Errors, e)
+	default:
+		s.countMore(k, e, 1)
+	}
+	s.synced = len(s.Errors)
+}
+
+// index rebuilds the error counts, after Errors was set or sorted directly.
+func (s *Set) index() {
+	s.errorsOf = map[errorClass]int{}
+	s.summary = map[errorClass]int{}
+	for i, old := range s.Errors {
+		k := errorClass{old.Source, old.Part, old.Cause}
+		if old.More > 0 {
+			s.summary[k] = i
+		} else {
+			s.errorsOf[k]++
+		}
+	}
+	s.synced = len(s.Errors)
+}
+
+func (s *Set) countMore(k errorClass, e Error, n int) {
+	i, ok := s.summary[k]
+	if ok && (i >= len(s.Errors) || s.Errors[i].More == 0 || (errorClass{s.Errors[i].Source, s.Errors[i].Part, s.Errors[i].Cause}) != k) {
+		// Errors was reordered since: find the summary again.
+		s.index()
+		i, ok = s.summary[k]
+	}
+	if ok {
+		s.Errors[i].More += n
+		s.Errors[i].Err = moreText(s.Errors[i].More)
+		return
+	}
+	s.summary[k] = len(s.Errors)
+	s.Errors = append(s.Errors, Error{Source: e.Source, Part: e.Part, Cause: e.Cause, More: n, Err: moreText(n)})
+}
+
+func moreText(n int) string {
+	if n == 1 {
+		return "1 more error of this kind was not listed"
+	}
+	return fmt.Sprintf("%d more errors of this kind were not listed", n)
+}
+
+// Incomplete returns the errors that lost part p, with a known cause.
+func (s *Set) Incomplete(p Part) []Error {
+	var out []Error
+	for _, e := range s.Errors {
+		if e.Part == p && e.Cause != "" {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // HasInput reports whether an input kind fed the set.
@@ -233,7 +328,9 @@ func (s *Set) Keys(k Kind) []string {
 // one target's evidence.
 func (s *Set) Merge(o *Set) {
 	s.Observations = append(s.Observations, o.Observations...)
-	s.Errors = append(s.Errors, o.Errors...)
+	for _, e := range o.Errors {
+		s.AddError(e)
+	}
 	for _, in := range o.Inputs {
 		if !s.HasInput(in) {
 			s.Inputs = append(s.Inputs, in)
