@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/hegui/hegui/internal/text"
 	"strings"
 	"text/tabwriter"
 
@@ -22,7 +23,7 @@ func newRulesCmd(g *globals) *cobra.Command {
 				return err
 			}
 			w := tabwriter.NewWriter(g.stdout, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(w, label(g.lang, "ID\tSEVERITY\tTITLE\tLEGAL BASIS", "编号\t严重程度\t标题\t法律依据"))
+			fmt.Fprintln(w, text.Pick(g.lang, "ID\tSEVERITY\tTITLE\tLEGAL BASIS", "编号\t严重程度\t标题\t法律依据"))
 			for _, r := range env.engine.Rules() {
 				fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", r.ID, r.Severity, r.Title.In(g.lang), strings.Join(r.LegalBasis, ", "))
 			}
@@ -55,8 +56,8 @@ func explainRule(g *globals, env *env, r rules.Rule) {
 	out := g.stdout
 	l := g.lang
 	fmt.Fprintf(out, "%s  [%s]\n%s\n%s\n\n", r.ID, r.Severity, r.Title.Zh, r.Title.En)
-	fmt.Fprintf(out, "%s\n  %s\n\n", label(l, "What it checks", "检查内容"), r.Description.In(l))
-	fmt.Fprintln(out, label(l, "Legal basis", "法律依据"))
+	fmt.Fprintf(out, "%s\n  %s\n\n", text.Pick(l, "What it checks", "检查内容"), r.Description.In(l))
+	fmt.Fprintln(out, text.Pick(l, "Legal basis", "法律依据"))
 	for _, id := range r.LegalBasis {
 		p, ok := env.law.Provision(id)
 		if !ok {
@@ -73,44 +74,37 @@ func explainRule(g *globals, env *env, r rules.Rule) {
 		if p.SummaryEn != "" {
 			fmt.Fprintf(out, "    %s\n", p.SummaryEn)
 		}
-		fmt.Fprintf(out, "    %s: %s\n", label(l, "verified", "核实程度"), verifiedText(l, p.Verified))
+		fmt.Fprintf(out, "    %s: %s\n", text.Pick(l, "verified", "核实程度"), verifiedText(l, p.Verified))
 	}
-	fmt.Fprintf(out, "\n%s\n  %s\n", label(l, "How to fix", "整改建议"), r.Remediation.In(l))
+	fmt.Fprintf(out, "\n%s\n  %s\n", text.Pick(l, "How to fix", "整改建议"), r.Remediation.In(l))
 	if len(r.Needs) > 0 {
-		fmt.Fprintf(out, "\n%s: %s\n", label(l, "Needs input", "所需输入"), strings.Join(r.Needs, ", "))
+		fmt.Fprintf(out, "\n%s: %s\n", text.Pick(l, "Needs input", "所需输入"), strings.Join(r.Needs, ", "))
 	}
 	switch {
 	case r.Condition != "":
-		fmt.Fprintf(out, "%s: %s\n", label(l, "Condition (CEL)", "条件（CEL）"), strings.TrimSpace(r.Condition))
+		fmt.Fprintf(out, "%s: %s\n", text.Pick(l, "Condition (CEL)", "条件（CEL）"), strings.TrimSpace(r.Condition))
 		if r.ForEach != "" {
-			fmt.Fprintf(out, "%s: %s\n", label(l, "For each", "逐项"), r.ForEach)
+			fmt.Fprintf(out, "%s: %s\n", text.Pick(l, "For each", "逐项"), r.ForEach)
 		}
 		if r.Subject != "" {
-			fmt.Fprintf(out, "%s: %s\n", label(l, "Subject", "对象"), r.Subject)
+			fmt.Fprintf(out, "%s: %s\n", text.Pick(l, "Subject", "对象"), r.Subject)
 		}
 	case r.Check != "":
-		fmt.Fprintf(out, "%s: %s\n", label(l, "Check", "检查器"), r.Check)
+		fmt.Fprintf(out, "%s: %s\n", text.Pick(l, "Check", "检查器"), r.Check)
 	}
-	fmt.Fprintf(out, "%s: %s\n", label(l, "Defined in", "定义来源"), r.Source)
+	fmt.Fprintf(out, "%s: %s\n", text.Pick(l, "Defined in", "定义来源"), r.Source)
 }
 
 func verifiedText(lang, v string) string {
 	switch v {
 	case "V":
-		return label(lang, "V — checked against the full text", "V — 已对照全文核实")
+		return text.Pick(lang, "V — checked against the full text", "V — 已对照全文核实")
 	case "R":
-		return label(lang, "R — from a reprint of the official text", "R — 依据官方文本的转载")
+		return text.Pick(lang, "R — from a reprint of the official text", "R — 依据官方文本的转载")
 	case "M":
-		return label(lang, "M — unverified; check the official source before relying on it", "M — 未核实；引用前请对照官方来源")
+		return text.Pick(lang, "M — unverified; check the official source before relying on it", "M — 未核实；引用前请对照官方来源")
 	}
 	return v
-}
-
-func label(lang, en, zh string) string {
-	if lang == "zh" {
-		return zh
-	}
-	return en
 }
 
 func newAppTypesCmd(g *globals) *cobra.Command {
@@ -124,7 +118,7 @@ func newAppTypesCmd(g *globals) *cobra.Command {
 				return err
 			}
 			w := tabwriter.NewWriter(g.stdout, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(w, label(g.lang, "ID\tNAME\tNECESSARY PI", "编号\t名称\t必要个人信息"))
+			fmt.Fprintln(w, text.Pick(g.lang, "ID\tNAME\tNECESSARY PI", "编号\t名称\t必要个人信息"))
 			for _, t := range env.law.AppTypes() {
 				name := t.NameEn
 				if g.lang == "zh" {
@@ -136,7 +130,7 @@ func newAppTypesCmd(g *globals) *cobra.Command {
 				}
 				nec := strings.Join(keys, ", ")
 				if t.NoPIRequired {
-					nec = label(g.lang, "(none: the basic function needs no PI)", "（无：基本功能无需个人信息）")
+					nec = text.Pick(g.lang, "(none: the basic function needs no PI)", "（无：基本功能无需个人信息）")
 				}
 				fmt.Fprintf(w, "%s\t%s\t%s\n", t.ID, name, nec)
 			}
@@ -157,7 +151,7 @@ func newSDKsCmd(g *globals) *cobra.Command {
 				return err
 			}
 			w := tabwriter.NewWriter(g.stdout, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(w, label(g.lang, "ID\tNAME\tVENDOR\tCOUNTRY\tCATEGORIES", "编号\t名称\t厂商\t国家\t类别"))
+			fmt.Fprintln(w, text.Pick(g.lang, "ID\tNAME\tVENDOR\tCOUNTRY\tCATEGORIES", "编号\t名称\t厂商\t国家\t类别"))
 			for _, s := range env.cat.SDKs() {
 				line := fmt.Sprintf("%s\t%s\t%s\t%s\t%s", s.ID, s.Name, s.Vendor, s.Country, strings.Join(s.Categories, ","))
 				if grep != "" && !strings.Contains(strings.ToLower(line+s.NameZh), strings.ToLower(grep)) {

@@ -12,6 +12,7 @@ import (
 	"github.com/hegui/hegui/internal/evidence"
 	"github.com/hegui/hegui/internal/law"
 	"github.com/hegui/hegui/internal/rules"
+	"github.com/hegui/hegui/internal/text"
 )
 
 // SchemaVersion of the JSON document. Fields may be added freely; renaming
@@ -223,7 +224,7 @@ func Build(set *evidence.Set, res rules.Result, m Meta) *Report {
 		}
 	}
 	if m.AppType == "" {
-		r.Summary.Note = tr(m.Lang, "No app type given: necessity checks were skipped (use --app-type; see `hegui app-types`).",
+		r.Summary.Note = text.Pick(m.Lang, "No app type given: necessity checks were skipped (use --app-type; see `hegui app-types`).",
 			"未指定应用类型：已跳过必要个人信息检查（使用 --app-type，参见 `hegui app-types`）。")
 	}
 	return r
@@ -265,13 +266,6 @@ func mergeVersions(ms ...map[string]string) map[string]string {
 	return out
 }
 
-func tr(lang, en, zh string) string {
-	if strings.HasPrefix(lang, "zh") {
-		return zh
-	}
-	return en
-}
-
 func party(p evidence.Party) string {
 	if p.FirstParty() {
 		return "app"
@@ -307,7 +301,7 @@ func (r *Report) dataTypes(set *evidence.Set, m Meta) {
 			idx[o.Key] = i
 			dt := DataType{Key: o.Key, Name: o.Key, Parties: []string{}, Sources: []Source{}}
 			if t, ok := m.Catalog.DataType(o.Key); ok {
-				dt.Name = tr(m.Lang, t.En, t.Zh)
+				dt.Name = text.Pick(m.Lang, t.En, t.Zh)
 				dt.Sensitive = t.Sensitive
 			}
 			r.DataTypes = append(r.DataTypes, dt)
@@ -415,7 +409,7 @@ func (r *Report) findings(res rules.Result, m Meta) {
 			ref := LegalRef{ID: id, Citation: id}
 			if p, ok := m.Law.Provision(id); ok {
 				ref.Citation = p.Cite(m.Lang)
-				ref.Summary = tr(m.Lang, p.SummaryEn, p.SummaryZh)
+				ref.Summary = text.Pick(m.Lang, p.SummaryEn, p.SummaryZh)
 				ref.Quote = p.QuoteZh
 				ref.Verified = p.Verified
 			}

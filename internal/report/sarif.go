@@ -16,6 +16,7 @@ import (
 	"github.com/hegui/hegui/internal/evidence"
 	"github.com/hegui/hegui/internal/law"
 	"github.com/hegui/hegui/internal/rules"
+	"github.com/hegui/hegui/internal/text"
 )
 
 // SARIF constants.
@@ -379,7 +380,7 @@ func (b *sarifBuilder) addRules(engine []rules.Rule, reports []*Report) {
 			}
 			rt := ruleText{id: f.RuleID, severity: f.Severity, title: f.Title, description: f.Description,
 				remediation: f.Remediation, legal: f.LegalBasis}
-			if !isZh(rep.Lang) {
+			if !text.IsZh(rep.Lang) {
 				rt.nameEn = f.Title
 			}
 			byID[f.RuleID] = rt
@@ -446,11 +447,11 @@ func (b *sarifBuilder) descriptor(r ruleText) sarifDescriptor {
 
 // help renders the remediation and the law a rule rests on, as text and
 // as Markdown.
-func (b *sarifBuilder) help(r ruleText) (text, md string) {
+func (b *sarifBuilder) help(r ruleText) (plain, md string) {
 	var t, m strings.Builder
 	if r.remediation != "" {
 		t.WriteString(r.remediation)
-		m.WriteString("**" + tr(b.lang, "Remediation", "整改建议") + "**\n\n")
+		m.WriteString("**" + text.Pick(b.lang, "Remediation", "整改建议") + "**\n\n")
 		m.WriteString(mdEscape(r.remediation))
 	}
 	if len(r.legal) > 0 {
@@ -458,14 +459,14 @@ func (b *sarifBuilder) help(r ruleText) (text, md string) {
 			t.WriteString("\n\n")
 			m.WriteString("\n\n")
 		}
-		t.WriteString(tr(b.lang, "Legal basis:", "法律依据："))
-		m.WriteString("**" + tr(b.lang, "Legal basis", "法律依据") + "**\n")
+		t.WriteString(text.Pick(b.lang, "Legal basis:", "法律依据："))
+		m.WriteString("**" + text.Pick(b.lang, "Legal basis", "法律依据") + "**\n")
 		for _, l := range r.legal {
 			t.WriteString("\n- " + l.Citation)
 			m.WriteString("\n- **" + mdEscape(l.Citation) + "**")
 			if l.Summary != "" {
-				t.WriteString(tr(b.lang, ": ", "：") + l.Summary)
-				m.WriteString(tr(b.lang, ": ", "：") + mdEscape(l.Summary))
+				t.WriteString(text.Pick(b.lang, ": ", "：") + l.Summary)
+				m.WriteString(text.Pick(b.lang, ": ", "：") + mdEscape(l.Summary))
 			}
 		}
 	}
@@ -480,11 +481,11 @@ func (b *sarifBuilder) driver(version string) sarifComponent {
 		Language:       sarifLanguage(b.lang),
 		Rules:          b.rules,
 		Notifications: []sarifDescriptor{
-			{ID: notifyReadError, ShortDescription: &sarifText{Text: tr(b.lang,
+			{ID: notifyReadError, ShortDescription: &sarifText{Text: text.Pick(b.lang,
 				"Part of an input could not be read; rules that need it are not evaluated.",
 				"输入的一部分无法读取；依赖它的规则未评估。")},
 				DefaultConfiguration: &sarifConfig{Level: "warning"}},
-			{ID: notifyNotEvaluated, ShortDescription: &sarifText{Text: tr(b.lang,
+			{ID: notifyNotEvaluated, ShortDescription: &sarifText{Text: text.Pick(b.lang,
 				"A rule could not be evaluated for an input (its evidence is missing); it neither fired nor passed.",
 				"某条规则无法对该输入评估（缺少所需证据）：既未触发，也未通过。")},
 				DefaultConfiguration: &sarifConfig{Level: "note"}},
@@ -662,11 +663,11 @@ func (b *sarifBuilder) result(r *Report, t int, f *Finding) sarifResult {
 // message is the result's one-line text: the rule's title, what it is
 // about and in which app, and the first sentence of why it matters.
 func (b *sarifBuilder) message(r *Report, f *Finding) string {
-	zh := isZh(b.lang)
+	zh := text.IsZh(b.lang)
 	var m strings.Builder
 	m.WriteString(f.Title)
 	if f.Subject != "" {
-		m.WriteString(tr(b.lang, ": ", "："))
+		m.WriteString(text.Pick(b.lang, ": ", "："))
 		m.WriteString(f.Subject)
 	}
 	if app := targetLabel(r.Target); app != "" {
@@ -676,7 +677,7 @@ func (b *sarifBuilder) message(r *Report, f *Finding) string {
 			m.WriteString(" (" + app + ")")
 		}
 	}
-	m.WriteString(tr(b.lang, ". ", "。"))
+	m.WriteString(text.Pick(b.lang, ". ", "。"))
 	if why := firstSentence(f.Description); why != "" {
 		m.WriteString(why)
 	}
@@ -761,13 +762,13 @@ func observationText(lang string, o evidence.Observation) string {
 		parts = append(parts, o.Key)
 	}
 	if api := o.Attr("api"); api != "" {
-		parts = append(parts, tr(lang, "via ", "经由 ")+api)
+		parts = append(parts, text.Pick(lang, "via ", "经由 ")+api)
 	}
 	if u := o.Attr("url"); u != "" && u != o.Key {
 		parts = append(parts, u)
 	}
 	if p := o.Attr("startup_path"); p != "" {
-		parts = append(parts, tr(lang, "at start-up: ", "启动路径：")+p)
+		parts = append(parts, text.Pick(lang, "at start-up: ", "启动路径：")+p)
 	}
 	if !o.Party.FirstParty() {
 		who := o.Party.Name
@@ -791,7 +792,7 @@ func (b *sarifBuilder) readError(r *Report, t int, e evidence.Error) sarifNotifi
 	n := sarifNotification{
 		Descriptor: &sarifReference{ID: notifyReadError, Index: intp(0)},
 		Level:      "warning",
-		Message:    sarifMessage{Text: tr(b.lang, "Could not read ", "无法读取 ") + where + tr(b.lang, ": ", "：") + e.Err},
+		Message:    sarifMessage{Text: text.Pick(b.lang, "Could not read ", "无法读取 ") + where + text.Pick(b.lang, ": ", "：") + e.Err},
 		Locations:  []sarifLocation{{PhysicalLocation: &sarifPhysical{ArtifactLocation: b.artifactLocation(a)}}},
 		Properties: map[string]any{"source": e.Source, "target_path": r.Target.Path},
 	}
@@ -803,12 +804,12 @@ func (b *sarifBuilder) notEvaluated(r *Report, t int, st rules.Status) sarifNoti
 	if i, ok := b.ruleIdx[st.RuleID]; ok {
 		ref.Index = intp(i)
 	}
-	msg := st.RuleID + tr(b.lang, " not evaluated for ", " 未对 ") + targetName(r.Target)
-	if isZh(b.lang) {
+	msg := st.RuleID + text.Pick(b.lang, " not evaluated for ", " 未对 ") + targetName(r.Target)
+	if text.IsZh(b.lang) {
 		msg += " 评估"
 	}
 	if st.Reason != "" {
-		msg += tr(b.lang, ": ", "：") + st.Reason
+		msg += text.Pick(b.lang, ": ", "：") + st.Reason
 	}
 	return sarifNotification{
 		Descriptor:     &sarifReference{ID: notifyNotEvaluated, Index: intp(1)},
@@ -846,11 +847,9 @@ func appendUnique(xs []string, more ...string) []string {
 
 func intp(i int) *int { return &i }
 
-func isZh(lang string) bool { return strings.HasPrefix(lang, "zh") }
-
 // sarifLanguage turns "zh"/"en" into the RFC 5646 tag SARIF wants.
 func sarifLanguage(lang string) string {
-	if isZh(lang) {
+	if text.IsZh(lang) {
 		return "zh-CN"
 	}
 	return "en-US"

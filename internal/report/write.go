@@ -10,6 +10,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"unicode/utf8"
+
+	"github.com/hegui/hegui/internal/text"
 )
 
 // Writer writes reports in one format.
@@ -113,26 +115,26 @@ func writeTable(out io.Writer, r *Report) error {
 	}
 	fmt.Fprintf(out, "\nsha256 %s\n", t.SHA256)
 	if r.AppType != nil {
-		fmt.Fprintf(out, "%s: %s (%s)\n", tr(l, "App type", "应用类型"), r.AppType.Name, r.AppType.ID)
+		fmt.Fprintf(out, "%s: %s (%s)\n", text.Pick(l, "App type", "应用类型"), r.AppType.Name, r.AppType.ID)
 	}
 
 	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	section := func(title string, n int) {
 		fmt.Fprintf(w, "\n%s (%d)\n", title, n)
 	}
-	section(tr(l, "Permissions", "权限"), len(r.Permissions))
+	section(text.Pick(l, "Permissions", "权限"), len(r.Permissions))
 	for _, p := range r.Permissions {
 		fmt.Fprintf(w, "  %s\t%s\t%s\n", p.Name, p.Protection, strings.Join(p.DataTypes, ", "))
 	}
-	section(tr(l, "Personal information", "个人信息"), len(r.DataTypes))
+	section(text.Pick(l, "Personal information", "个人信息"), len(r.DataTypes))
 	for _, d := range r.DataTypes {
 		mark := ""
 		if d.Sensitive {
-			mark = tr(l, "sensitive", "敏感")
+			mark = text.Pick(l, "sensitive", "敏感")
 		}
 		fmt.Fprintf(w, "  %s\t%s\t%s\t%s\t%s\n", d.Key, d.Name, d.Level, mark, strings.Join(d.Parties, ", "))
 	}
-	section(tr(l, "Third-party SDKs", "第三方SDK"), len(r.SDKs))
+	section(text.Pick(l, "Third-party SDKs", "第三方SDK"), len(r.SDKs))
 	for _, s := range r.SDKs {
 		name := s.Name
 		if strings.HasPrefix(l, "zh") && s.NameZh != "" {
@@ -140,11 +142,11 @@ func writeTable(out io.Writer, r *Report) error {
 		}
 		startup := ""
 		if s.Startup {
-			startup = tr(l, "starts at launch", "启动时初始化")
+			startup = text.Pick(l, "starts at launch", "启动时初始化")
 		}
 		fmt.Fprintf(w, "  %s\t%s\t%s\t%s\t%s\t%s\n", name, s.Vendor, s.Country, s.Level, strings.Join(s.DataTypes, ","), startup)
 	}
-	section(tr(l, "Endpoints", "网络地址"), len(r.Endpoints))
+	section(text.Pick(l, "Endpoints", "网络地址"), len(r.Endpoints))
 	hosts := map[string][]string{}
 	var order []string
 	for _, e := range r.Endpoints {
@@ -161,7 +163,7 @@ func writeTable(out io.Writer, r *Report) error {
 		return err
 	}
 
-	fmt.Fprintf(out, "\n%s (%d)\n", tr(l, "Findings", "发现"), len(r.Findings))
+	fmt.Fprintf(out, "\n%s (%d)\n", text.Pick(l, "Findings", "发现"), len(r.Findings))
 	for _, f := range r.Findings {
 		fmt.Fprintf(out, "  [%s] %s  %s", strings.ToUpper(f.Severity), f.RuleID, f.Title)
 		if f.Subject != "" {
@@ -171,18 +173,18 @@ func writeTable(out io.Writer, r *Report) error {
 		if s := f.Suppressed; s != nil {
 			until := ""
 			if s.Expires != "" {
-				until = " " + tr(l, "until", "有效期至") + " " + s.Expires
+				until = " " + text.Pick(l, "until", "有效期至") + " " + s.Expires
 			}
-			fmt.Fprintf(out, "      %s%s (%s): %s\n", tr(l, "SUPPRESSED", "已豁免"), until, s.Source, s.Reason)
+			fmt.Fprintf(out, "      %s%s (%s): %s\n", text.Pick(l, "SUPPRESSED", "已豁免"), until, s.Source, s.Reason)
 		}
 		var cites []string
 		for _, lb := range f.LegalBasis {
 			cites = append(cites, lb.Citation)
 		}
-		fmt.Fprintf(out, "      %s: %s\n", tr(l, "Law", "依据"), strings.Join(cites, "; "))
+		fmt.Fprintf(out, "      %s: %s\n", text.Pick(l, "Law", "依据"), strings.Join(cites, "; "))
 		for i, e := range f.Evidence {
 			if i == 3 {
-				fmt.Fprintf(out, "      … %d %s\n", len(f.Evidence)-3, tr(l, "more", "条更多证据"))
+				fmt.Fprintf(out, "      … %d %s\n", len(f.Evidence)-3, text.Pick(l, "more", "条更多证据"))
 				break
 			}
 			who := "app"
@@ -197,7 +199,7 @@ func writeTable(out io.Writer, r *Report) error {
 		}
 	}
 	if len(r.Errors) > 0 {
-		fmt.Fprintf(out, "\n%s (%d)\n", tr(l, "Could not read", "无法读取"), len(r.Errors))
+		fmt.Fprintf(out, "\n%s (%d)\n", text.Pick(l, "Could not read", "无法读取"), len(r.Errors))
 		for _, e := range r.Errors {
 			fmt.Fprintf(out, "  %s: %s\n", e.File, e.Err)
 		}
@@ -210,12 +212,12 @@ func writeTable(out io.Writer, r *Report) error {
 		}
 	}
 	if len(parts) == 0 {
-		parts = append(parts, tr(l, "no findings", "无发现"))
+		parts = append(parts, text.Pick(l, "no findings", "无发现"))
 	}
 	if r.Summary.Suppressed > 0 {
-		parts = append(parts, fmt.Sprintf("%s %d", tr(l, "suppressed", "已豁免"), r.Summary.Suppressed))
+		parts = append(parts, fmt.Sprintf("%s %d", text.Pick(l, "suppressed", "已豁免"), r.Summary.Suppressed))
 	}
-	fmt.Fprintf(out, "\n%s: %s; %s %d\n", tr(l, "Summary", "汇总"), strings.Join(parts, ", "), tr(l, "rules not evaluated", "未评估规则"), r.Summary.NotEvaluated)
+	fmt.Fprintf(out, "\n%s: %s; %s %d\n", text.Pick(l, "Summary", "汇总"), strings.Join(parts, ", "), text.Pick(l, "rules not evaluated", "未评估规则"), r.Summary.NotEvaluated)
 	if r.Summary.Note != "" {
 		fmt.Fprintln(out, r.Summary.Note)
 	}

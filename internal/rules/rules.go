@@ -19,6 +19,7 @@ import (
 	"github.com/hegui/hegui/internal/catalog"
 	"github.com/hegui/hegui/internal/evidence"
 	"github.com/hegui/hegui/internal/law"
+	"github.com/hegui/hegui/internal/text"
 )
 
 // Severity ranks findings.
@@ -60,24 +61,7 @@ func ParseSeverity(s string) (Severity, error) {
 }
 
 // Text is a human-facing string in Chinese and English.
-type Text struct {
-	Zh string `yaml:"zh" json:"zh"`
-	En string `yaml:"en" json:"en"`
-}
-
-// In returns the text in lang ("zh" or "en"), falling back to the other.
-func (t Text) In(lang string) string {
-	if strings.HasPrefix(lang, "zh") {
-		if t.Zh != "" {
-			return t.Zh
-		}
-		return t.En
-	}
-	if t.En != "" {
-		return t.En
-	}
-	return t.Zh
-}
+type Text = text.Text
 
 // Rule is one check with its law.
 type Rule struct {
