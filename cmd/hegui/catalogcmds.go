@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/hegui/hegui/internal/scan"
 	"github.com/hegui/hegui/internal/text"
 	"strings"
 	"text/tabwriter"
@@ -24,7 +25,7 @@ func newRulesCmd(g *globals) *cobra.Command {
 			}
 			w := tabwriter.NewWriter(g.stdout, 0, 0, 2, ' ', 0)
 			fmt.Fprintln(w, text.Pick(g.lang, "ID\tSEVERITY\tTITLE\tLEGAL BASIS", "编号\t严重程度\t标题\t法律依据"))
-			for _, r := range env.engine.Rules() {
+			for _, r := range env.Engine.Rules() {
 				fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", r.ID, r.Severity, r.Title.In(g.lang), strings.Join(r.LegalBasis, ", "))
 			}
 			return w.Flush()
@@ -40,7 +41,7 @@ func newRulesCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			r, ok := env.engine.Rule(args[0])
+			r, ok := env.Engine.Rule(args[0])
 			if !ok {
 				return usageErr("rules explain: no rule %q (see `hegui rules`)", args[0])
 			}
@@ -52,14 +53,14 @@ func newRulesCmd(g *globals) *cobra.Command {
 	return cmd
 }
 
-func explainRule(g *globals, env *env, r rules.Rule) {
+func explainRule(g *globals, env *scan.Scanner, r rules.Rule) {
 	out := g.stdout
 	l := g.lang
 	fmt.Fprintf(out, "%s  [%s]\n%s\n%s\n\n", r.ID, r.Severity, r.Title.Zh, r.Title.En)
 	fmt.Fprintf(out, "%s\n  %s\n\n", text.Pick(l, "What it checks", "检查内容"), r.Description.In(l))
 	fmt.Fprintln(out, text.Pick(l, "Legal basis", "法律依据"))
 	for _, id := range r.LegalBasis {
-		p, ok := env.law.Provision(id)
+		p, ok := env.Law.Provision(id)
 		if !ok {
 			fmt.Fprintf(out, "  %s\n", id)
 			continue
@@ -119,7 +120,7 @@ func newAppTypesCmd(g *globals) *cobra.Command {
 			}
 			w := tabwriter.NewWriter(g.stdout, 0, 0, 2, ' ', 0)
 			fmt.Fprintln(w, text.Pick(g.lang, "ID\tNAME\tNECESSARY PI", "编号\t名称\t必要个人信息"))
-			for _, t := range env.law.AppTypes() {
+			for _, t := range env.Law.AppTypes() {
 				name := t.NameEn
 				if g.lang == "zh" {
 					name = t.NameZh
@@ -152,7 +153,7 @@ func newSDKsCmd(g *globals) *cobra.Command {
 			}
 			w := tabwriter.NewWriter(g.stdout, 0, 0, 2, ' ', 0)
 			fmt.Fprintln(w, text.Pick(g.lang, "ID\tNAME\tVENDOR\tCOUNTRY\tCATEGORIES", "编号\t名称\t厂商\t国家\t类别"))
-			for _, s := range env.cat.SDKs() {
+			for _, s := range env.Catalog.SDKs() {
 				line := fmt.Sprintf("%s\t%s\t%s\t%s\t%s", s.ID, s.Name, s.Vendor, s.Country, strings.Join(s.Categories, ","))
 				if grep != "" && !strings.Contains(strings.ToLower(line+s.NameZh), strings.ToLower(grep)) {
 					continue

@@ -145,7 +145,7 @@ func newVersionCmd(g *globals) *cobra.Command {
 				}
 			}
 			fmt.Fprintf(g.stdout, "hegui %s\n", v)
-			for _, kv := range sortedKV(env.dataVersions()) {
+			for _, kv := range sortedKV(env.DataVersions()) {
 				fmt.Fprintf(g.stdout, "  data %s %s\n", kv[0], kv[1])
 			}
 			return nil

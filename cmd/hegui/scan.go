@@ -5,13 +5,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/hegui/hegui/internal/android/apk"
-	"github.com/hegui/hegui/internal/artifact"
-	"github.com/hegui/hegui/internal/evidencefile"
 	"github.com/hegui/hegui/internal/ignore"
 	"github.com/hegui/hegui/internal/report"
 	"github.com/hegui/hegui/internal/rules"
@@ -19,15 +15,17 @@ import (
 )
 
 type scanOpts struct {
-	format   string
-	output   string
-	failOn   string
-	exitCode int
-	appType  string
-	rules    []string
-	workers  int
-	ignore   string
-	noIgnore bool
+	format      string
+	output      string
+	failOn      string
+	exitCode    int
+	appType     string
+	rules       []string
+	workers     int
+	ignore      string
+	noIgnore    bool
+	targets     []string
+	targetsFile string
 }
 
 func newScanCmd(g *globals) *cobra.Command {
@@ -62,6 +60,8 @@ the same app: inputs about the same package are joined into one report.`,
 	f.IntVar(&o.workers, "workers", 0, "inputs analyzed at once (default: number of CPUs)")
 	f.StringVar(&o.ignore, "ignorefile", "", "file of accepted findings (default: .heguiignore in the current directory)")
 	f.BoolVar(&o.noIgnore, "no-ignore", false, "apply no ignore file, not even .heguiignore in the current directory")
+	f.StringArrayVar(&o.targets, "target", nil, "comma-separated files that are one target: an app with its policy and captures (repeatable)")
+	f.StringVar(&o.targetsFile, "targets", "", "YAML file listing targets and their files (see README: grouping inputs into targets)")
 	return cmd
 }
 
@@ -79,7 +79,7 @@ func runScan(cmd *cobra.Command, g *globals, o *scanOpts, args []string) error {
 			return usageErr("--fail-on: %v", err)
 		}
 	}
-	env, err := loadEnv(g, o.rules)
+	sc, err := loadEnv(g, o.rules)
 	if err != nil {
 		return err
 	}
@@ -89,93 +89,54 @@ func runScan(cmd *cobra.Command, g *globals, o *scanOpts, args []string) error {
 			return err
 		}
 	}
-	if o.appType != "" {
-		at, ok := env.law.AppType(o.appType)
-		if !ok {
-			return usageErr("--app-type %q: unknown app type (see `hegui app-types`)", o.appType)
-		}
-		o.appType = at.ID
-	}
-	paths, err := scan.Expand(args)
+	targets, err := targetGroups(o.targets, o.targetsFile)
 	if err != nil {
-		return usageErr("%v", err)
+		return err
 	}
-	if len(paths) == 0 {
-		return usageErr("no APK or DEX files under %v", args)
+	req := scan.Request{Inputs: args, Targets: targets, AppType: o.appType, Lang: g.lang, Ignore: ign, Workers: o.workers}
+	out, err := sc.Run(cmd.Context(), req)
+	var ce *scan.ConfigError
+	if errors.As(err, &ce) {
+		return usageErr("%v", ce.Err)
 	}
-	log := g.logger()
-	sc := &scan.Scanner{
-		Analyzers: []scan.Analyzer{apk.New(env.cat, log), evidencefile.Analyzer{}},
-		Limits:    artifact.DefaultLimits(),
-		Workers:   o.workers,
+	if err != nil {
+		return err
 	}
-	start := time.Now()
-	results := scan.Join(sc.Run(cmd.Context(), paths))
-	var reports []*report.Report
-	var bad []error
-	worst := 0
-	for _, r := range results {
-		if r.Err != nil {
-			bad = append(bad, r.Err)
-			continue
-		}
-		res := env.engine.Run(r.Set, rules.Options{AppType: o.appType})
-		rep := report.Build(r.Set, res, report.Meta{ToolVersion: version, Lang: g.lang, AppType: o.appType, Catalog: env.cat, Law: env.law})
-		reports = append(reports, rep)
+	for _, s := range out.Skipped {
+		fmt.Fprintf(g.stderr, "hegui: %s: skipped: %s\n", s.Path, s.Reason)
 	}
-	oc := ign.Apply(reports, time.Now())
-	for _, e := range oc.Expired {
-		fmt.Fprintf(g.stderr, "hegui: %s: ignore entry expired on %s and no longer applies\n", ign.Source(&e), e.Expires.Format(ignore.DateLayout))
+	for _, w := range out.Warnings {
+		fmt.Fprintln(g.stderr, "hegui:", w)
 	}
-	for _, e := range oc.Unused {
-		fmt.Fprintf(g.stderr, "hegui: %s: ignore entry matched no finding\n", ign.Source(&e))
-	}
-	for _, rep := range reports {
-		rep.CountFindings()
-		for _, f := range rep.Findings {
-			if f.Suppressed == nil {
-				worst = max(worst, rules.Severity(f.Severity).Rank())
-			}
-		}
-	}
-	log.Debug("scan done", "inputs", len(paths), "took", time.Since(start))
-
-	var failed []report.InputFailure
-	for _, err := range bad {
-		var ie *scan.InputError
-		if errors.As(err, &ie) {
-			failed = append(failed, report.InputFailure{Path: ie.Path, Err: ie.Err.Error()})
-		} else {
-			failed = append(failed, report.InputFailure{Err: err.Error()})
-		}
-	}
-	w, err := report.NewWriter(o.format, report.WriterOptions{Rules: env.engine.Rules(), Law: env.law, ToolVersion: version, Lang: g.lang, Failed: failed})
+	w, err := report.NewWriter(o.format, report.WriterOptions{Rules: sc.Engine.Rules(), Law: sc.Law, ToolVersion: version, Lang: g.lang, Failed: out.Failed})
 	if err != nil {
 		return usageErr("--format: %v", err)
 	}
-	warnUnjoined(g, results)
-
-	var out io.Writer = g.stdout
+	var dst io.Writer = g.stdout
 	if o.output != "" {
 		fh, err := os.Create(o.output)
 		if err != nil {
 			return usageErr("--output: %v", err)
 		}
 		defer fh.Close()
-		out = fh
+		dst = fh
 	}
-	if len(reports) > 0 || o.format == "json" || o.format == "sarif" {
-		if err := w.Write(out, reports); err != nil {
+	if len(out.Reports) > 0 || o.format == "json" || o.format == "sarif" {
+		if err := w.Write(dst, out.Reports); err != nil {
 			return fmt.Errorf("write report: %w", err)
 		}
 	}
-	for _, err := range bad {
-		fmt.Fprintln(g.stderr, "hegui:", err)
+	for _, f := range out.Failed {
+		if f.Path != "" {
+			fmt.Fprintf(g.stderr, "hegui: %s: %s\n", f.Path, f.Err)
+		} else {
+			fmt.Fprintln(g.stderr, "hegui:", f.Err)
+		}
 	}
-	if len(bad) > 0 {
-		return &exitError{code: 2, err: errors.New(plural(len(bad), "input", "inputs") + " could not be read")}
+	if len(out.Failed) > 0 {
+		return &exitError{code: 2, err: errors.New(plural(len(out.Failed), "input", "inputs") + " could not be read")}
 	}
-	if failOn != "" && worst >= failOn.Rank() {
+	if failOn != "" && out.Worst.Rank() >= failOn.Rank() {
 		return &exitError{code: o.exitCode}
 	}
 	return nil
@@ -203,23 +164,4 @@ func loadIgnore(path string) (*ignore.File, error) {
 		return nil, usageErr("ignore file: %v", err)
 	}
 	return f, nil
-}
-
-// warnUnjoined says when an evidence file about an app joined no package
-// although packages were scanned: usually a misspelt package name.
-func warnUnjoined(g *globals, results []scan.Result) {
-	packages := false
-	for _, r := range results {
-		if r.Set != nil && r.Set.FromPackage() {
-			packages = true
-		}
-	}
-	if !packages {
-		return
-	}
-	for _, r := range results {
-		if r.Set != nil && !r.Set.FromPackage() {
-			fmt.Fprintf(g.stderr, "hegui: %s: evidence about %q joined no scanned package; it is reported on its own\n", r.Path, r.Set.Target.ID)
-		}
-	}
 }

@@ -43,25 +43,32 @@ type Input struct {
 
 	file *os.File
 	arch *Archive
+	head []byte
 }
 
 // ErrEmpty is returned for a zero-byte input.
 var ErrEmpty = errors.New("empty file")
 
-// Open opens, hashes and sniffs a file. The caller closes it.
+// Open opens, hashes and sniffs a file. Only regular files are opened: a
+// named pipe or a device would block or never end. The caller closes it.
 func Open(path string, lim Limits) (*Input, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		if st.IsDir() {
+			return nil, fmt.Errorf("%s: is a directory", path)
+		}
+		return nil, fmt.Errorf("%s: not a regular file (%v): only files are read", path, st.Mode().Type())
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
-	st, err := f.Stat()
-	if err != nil {
+	if st, err = f.Stat(); err != nil || !st.Mode().IsRegular() {
 		f.Close()
-		return nil, err
-	}
-	if st.IsDir() {
-		f.Close()
-		return nil, fmt.Errorf("%s: is a directory", path)
+		return nil, fmt.Errorf("%s: changed while being opened", path)
 	}
 	if st.Size() == 0 {
 		f.Close()
@@ -75,9 +82,13 @@ func Open(path string, lim Limits) (*Input, error) {
 	in := &Input{Path: path, Size: st.Size(), SHA256: hex.EncodeToString(h.Sum(nil)), Limits: lim, file: f}
 	head := make([]byte, 512)
 	n, _ := f.ReadAt(head, 0)
-	in.Kind = in.sniff(head[:n])
+	in.head = head[:n]
+	in.Kind = in.sniff(in.head)
 	return in, nil
 }
+
+// Head returns up to n of the input's first bytes (at most 512).
+func (in *Input) Head(n int) []byte { return in.head[:min(n, len(in.head))] }
 
 // Close releases the file.
 func (in *Input) Close() error { return in.file.Close() }

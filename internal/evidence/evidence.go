@@ -6,6 +6,7 @@ package evidence
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -179,6 +180,9 @@ type Set struct {
 	// Inputs lists the input kinds that fed this set (android, policy,
 	// traffic…); rules use it to tell "absent" from "not looked at".
 	Inputs []string `json:"inputs"`
+	// Classes maps each input kind to its class (package, policy,
+	// traffic, evidence), as the scan's registry of input kinds declares.
+	Classes map[string]Class `json:"-"`
 
 	// errorsOf counts listed errors by source, part and cause; summary
 	// holds the index of each class's summary entry.
@@ -279,10 +283,11 @@ func (s *Set) Incomplete(p Part) []Error {
 	return out
 }
 
-// HasInput reports whether an input kind fed the set.
-func (s *Set) HasInput(kind string) bool {
+// HasInput reports whether an input kind, or an input of a class
+// ("package", "policy", …), fed the set.
+func (s *Set) HasInput(name string) bool {
 	for _, k := range s.Inputs {
-		if k == kind {
+		if k == name || string(s.Classes[k]) == name {
 			return true
 		}
 	}
@@ -291,8 +296,17 @@ func (s *Set) HasInput(kind string) bool {
 
 // FromPackage reports whether an app package (APK, IPA, HAP) fed the set,
 // as opposed to only policies, captures or evidence files about it.
-func (s *Set) FromPackage() bool {
-	return s.HasInput(InputAndroid) || s.HasInput(InputIOS) || s.HasInput(InputHarmony)
+func (s *Set) FromPackage() bool { return s.HasInput(string(ClassPackage)) }
+
+// PackageInputs lists the input kinds of the set that are packages.
+func (s *Set) PackageInputs() []string {
+	var out []string
+	for _, k := range s.Inputs {
+		if s.Classes[k] == ClassPackage {
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 // Of returns the observations of one kind, in insertion order.
@@ -332,9 +346,15 @@ func (s *Set) Merge(o *Set) {
 		s.AddError(e)
 	}
 	for _, in := range o.Inputs {
-		if !s.HasInput(in) {
+		if !slices.Contains(s.Inputs, in) {
 			s.Inputs = append(s.Inputs, in)
 		}
+	}
+	for k, c := range o.Classes {
+		if s.Classes == nil {
+			s.Classes = map[string]Class{}
+		}
+		s.Classes[k] = c
 	}
 	t := &s.Target
 	if t.ID == "" {

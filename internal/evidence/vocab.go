@@ -1,6 +1,29 @@
 package evidence
 
-// Input kinds, as listed in Set.Inputs and in rules' `needs`.
+// Class groups input kinds by what they tell about a target. Rules state
+// the classes (or kinds) they need, so one rule over "a package" judges
+// APK, IPA and HAP evidence alike.
+type Class string
+
+// The classes of input.
+const (
+	// ClassPackage: an app or SDK package (APK, DEX, IPA, HAP…): the
+	// code and declarations themselves.
+	ClassPackage Class = "package"
+	// ClassPolicy: a privacy policy's text: the declared side.
+	ClassPolicy Class = "policy"
+	// ClassTraffic: what the target sent over the network.
+	ClassTraffic Class = "traffic"
+	// ClassEvidence: observations recorded by another tool.
+	ClassEvidence Class = "evidence"
+)
+
+// Classes lists every class.
+func Classes() []Class { return []Class{ClassPackage, ClassPolicy, ClassTraffic, ClassEvidence} }
+
+// Names of input kinds and classes that rules and evidence files use; the
+// scan's registry declares the kinds themselves (name, label, class,
+// reader).
 const (
 	InputAndroid = "android"
 	InputIOS     = "ios"

@@ -42,27 +42,38 @@ type File struct {
 }
 
 // Analyzer reads evidence files.
-type Analyzer struct{}
-
-// Name implements scan.Analyzer.
-func (Analyzer) Name() string { return evidence.InputEvidence }
+type Analyzer struct {
+	// Classes gives the class of an input kind or class name (the scan's
+	// registry): evidence files may claim policy, traffic or evidence
+	// inputs, never packages.
+	Classes func(name string) (evidence.Class, bool)
+}
 
 // Version implements scan.Analyzer.
 func (Analyzer) Version() string { return "1" }
 
-// Accept implements scan.Analyzer.
-func (Analyzer) Accept(in *artifact.Input) bool { return in.Kind == artifact.Evidence }
-
 // Analyze implements scan.Analyzer.
-func (Analyzer) Analyze(ctx context.Context, in *artifact.Input) (*evidence.Set, error) {
+func (a Analyzer) Analyze(ctx context.Context, in *artifact.Input) (*evidence.Set, error) {
 	if in.Size > maxSize {
 		return nil, fmt.Errorf("evidence file of %d bytes is larger than %d", in.Size, maxSize)
 	}
-	return Read(io.NewSectionReader(in.ReaderAt(), 0, in.Size), in.Path, in.SHA256)
+	return Read(io.NewSectionReader(in.ReaderAt(), 0, in.Size), in.Path, in.SHA256, a.Classes)
 }
 
-// Read decodes an evidence file and checks what rules rely on.
-func Read(r io.Reader, path, sha string) (*evidence.Set, error) {
+// Read decodes an evidence file and checks what rules rely on; classes
+// names the class of each input kind it may claim (nil: the classes
+// themselves only).
+func Read(r io.Reader, path, sha string, classes func(string) (evidence.Class, bool)) (*evidence.Set, error) {
+	if classes == nil {
+		classes = func(name string) (evidence.Class, bool) {
+			for _, c := range evidence.Classes() {
+				if string(c) == name {
+					return c, true
+				}
+			}
+			return "", false
+		}
+	}
 	var f File
 	br := bufio.NewReader(r)
 	if b, err := br.Peek(3); err == nil && string(b) == "\xef\xbb\xbf" {
@@ -84,13 +95,13 @@ func Read(r io.Reader, path, sha string) (*evidence.Set, error) {
 		return nil, fmt.Errorf("evidence file: target.id is empty: it names the app the evidence is about")
 	}
 	for _, in := range f.Inputs {
-		switch in {
-		case evidence.InputPolicy, evidence.InputTraffic, evidence.InputEvidence:
-		case evidence.InputAndroid, evidence.InputIOS, evidence.InputHarmony:
+		c, ok := classes(in)
+		switch {
+		case c == evidence.ClassPackage || in == evidence.InputAndroid || in == evidence.InputIOS || in == evidence.InputHarmony:
 			// Package rules would judge a second-hand summary and could
 			// "pass" on what it left out; packages are read by hegui.
 			return nil, fmt.Errorf("evidence file: inputs: %q is read from the package itself, not from an evidence file (give the APK/IPA/HAP alongside)", in)
-		default:
+		case !ok:
 			return nil, fmt.Errorf("evidence file: inputs: unknown input kind %q (want policy, traffic or evidence)", in)
 		}
 	}

@@ -22,7 +22,7 @@ func TestReadFixtures(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		set, err := Read(bytes.NewReader(b), name, "abc")
+		set, err := Read(bytes.NewReader(b), name, "abc", nil)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -57,7 +57,7 @@ func TestReadRejects(t *testing.T) {
 		`{"hegui_evidence": 1, "target": {"id": "a"}, "observations": [{"kind": "endpoint", "key": "a.cn", "level": "observed", "detail": {"country": "CHN"}}]}`:         "alpha-2",
 	}
 	for doc, want := range cases {
-		_, err := Read(strings.NewReader(doc), "x.json", "")
+		_, err := Read(strings.NewReader(doc), "x.json", "", nil)
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: err %v, want %q", doc, err, want)
 		}
@@ -66,7 +66,7 @@ func TestReadRejects(t *testing.T) {
 
 func TestReadDefaults(t *testing.T) {
 	set, err := Read(strings.NewReader(`{"hegui_evidence": 1, "target": {"id": "a"},
-	  "observations": [{"kind": "policy_claim", "key": "collects", "level": "declared", "detail": {"data_type": "contacts"}}]}`), "p.json", "")
+	  "observations": [{"kind": "policy_claim", "key": "collects", "level": "declared", "detail": {"data_type": "contacts"}}]}`), "p.json", "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +78,7 @@ func TestReadDefaults(t *testing.T) {
 
 func TestReadNormalisesFlagsAndCountries(t *testing.T) {
 	set, err := Read(strings.NewReader(`{"hegui_evidence": 1, "target": {"id": "a"}, "inputs": ["traffic"],
-	  "observations": [{"kind": "data_type", "key": "imsi", "level": "observed", "detail": {"before_consent": "TRUE", "country": " US", "plaintext": "False"}}]}`), "t.json", "")
+	  "observations": [{"kind": "data_type", "key": "imsi", "level": "observed", "detail": {"before_consent": "TRUE", "country": " US", "plaintext": "False"}}]}`), "t.json", "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +97,7 @@ func FuzzRead(f *testing.F) {
 	}
 	f.Add([]byte(`{"hegui_evidence": 1, "target": {"id": "a"}, "inputs": ["policy"], "observations": [{"kind": "x", "key": "y", "level": "observed", "where": {"offset": -1, "packet": -5}}]}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		set, err := Read(bytes.NewReader(b), "f.json", "")
+		set, err := Read(bytes.NewReader(b), "f.json", "", nil)
 		if err != nil {
 			return
 		}

@@ -1,9 +1,7 @@
 package ignore
 
 import (
-	"context"
 	"errors"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -12,15 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hegui/hegui/data"
-	"github.com/hegui/hegui/internal/android/apk"
-	"github.com/hegui/hegui/internal/artifact"
-	"github.com/hegui/hegui/internal/catalog"
 	"github.com/hegui/hegui/internal/evidence"
-	"github.com/hegui/hegui/internal/law"
 	"github.com/hegui/hegui/internal/report"
-	"github.com/hegui/hegui/internal/rules"
-	"github.com/hegui/hegui/internal/scan"
 )
 
 func date(s string) time.Time {
@@ -394,92 +385,6 @@ func TestLocationsNeedCompleteEvidence(t *testing.T) {
 	r.Findings[1].Detail = map[string]string{"evidence_total": "2"}
 	if out := f.Apply([]*report.Report{r}, now); out.Suppressed != 1 {
 		t.Errorf("suppressed %q; want the HG-AND-003 finding", suppressed(r))
-	}
-}
-
-// leakyReport runs the real pipeline on the shared leaky.apk fixture.
-func leakyReport(t *testing.T) *report.Report {
-	t.Helper()
-	cat, err := catalog.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	lc, err := law.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	rs, err := rules.LoadFS(data.FS, "rules")
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng, err := rules.New(cat, lc, rs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sc := &scan.Scanner{
-		Analyzers: []scan.Analyzer{apk.New(cat, slog.New(slog.DiscardHandler))},
-		Limits:    artifact.DefaultLimits(),
-		Workers:   1,
-	}
-	set, err := sc.One(context.Background(), "../../testdata/apks/leaky.apk")
-	if err != nil {
-		t.Fatal(err)
-	}
-	res := eng.Run(set, rules.Options{})
-	return report.Build(set, res, report.Meta{ToolVersion: "test", Lang: "en", Catalog: cat, Law: lc})
-}
-
-func TestApplyLeakyAPK(t *testing.T) {
-	r := leakyReport(t)
-	f, err := Load("testdata/leaky.heguiignore")
-	if err != nil {
-		t.Fatal(err)
-	}
-	total := len(r.Findings)
-	out := f.Apply([]*report.Report{r}, now)
-	src := "testdata/leaky.heguiignore"
-	want := []string{
-		// Every piece of evidence in JPush code.
-		"HG-AND-001 running_apps <- " + src + ":10",
-		"HG-AND-002 umeng-analytics <- " + src + ":4",
-	}
-	if got := suppressed(r); !reflect.DeepEqual(got, want) {
-		t.Errorf("suppressed %q, want %q", got, want)
-	}
-	for _, fd := range r.Findings {
-		if fd.RuleID == "HG-AND-001" && fd.Subject == "device_id_imei" && fd.Suppressed != nil {
-			t.Error("device_id_imei is read by the app's own code and must stay open")
-		}
-		if fd.Fingerprint == "09c0e0558ed8fbae" {
-			if fd.Suppressed == nil || fd.Suppressed.Expires != "2027-03-31" || fd.Suppressed.Reason != "Umeng is listed in the privacy policy, section 3" {
-				t.Errorf("umeng finding: %+v", fd.Suppressed)
-			}
-			if fd.Severity != "high" || len(fd.LegalBasis) == 0 || len(fd.Evidence) == 0 {
-				t.Errorf("suppressed finding lost its content: %+v", fd)
-			}
-		}
-	}
-	if len(r.Findings) != total || out.Suppressed != 2 || out.PerReport[0] != 2 {
-		t.Errorf("findings %d -> %d, outcome %+v", total, len(r.Findings), out)
-	}
-	if len(out.Expired) != 1 || out.Expired[0].Rule != "HG-AND-009" {
-		t.Errorf("expired = %+v; want the HG-AND-009 entry", out.Expired)
-	}
-	if len(out.Unused) != 1 || out.Unused[0].Rule != "HG-AND-006" {
-		t.Errorf("unused = %+v; want the HG-AND-006 entry", out.Unused)
-	}
-	// The expired entry would match: HG-AND-009 is in the report.
-	var cleartext bool
-	for _, fd := range r.Findings {
-		if fd.RuleID == "HG-AND-009" {
-			cleartext = true
-			if fd.Suppressed != nil {
-				t.Error("an expired entry suppressed HG-AND-009")
-			}
-		}
-	}
-	if !cleartext {
-		t.Error("leaky.apk has no HG-AND-009 finding: the expiry check proves nothing")
 	}
 }
 

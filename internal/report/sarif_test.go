@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -17,8 +16,6 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
-	"github.com/hegui/hegui/data"
-	"github.com/hegui/hegui/internal/android/apk"
 	"github.com/hegui/hegui/internal/artifact"
 	"github.com/hegui/hegui/internal/catalog"
 	"github.com/hegui/hegui/internal/evidence"
@@ -37,6 +34,7 @@ type env struct {
 	cat *catalog.Catalog
 	law *law.Catalog
 	eng *rules.Engine
+	sc  *scan.Scanner
 }
 
 var (
@@ -48,27 +46,12 @@ var (
 func loadEnv(tb testing.TB) *env {
 	tb.Helper()
 	envOnce.Do(func() {
-		cat, err := catalog.Load()
+		sc, err := scan.New(scan.Config{})
 		if err != nil {
 			envErr = err
 			return
 		}
-		lc, err := law.Load()
-		if err != nil {
-			envErr = err
-			return
-		}
-		rs, err := rules.LoadFS(data.FS, "rules")
-		if err != nil {
-			envErr = err
-			return
-		}
-		eng, err := rules.New(cat, lc, rs)
-		if err != nil {
-			envErr = err
-			return
-		}
-		envVal = &env{cat: cat, law: lc, eng: eng}
+		envVal = &env{cat: sc.Catalog, law: sc.Law, eng: sc.Engine, sc: sc}
 	})
 	if envErr != nil {
 		tb.Fatal(envErr)
@@ -79,17 +62,13 @@ func loadEnv(tb testing.TB) *env {
 // scanReport runs the real pipeline over one APK.
 func scanReport(tb testing.TB, e *env, path, lang string) *report.Report {
 	tb.Helper()
-	sc := &scan.Scanner{
-		Analyzers: []scan.Analyzer{apk.New(e.cat, slog.New(slog.NewTextHandler(io.Discard, nil)))},
-		Limits:    artifact.DefaultLimits(),
-		Workers:   1,
+	res := e.sc.One(context.Background(), path, artifact.DefaultLimits())
+	if res.Err != nil {
+		tb.Fatal(res.Err)
 	}
-	set, err := sc.One(context.Background(), path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	res := e.eng.Run(set, rules.Options{})
-	return report.Build(set, res, report.Meta{ToolVersion: "1.2.3", Lang: lang, Catalog: e.cat, Law: e.law})
+	set := res.Set
+	rr := e.eng.Run(set, rules.Options{})
+	return report.Build(set, rr, report.Meta{ToolVersion: "1.2.3", Lang: lang, Catalog: e.cat, Law: e.law})
 }
 
 var (

@@ -85,7 +85,7 @@ func TestExpressionRulesAreCheckedWhenLoaded(t *testing.T) {
 		t.Fatal(err)
 	}
 	base := Rule{ID: "HG-T-1", Severity: High, Title: Text{Zh: "测", En: "t"}, LegalBasis: []string{"PIPL-28"}, Condition: `"contacts" in referenced`}
-	if _, err := New(cat, lc, []Rule{base}); err != nil {
+	if _, err := New(cat, lc, []Rule{base}, testInputs{}); err != nil {
 		t.Fatalf("valid rule rejected: %v", err)
 	}
 	cases := map[string]func(r *Rule){
@@ -102,7 +102,7 @@ func TestExpressionRulesAreCheckedWhenLoaded(t *testing.T) {
 	for want, mut := range cases {
 		r := base
 		mut(&r)
-		_, err := New(cat, lc, []Rule{r})
+		_, err := New(cat, lc, []Rule{r}, testInputs{})
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: err %v", want, err)
 		}

@@ -14,21 +14,15 @@ var (
 	whyNoTransport   = &Text{En: "the run-time evidence does not say whether transport was encrypted (plaintext or scheme)", Zh: "运行时证据未说明传输是否加密（plaintext 或 scheme）"}
 )
 
-var inputZh = map[string]string{
-	"android": "Android安装包", "ios": "iOS安装包", "harmony": "鸿蒙安装包",
-	"policy": "隐私政策", "traffic": "网络流量", "evidence": "证据文件",
-}
-
 // whyMissing names the inputs a rule needs and the scan lacks.
-func whyMissing(inputs []string) *Text {
+func (e *Engine) whyMissing(inputs []string) *Text {
+	en := make([]string, len(inputs))
 	zh := make([]string, len(inputs))
 	for i, in := range inputs {
-		zh[i] = in
-		if n, ok := inputZh[in]; ok {
-			zh[i] = n
-		}
+		l := e.inputs.Label(in)
+		en[i], zh[i] = in, l.Zh
 	}
-	return &Text{En: "no " + strings.Join(inputs, "/") + " input", Zh: "缺少" + strings.Join(zh, "、") + "输入"}
+	return &Text{En: "no " + strings.Join(en, "/") + " input", Zh: "缺少" + strings.Join(zh, "、") + "输入"}
 }
 
 // whyUnknownAppType names an app type the legal catalog lacks.

@@ -149,8 +149,20 @@ type Finding struct {
 	Fingerprint string                 `json:"fingerprint"`
 }
 
+// Inputs tells the engine the input kinds and classes a scan reads: the
+// scan's registry of input kinds.
+type Inputs interface {
+	// ClassOf returns the class of a kind name, or of a class name.
+	ClassOf(name string) (evidence.Class, bool)
+	// Label names a kind or class for people.
+	Label(name string) text.Text
+	// Names lists every kind and class name.
+	Names() []string
+}
+
 // Engine holds rules and checks.
 type Engine struct {
+	inputs Inputs
 	rules  []Rule
 	checks map[string]Check
 	// exprs holds the compiled conditions of data rules, by rule id.
@@ -159,9 +171,10 @@ type Engine struct {
 	law   *law.Catalog
 }
 
-// New builds an engine over the built-in checks and the rules given.
-func New(cat *catalog.Catalog, lc *law.Catalog, rules []Rule) (*Engine, error) {
-	e := &Engine{checks: builtinChecks(), exprs: map[string]*exprRule{}, cat: cat, law: lc}
+// New builds an engine over the built-in checks and the rules given; a
+// rule's needs name kinds or classes of inputs.
+func New(cat *catalog.Catalog, lc *law.Catalog, rules []Rule, inputs Inputs) (*Engine, error) {
+	e := &Engine{checks: builtinChecks(), exprs: map[string]*exprRule{}, cat: cat, law: lc, inputs: inputs}
 	seen := map[string]bool{}
 	var celEnv *cel.Env
 	for _, r := range rules {
@@ -202,10 +215,8 @@ func (e *Engine) validate(r Rule) error {
 		return fmt.Errorf("rule %s: title needs zh and en", r.ID)
 	}
 	for _, n := range r.Needs {
-		switch n {
-		case evidence.InputAndroid, evidence.InputIOS, evidence.InputHarmony, evidence.InputPolicy, evidence.InputTraffic, evidence.InputEvidence:
-		default:
-			return fmt.Errorf("rule %s: needs %q: unknown input kind (want android, ios, harmony, policy, traffic or evidence)", r.ID, n)
+		if _, ok := e.inputs.ClassOf(n); !ok {
+			return fmt.Errorf("rule %s: needs %q: unknown input kind or class (want one of %s)", r.ID, n, strings.Join(e.inputs.Names(), ", "))
 		}
 	}
 	if len(r.LegalBasis) == 0 {
@@ -256,11 +267,22 @@ type Result struct {
 func (e *Engine) Run(set *evidence.Set, opts Options) Result {
 	var res Result
 	run := &runState{}
+	for _, in := range set.Inputs {
+		if _, ok := set.Classes[in]; ok {
+			continue
+		}
+		if c, ok := e.inputs.ClassOf(in); ok {
+			if set.Classes == nil {
+				set.Classes = map[string]evidence.Class{}
+			}
+			set.Classes[in] = c
+		}
+	}
 	packed := len(observations(set, evidence.Property, "packer")) > 0 || len(observations(set, evidence.Property, "bytecode_incomplete")) > 0
 	for i := range e.rules {
 		r := &e.rules[i]
 		if missing := missingInputs(set, r.Needs); len(missing) > 0 {
-			res.Status = append(res.Status, notEvaluated(r.ID, whyMissing(missing)))
+			res.Status = append(res.Status, notEvaluated(r.ID, e.whyMissing(missing)))
 			continue
 		}
 		env := &Env{Set: set, Catalog: e.cat, Law: e.law, Options: opts, Rule: r, run: run}

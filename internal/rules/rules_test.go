@@ -29,7 +29,7 @@ func newEngine(t testing.TB, builtin bool, extra ...Rule) *Engine {
 			t.Fatal(err)
 		}
 	}
-	e, err := New(cat, lc, append(rs, extra...))
+	e, err := New(cat, lc, append(rs, extra...), testInputs{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,11 +64,11 @@ func TestValidationRejectsBadRules(t *testing.T) {
 	for want, mut := range cases {
 		r := base
 		mut(&r)
-		if _, err := New(cat, lc, []Rule{r}); err == nil || !strings.Contains(err.Error(), want) {
+		if _, err := New(cat, lc, []Rule{r}, testInputs{}); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: err %v", want, err)
 		}
 	}
-	if _, err := New(cat, lc, []Rule{base, base}); err == nil || !strings.Contains(err.Error(), "twice") {
+	if _, err := New(cat, lc, []Rule{base, base}, testInputs{}); err == nil || !strings.Contains(err.Error(), "twice") {
 		t.Errorf("duplicate id: %v", err)
 	}
 }

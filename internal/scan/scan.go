@@ -1,43 +1,257 @@
-// Package scan runs analyzers over inputs and joins what they find into
-// one evidence set per target. Analyzers are given explicitly by the
-// caller (the CLI builds the list), not registered globally.
+// Package scan is hegui's scan as a library: the CLI, the server and the
+// workers all call Scanner.Run. A Scanner loads the reference data, the
+// rules and the registry of input kinds once; each Run expands the inputs,
+// identifies and analyzes them, groups them into targets, evaluates the
+// rules, applies the ignore file and counts.
 package scan
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
+	"log/slog"
 	"os"
-	"path/filepath"
 	"runtime"
 	"sort"
-	"strings"
 	"sync"
+	"time"
 
+	"github.com/hegui/hegui/data"
 	"github.com/hegui/hegui/internal/artifact"
+	"github.com/hegui/hegui/internal/catalog"
 	"github.com/hegui/hegui/internal/evidence"
+	"github.com/hegui/hegui/internal/ignore"
+	"github.com/hegui/hegui/internal/law"
+	"github.com/hegui/hegui/internal/report"
+	"github.com/hegui/hegui/internal/rules"
 )
 
-// Analyzer turns one input of a kind it accepts into evidence.
-type Analyzer interface {
-	// Name is the input kind it reads (android, ios, policy, traffic…).
-	Name() string
-	// Version changes when its output for the same input would.
-	Version() string
-	// Accept reports whether it reads this input.
-	Accept(in *artifact.Input) bool
-	// Analyze reads the input. It returns an error only when nothing
-	// could be read; partial damage goes into the set's Errors.
-	Analyze(ctx context.Context, in *artifact.Input) (*evidence.Set, error)
+// Config is what a Scanner is built from.
+type Config struct {
+	// RuleFiles are user rule files (YAML) added to the built-in rules.
+	RuleFiles []string
+	// Registry overrides the built-in input kinds (tests, embedders);
+	// nil means Builtin.
+	Registry func(*catalog.Catalog, *slog.Logger) (*Registry, error)
+	Log      *slog.Logger
+	// ToolVersion is written into reports.
+	ToolVersion string
 }
 
-// Scanner runs analyzers.
+// Scanner holds what every scan of a process shares: catalogs, rules and
+// input kinds. It is safe for concurrent Runs.
 type Scanner struct {
-	Analyzers []Analyzer
-	Limits    artifact.Limits
-	// Workers bounds how many inputs are analyzed at once (default: CPUs).
+	Catalog  *catalog.Catalog
+	Law      *law.Catalog
+	Engine   *rules.Engine
+	Registry *Registry
+	log      *slog.Logger
+	version  string
+}
+
+// ConfigError is a problem with what the caller asked for (a rule file, an
+// app type) rather than with an input.
+type ConfigError struct{ Err error }
+
+func (e *ConfigError) Error() string { return e.Err.Error() }
+func (e *ConfigError) Unwrap() error { return e.Err }
+
+func configErr(format string, args ...any) error {
+	return &ConfigError{Err: fmt.Errorf(format, args...)}
+}
+
+// maxRuleFile bounds a user rule file.
+const maxRuleFile = 4 << 20
+
+// New loads the reference data, the rules and the input kinds.
+func New(cfg Config) (*Scanner, error) {
+	log := cfg.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	// The two catalogs decode independently: load them side by side.
+	var lc *law.Catalog
+	var lawErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		lc, lawErr = law.Load()
+	}()
+	cat, err := catalog.Load()
+	<-done
+	if err != nil {
+		return nil, fmt.Errorf("reference data: %w", err)
+	}
+	if lawErr != nil {
+		return nil, fmt.Errorf("legal catalog: %w", lawErr)
+	}
+	build := cfg.Registry
+	if build == nil {
+		build = Builtin
+	}
+	reg, err := build(cat, log)
+	if err != nil {
+		return nil, fmt.Errorf("input kinds: %w", err)
+	}
+	rs, err := rules.LoadFS(data.FS, "rules")
+	if err != nil {
+		return nil, fmt.Errorf("built-in rules: %w", err)
+	}
+	for _, f := range cfg.RuleFiles {
+		if st, err := os.Stat(f); err == nil && st.Size() > maxRuleFile {
+			return nil, configErr("--rules %s: %d bytes, larger than %d", f, st.Size(), maxRuleFile)
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return nil, configErr("--rules: %v", err)
+		}
+		user, err := rules.Parse(b, f)
+		if err != nil {
+			return nil, configErr("--rules %s: %v", f, err)
+		}
+		rs = append(rs, user...)
+	}
+	eng, err := rules.New(cat, lc, rs, reg)
+	if err != nil {
+		return nil, configErr("rules: %v", err)
+	}
+	return &Scanner{Catalog: cat, Law: lc, Engine: eng, Registry: reg, log: log, version: cfg.ToolVersion}, nil
+}
+
+// DataVersions lists the versions of the reference data.
+func (s *Scanner) DataVersions() map[string]string {
+	out := map[string]string{}
+	for k, v := range s.Catalog.Versions() {
+		out[k] = v
+	}
+	for k, v := range s.Law.Versions() {
+		out[k] = v
+	}
+	return out
+}
+
+// Request is one scan.
+type Request struct {
+	// Inputs are files and directories, as a user gives them.
+	Inputs []string
+	// Targets group inputs explicitly: each entry is the paths of one
+	// target (an app with its policy and captures). Inputs named in no
+	// group are grouped by default (see Group).
+	Targets [][]string
+	// AppType is an app type id or alias of the necessary-PI provisions.
+	AppType string
+	// Lang is the language of the reports: "zh" or "en".
+	Lang string
+	// Ignore marks accepted findings; nil applies none.
+	Ignore *ignore.File
+	// Now is when expiry dates of the ignore file are judged (default:
+	// time.Now()).
+	Now time.Time
+	// Workers bounds inputs analyzed at once (default: CPUs).
 	Workers int
+	// Limits bound what reading one input may cost (default:
+	// artifact.DefaultLimits()).
+	Limits *artifact.Limits
+	// InputTimeout bounds the analysis of one input (default 10 minutes).
+	InputTimeout time.Duration
+}
+
+// Outcome is what a scan found.
+type Outcome struct {
+	// Reports has one report per target, in the order of the inputs.
+	Reports []*report.Report
+	// Failed lists inputs that gave no report at all.
+	Failed []report.InputFailure
+	// Skipped lists files that a directory walk passed over, and why.
+	Skipped []Skip
+	// Warnings are things a user should know (evidence that joined no
+	// package, ignore entries that expired or matched nothing).
+	Warnings []string
+	// Worst is the highest severity of an unsuppressed finding ("" when
+	// there is none).
+	Worst rules.Severity
+}
+
+// Skip is a file a directory walk did not read.
+type Skip struct {
+	Path   string
+	Reason string
+}
+
+// DefaultInputTimeout bounds one input's analysis.
+const DefaultInputTimeout = 10 * time.Minute
+
+// Run scans. Errors are about the request (a missing path, an unknown app
+// type); what goes wrong with one input is in the outcome.
+func (s *Scanner) Run(ctx context.Context, req Request) (*Outcome, error) {
+	start := time.Now()
+	appType := ""
+	if req.AppType != "" {
+		at, ok := s.Law.AppType(req.AppType)
+		if !ok {
+			return nil, configErr("--app-type %q: unknown app type (see `hegui app-types`)", req.AppType)
+		}
+		appType = at.ID
+	}
+	files, skipped, err := s.Registry.Expand(req.Inputs)
+	if err != nil {
+		return nil, err
+	}
+	groups, err := explicitGroups(req.Targets)
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range groups {
+		files = appendNew(files, g...)
+	}
+	if len(files) == 0 {
+		return nil, configErr("no input hegui reads under %v (hegui reads: %s)", req.Inputs, s.Registry.Readable(req.Lang))
+	}
+	lim := artifact.DefaultLimits()
+	if req.Limits != nil {
+		lim = *req.Limits
+	}
+	results := s.analyze(ctx, files, lim, req.Workers, req.InputTimeout)
+	targets, warnings := s.Group(results, groups)
+
+	out := &Outcome{Skipped: skipped, Warnings: warnings}
+	for _, t := range targets {
+		if t.Err != nil {
+			out.Failed = append(out.Failed, failure(t.Err))
+			continue
+		}
+		res := s.Engine.Run(t.Set, rules.Options{AppType: appType})
+		out.Reports = append(out.Reports, report.Build(t.Set, res, report.Meta{ToolVersion: s.version, Lang: req.Lang, AppType: appType, Catalog: s.Catalog, Law: s.Law}))
+	}
+	now := req.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	oc := req.Ignore.Apply(out.Reports, now)
+	for _, e := range oc.Expired {
+		out.Warnings = append(out.Warnings, fmt.Sprintf("%s: ignore entry expired on %s and no longer applies", req.Ignore.Source(&e), e.Expires.Format(ignore.DateLayout)))
+	}
+	for _, e := range oc.Unused {
+		out.Warnings = append(out.Warnings, fmt.Sprintf("%s: ignore entry matched no finding", req.Ignore.Source(&e)))
+	}
+	for _, rep := range out.Reports {
+		rep.CountFindings()
+		for _, f := range rep.Findings {
+			if f.Suppressed == nil && rules.Severity(f.Severity).Rank() > out.Worst.Rank() {
+				out.Worst = rules.Severity(f.Severity)
+			}
+		}
+	}
+	s.log.Debug("scan done", "inputs", len(files), "targets", len(targets), "took", time.Since(start))
+	return out, nil
+}
+
+func failure(err error) report.InputFailure {
+	var ie *InputError
+	if errors.As(err, &ie) {
+		return report.InputFailure{Path: ie.Path, Err: ie.Err.Error()}
+	}
+	return report.InputFailure{Err: err.Error()}
 }
 
 // InputError is an input that could not be read at all.
@@ -49,153 +263,120 @@ type InputError struct {
 func (e *InputError) Error() string { return e.Path + ": " + e.Err.Error() }
 func (e *InputError) Unwrap() error { return e.Err }
 
-// ErrUnsupported is wrapped when no analyzer reads an input.
-var ErrUnsupported = errors.New("not a supported input")
-
-// Expand turns the paths given by a user into files: a directory yields the
-// files below it that look like inputs (by extension; content decides
-// later), sorted.
-func Expand(paths []string) ([]string, error) {
-	var out []string
-	for _, p := range paths {
-		st, err := os.Stat(p)
-		if err != nil {
-			return nil, err
-		}
-		if !st.IsDir() {
-			out = append(out, p)
-			continue
-		}
-		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if d.IsDir() || d.Type()&fs.ModeSymlink != 0 {
-				return nil
-			}
-			switch strings.ToLower(filepath.Ext(path)) {
-			case ".apk", ".dex", ".ipa", ".hap", ".aab", ".xapk", ".apks":
-				out = append(out, path)
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
-}
+// ErrUnsupported is wrapped when no registered kind reads an input.
+var ErrUnsupported = errors.New("not an input hegui reads")
 
 // Result is one input's evidence, or why it could not be read.
 type Result struct {
 	Path string
+	Kind *Kind
 	Set  *evidence.Set
 	Err  error
 }
 
-// Run analyzes every path, in parallel, and returns results in the order of
-// paths.
-func (s *Scanner) Run(ctx context.Context, paths []string) []Result {
-	workers := s.Workers
+// analyze reads every file, in parallel, and returns results in order.
+func (s *Scanner) analyze(ctx context.Context, files []string, lim artifact.Limits, workers int, timeout time.Duration) []Result {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	results := make([]Result, len(paths))
+	if timeout <= 0 {
+		timeout = DefaultInputTimeout
+	}
+	results := make([]Result, len(files))
 	sem := make(chan struct{}, workers)
 	var wg sync.WaitGroup
-	for i, p := range paths {
+	for i, p := range files {
 		wg.Add(1)
 		sem <- struct{}{}
 		go func(i int, p string) {
 			defer wg.Done()
 			defer func() { <-sem }()
-			set, err := s.One(ctx, p)
-			results[i] = Result{Path: p, Set: set, Err: err}
+			ictx, cancel := context.WithTimeout(ctx, timeout)
+			defer cancel()
+			results[i] = s.One(ictx, p, lim)
 		}(i, p)
 	}
 	wg.Wait()
 	return results
 }
 
-// One analyzes one file with every analyzer that accepts it.
-func (s *Scanner) One(ctx context.Context, path string) (set *evidence.Set, err error) {
+// One identifies and analyzes one file.
+func (s *Scanner) One(ctx context.Context, path string, lim artifact.Limits) (res Result) {
+	res.Path = path
 	defer func() {
 		// A parser bug must cost one input, not the whole batch.
 		if r := recover(); r != nil {
-			set, err = nil, &InputError{Path: path, Err: fmt.Errorf("internal error while analyzing: %v", r)}
+			res.Set, res.Err = nil, &InputError{Path: path, Err: fmt.Errorf("internal error while analyzing: %v", r)}
 		}
 	}()
-	in, err := artifact.Open(path, s.Limits)
+	in, err := artifact.Open(path, lim)
 	if err != nil {
-		return nil, &InputError{Path: path, Err: err}
+		res.Err = &InputError{Path: path, Err: err}
+		return res
 	}
 	defer in.Close()
-	var merged *evidence.Set
-	for _, a := range s.Analyzers {
-		if !a.Accept(in) {
-			continue
+	k := s.Registry.Identify(in, in.Head(sniffLen))
+	if k == nil {
+		res.Err = &InputError{Path: path, Err: fmt.Errorf("%w: it looks like %s; hegui reads: %s", ErrUnsupported, describe(in.Kind), s.Registry.Readable("en"))}
+		return res
+	}
+	res.Kind = k
+	set, err := k.Analyzer.Analyze(ctx, in)
+	if err != nil {
+		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+			err = fmt.Errorf("not read within the time allowed for one input: %w", err)
 		}
-		got, err := a.Analyze(ctx, in)
-		if err != nil {
-			return nil, &InputError{Path: path, Err: err}
-		}
-		if merged == nil {
-			merged = got
-		} else {
-			merged.Merge(got)
+		res.Err = &InputError{Path: path, Err: err}
+		return res
+	}
+	if set.Classes == nil {
+		set.Classes = map[string]evidence.Class{}
+	}
+	for _, name := range set.Inputs {
+		if c, ok := s.Registry.ClassOf(name); ok {
+			set.Classes[name] = c
 		}
 	}
-	if merged == nil {
-		return nil, &InputError{Path: path, Err: fmt.Errorf("%w (sniffed as %s)", ErrUnsupported, in.Kind)}
+	if len(set.Inputs) == 0 {
+		set.Inputs = []string{k.Name}
+		set.Classes[k.Name] = k.Class
 	}
-	sort.SliceStable(merged.Errors, func(i, j int) bool { return merged.Errors[i].File < merged.Errors[j].File })
-	return merged, nil
+	sort.SliceStable(set.Errors, func(i, j int) bool { return set.Errors[i].File < set.Errors[j].File })
+	res.Set = set
+	return res
 }
 
-// Join merges the evidence of inputs about the same target — an APK, its
-// privacy policy, a capture of its traffic, an evidence file — keyed by
-// target identity (package name, bundle id). Each package stays its own
-// report (two builds of one app are two targets) and receives every
-// non-package input with its identity; non-package inputs with no package
-// to join are merged into one set per identity. Results that failed or
-// have no identity stay as they are. Order follows the inputs.
-func Join(results []Result) []Result {
-	side := map[string][]*evidence.Set{}
-	hasPackage := map[string]bool{}
-	for _, r := range results {
-		if r.Err != nil || r.Set == nil || r.Set.Target.ID == "" {
-			continue
+// describe names a sniffed format for people.
+func describe(f artifact.Kind) string {
+	switch f {
+	case artifact.Zip:
+		return "a zip archive with neither AndroidManifest.xml nor classes.dex (a JAR or other archive, not an app)"
+	case artifact.IPA:
+		return "an iOS app (IPA), which this version does not read"
+	case artifact.HAP:
+		return "a HarmonyOS app (HAP), which this version does not read"
+	case artifact.Pcap, artifact.PcapNG:
+		return "a packet capture, which this version does not read"
+	case artifact.HAR:
+		return "an HTTP archive (HAR), which this version does not read"
+	case artifact.Text:
+		return "text"
+	}
+	return "unrecognised data"
+}
+
+func appendNew(list []string, more ...string) []string {
+	for _, m := range more {
+		found := false
+		for _, l := range list {
+			if l == m {
+				found = true
+				break
+			}
 		}
-		if r.Set.FromPackage() {
-			hasPackage[r.Set.Target.ID] = true
-		} else {
-			side[r.Set.Target.ID] = append(side[r.Set.Target.ID], r.Set)
+		if !found {
+			list = append(list, m)
 		}
 	}
-	var out []Result
-	lead := map[string]int{}
-	for _, r := range results {
-		if r.Err != nil || r.Set == nil || r.Set.Target.ID == "" {
-			out = append(out, r)
-			continue
-		}
-		id := r.Set.Target.ID
-		switch {
-		case r.Set.FromPackage():
-			for _, s := range side[id] {
-				r.Set.Merge(s)
-			}
-			out = append(out, r)
-		case hasPackage[id]:
-			// Merged into the packages above.
-		default:
-			if i, ok := lead[id]; ok {
-				out[i].Set.Merge(r.Set)
-				continue
-			}
-			lead[id] = len(out)
-			out = append(out, r)
-		}
-	}
-	return out
+	return list
 }

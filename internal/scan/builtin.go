@@ -1,0 +1,46 @@
+package scan
+
+import (
+	"bytes"
+	"log/slog"
+
+	"github.com/hegui/hegui/internal/android/apk"
+	"github.com/hegui/hegui/internal/artifact"
+	"github.com/hegui/hegui/internal/catalog"
+	"github.com/hegui/hegui/internal/evidence"
+	"github.com/hegui/hegui/internal/evidencefile"
+	"github.com/hegui/hegui/internal/text"
+)
+
+// Builtin is the registry of the input kinds hegui reads. Adding a kind is
+// adding its package and one Register call here.
+func Builtin(cat *catalog.Catalog, log *slog.Logger) (*Registry, error) {
+	r := &Registry{}
+	kinds := []Kind{
+		{
+			Name:       apk.Source,
+			Label:      text.New("Android app (APK, DEX)", "Android应用（APK、DEX）"),
+			Class:      evidence.ClassPackage,
+			Magic:      [][]byte{[]byte("dex\n")},
+			Sniff:      func(in *artifact.Input, _ []byte) bool { return in.Kind == artifact.APK },
+			Extensions: []string{".apk", ".dex"},
+			Analyzer:   apk.New(cat, log),
+		},
+		{
+			Name:  evidence.InputEvidence,
+			Label: text.New("hegui evidence file (JSON)", "hegui证据文件（JSON）"),
+			Class: evidence.ClassEvidence,
+			Sniff: func(_ *artifact.Input, head []byte) bool {
+				t := bytes.TrimLeft(head, " \t\r\n\xef\xbb\xbf")
+				return bytes.HasPrefix(t, []byte("{")) && bytes.Contains(head, []byte(`"hegui_evidence"`))
+			},
+			Analyzer: evidencefile.Analyzer{Classes: r.ClassOf},
+		},
+	}
+	for _, k := range kinds {
+		if err := r.Register(k); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
