@@ -160,6 +160,8 @@ func TestEveryBuiltinRuleFiresAndPasses(t *testing.T) {
 		{"--app-type", "ride_hailing", apk("ridehail.apk")},
 		{apk("packed.apk")},
 		{filepath.Join(td, "bad/traversal.apk")},
+		{filepath.Join(td, "bad/truncated-dex.apk")},
+		{filepath.Join(td, "bad/zipbomb.apk")},
 		{apk("leaky.apk"), ev("leaky-policy-gaps.json"), ev("leaky-traffic-leaks.json")},
 		{apk("leaky.apk"), ev("leaky-policy-complete.json"), ev("leaky-traffic-clean.json")},
 		{apk("leaky.apk"), ev("leaky-policy-empty.json")},

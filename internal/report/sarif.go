@@ -137,6 +137,11 @@ func (s SARIF) build(reports []*Report) *sarifLog {
 		}
 		for _, e := range r.Errors {
 			inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, b.readError(r, t, e))
+			if evidence.Grave(e.Part, e.Cause) && e.Cause != "" {
+				// Code or the manifest went unread: the run did not do
+				// what it was asked to.
+				inv.ExecutionSuccessful = false
+			}
 		}
 		for _, st := range r.Rules {
 			if st.State == "not_evaluated" {
@@ -795,6 +800,16 @@ func (b *sarifBuilder) readError(r *Report, t int, e evidence.Error) sarifNotifi
 		Message:    sarifMessage{Text: text.Pick(b.lang, "Could not read ", "无法读取 ") + where + text.Pick(b.lang, ": ", "：") + e.Err},
 		Locations:  []sarifLocation{{PhysicalLocation: &sarifPhysical{ArtifactLocation: b.artifactLocation(a)}}},
 		Properties: map[string]any{"source": e.Source, "target_path": r.Target.Path},
+	}
+	if e.Part != "" {
+		n.Properties["part"] = string(e.Part)
+		n.Properties["cause"] = string(e.Cause)
+	}
+	if e.More > 0 {
+		n.Properties["more"] = e.More
+	}
+	if evidence.Grave(e.Part, e.Cause) && e.Cause != "" {
+		n.Level = "error"
 	}
 	return n
 }

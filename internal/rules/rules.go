@@ -78,6 +78,10 @@ type Rule struct {
 	// NeedsBytecode marks rules whose evidence comes from code: a packed
 	// app leaves them not evaluated.
 	NeedsBytecode bool `yaml:"needs_bytecode"`
+	// Reads lists the parts of the inputs the rule's evidence comes from
+	// (code, manifest, resources, assets, content): while one of them is
+	// incomplete, the rule is never "passed", only fired or not evaluated.
+	Reads []evidence.Part `yaml:"reads"`
 	// Check names a built-in check. A rule has a check or a condition.
 	Check string `yaml:"check"`
 	// Condition is a CEL expression over the evidence (see expr.go); with
@@ -219,6 +223,13 @@ func (e *Engine) validate(r Rule) error {
 			return fmt.Errorf("rule %s: needs %q: unknown input kind or class (want one of %s)", r.ID, n, strings.Join(e.inputs.Names(), ", "))
 		}
 	}
+	for _, p := range r.Reads {
+		switch p {
+		case evidence.PartCode, evidence.PartManifest, evidence.PartResources, evidence.PartAssets, evidence.PartContent, evidence.PartOther:
+		default:
+			return fmt.Errorf("rule %s: reads %q: unknown part (want code, manifest, resources, assets, content or other)", r.ID, p)
+		}
+	}
 	if len(r.LegalBasis) == 0 {
 		return fmt.Errorf("rule %s: no legal basis", r.ID)
 	}
@@ -279,6 +290,7 @@ func (e *Engine) Run(set *evidence.Set, opts Options) Result {
 		}
 	}
 	packed := len(observations(set, evidence.Property, "packer")) > 0 || len(observations(set, evidence.Property, "bytecode_incomplete")) > 0
+	lost := lostParts(set)
 	for i := range e.rules {
 		r := &e.rules[i]
 		if missing := missingInputs(set, r.Needs); len(missing) > 0 {
@@ -297,7 +309,9 @@ func (e *Engine) Run(set *evidence.Set, opts Options) Result {
 		}
 		if len(matches) == 0 {
 			st := Status{RuleID: r.ID, State: "passed"}
-			if r.NeedsBytecode && packed {
+			if parts, first := unread(r, lost); len(parts) > 0 {
+				st = notEvaluated(r.ID, whyIncomplete(parts, first))
+			} else if r.NeedsBytecode && packed {
 				st = notEvaluated(r.ID, whyPacked)
 			}
 			res.Status = append(res.Status, st)

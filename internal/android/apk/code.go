@@ -94,7 +94,7 @@ func (s *scan) bytecode(ctx context.Context) error {
 	}
 	for _, u := range units {
 		if u.err != nil {
-			s.fail(u.file, u.err)
+			s.fail(u.file, evidence.Lost(evidence.PartCode, evidence.CauseMalformed, u.err))
 		}
 	}
 	s.emit(units, s.startupRoots())
@@ -683,7 +683,7 @@ func (a *Analyzer) analyzeDex(ctx context.Context, in *artifact.Input, set *evid
 	}
 	u := a.analyzeDexBytes(ctx, path.Base(in.Path), data)
 	if u.err != nil {
-		set.Fail(Source, u.file, u.err)
+		set.Fail(Source, u.file, evidence.Lost(evidence.PartCode, evidence.CauseMalformed, u.err))
 	}
 	s := &scan{a: a, set: set, man: &Manifest{}}
 	s.emit([]*unit{u}, nil)
