@@ -100,3 +100,50 @@ const (
 	// ConsentAccepted: the user accepted the privacy policy.
 	ConsentAccepted = "policy_accepted"
 )
+
+// Detail keys that rules and reports read; analyzers write them. A key
+// not named here is free-form detail for people.
+const (
+	// DetailAPI: the catalog API a data type was reached through (class.member).
+	DetailAPI = "api"
+	// DetailURL: an endpoint's full URL.
+	DetailURL = "url"
+	// DetailScheme: an endpoint's scheme (http, https, ws…).
+	DetailScheme = "scheme"
+	// DetailStartupPath: the call path from a start-up entry point to the call, "a -> b -> c".
+	DetailStartupPath = "startup_path"
+	// DetailSDKName: display name of the SDK owning an endpoint or call.
+	DetailSDKName = "sdk_name"
+	// DetailSDK: catalog id of an SDK (endpoint owner, policy SDK claim).
+	DetailSDK = "sdk"
+	// DetailPermission: the permission that declares a data type, or guards a component.
+	DetailPermission = "permission"
+	// DetailDataType: a PI type key (policy claims, separate-consent claims).
+	DetailDataType = "data_type"
+	// DetailType: a component's type (activity, service, receiver, provider).
+	DetailType = "type"
+	// DetailExported: "true" when a component is exported.
+	DetailExported = "exported"
+	// DetailActions: comma-separated intent actions of a component.
+	DetailActions = "actions"
+	// DetailReason: why a property holds (anomaly, incomplete bytecode).
+	DetailReason = "reason"
+	// DetailValue: a property's value.
+	DetailValue = "value"
+	// DetailMatch: what matched an SDK signature (class prefix, native library, meta-data…).
+	DetailMatch = "match"
+	// DetailName: a display name (packer, custom permission).
+	DetailName = "name"
+	// DetailVendor: a vendor's name (packer).
+	DetailVendor = "vendor"
+	// DetailID: a catalog id (packer).
+	DetailID = "id"
+	// DetailHow: how a setting was decided, or how a right is exercised.
+	DetailHow = "how"
+	// DetailDomains: comma-separated domains of a network security config.
+	DetailDomains = "domains"
+	// DetailProtection: a permission's protection level.
+	DetailProtection = "protection"
+	// DetailMaxSDK: a permission's maxSdkVersion.
+	DetailMaxSDK = "max_sdk"
+)

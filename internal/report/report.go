@@ -94,11 +94,15 @@ type SDK struct {
 	Matches    []string            `json:"matches"`
 }
 
-// Endpoint is a network host the artifact names.
+// Endpoint is a network host the target names or talks to, once per host
+// and scheme: URL is the first URL seen (in sort order), URLs every
+// distinct one up to maxURLs, Count how many there were.
 type Endpoint struct {
 	Host   string            `json:"host"`
 	URL    string            `json:"url"`
 	Scheme string            `json:"scheme"`
+	URLs   []string          `json:"urls,omitempty"`
+	Count  int               `json:"url_count,omitempty"`
 	SDK    string            `json:"sdk,omitempty"`
 	Party  string            `json:"party"`
 	Source evidence.Location `json:"source"`
@@ -280,7 +284,7 @@ func (r *Report) permissions(set *evidence.Set, m Meta) {
 			continue
 		}
 		seen[o.Key] = true
-		p := Permission{Name: o.Key, DataTypes: []string{}, Protection: o.Attr("protection"), MaxSDK: o.Attr("max_sdk")}
+		p := Permission{Name: o.Key, DataTypes: []string{}, Protection: o.Attr(evidence.DetailProtection), MaxSDK: o.Attr(evidence.DetailMaxSDK)}
 		if cp, ok := m.Catalog.Permission(o.Key); ok {
 			p.DataTypes = append(p.DataTypes, cp.DataTypes...)
 			if strings.HasPrefix(m.Lang, "zh") {
@@ -315,8 +319,8 @@ func (r *Report) dataTypes(set *evidence.Set, m Meta) {
 			dt.Parties = append(dt.Parties, p)
 		}
 		dt.Sources = append(dt.Sources, Source{Level: string(o.Level), Party: p, File: o.Where.File, Class: o.Where.Class,
-			Method: o.Where.Method, Offset: o.Where.Offset, API: o.Attr("api"), Permission: o.Attr("permission"),
-			Startup: o.Attr("startup") == "true", Path: o.Attr("startup_path")})
+			Method: o.Where.Method, Offset: o.Where.Offset, API: o.Attr(evidence.DetailAPI), Permission: o.Attr(evidence.DetailPermission),
+			Startup: o.Attr(evidence.DetailStartup) == "true", Path: o.Attr(evidence.DetailStartupPath)})
 	}
 	sort.SliceStable(r.DataTypes, func(i, j int) bool {
 		a, b := r.DataTypes[i], r.DataTypes[j]
@@ -345,13 +349,13 @@ func (r *Report) sdks(set *evidence.Set, m Meta) {
 		if o.Level.Rank() > evidence.Level(s.Level).Rank() {
 			s.Level = string(o.Level)
 		}
-		if o.Attr("startup") == "true" {
+		if o.Attr(evidence.DetailStartup) == "true" {
 			s.Startup = true
 		}
 		if o.Where != (evidence.Location{}) {
 			s.Evidence = append(s.Evidence, o.Where)
 		}
-		if how := o.Attr("match"); how != "" && !slices.Contains(s.Matches, how) {
+		if how := o.Attr(evidence.DetailMatch); how != "" && !slices.Contains(s.Matches, how) {
 			s.Matches = append(s.Matches, how)
 		}
 	}
@@ -372,26 +376,58 @@ func (r *Report) sdks(set *evidence.Set, m Meta) {
 }
 
 func (r *Report) endpoints(set *evidence.Set) {
-	seen := map[string]bool{}
+	type key struct{ host, scheme string }
+	at := map[key]int{}
+	urls := map[key]map[string]bool{}
 	for _, o := range set.Of(evidence.Endpoint) {
-		k := o.Attr("url")
-		if seen[k] {
+		k := key{o.Key, o.Attr(evidence.DetailScheme)}
+		u := o.Attr(evidence.DetailURL)
+		if urls[k] == nil {
+			urls[k] = map[string]bool{}
+		}
+		if u != "" {
+			urls[k][u] = true
+		}
+		if i, ok := at[k]; ok {
+			// Keep the first URL in sort order as the representative,
+			// with its own source, so output does not depend on order.
+			if e := &r.Endpoints[i]; u != "" && (e.URL == "" || u < e.URL) {
+				e.URL, e.SDK, e.Party, e.Source = u, o.Attr(evidence.DetailSDK), party(o.Party), o.Where
+			}
 			continue
 		}
-		seen[k] = true
-		r.Endpoints = append(r.Endpoints, Endpoint{Host: o.Key, URL: o.Attr("url"), Scheme: o.Attr("scheme"), SDK: o.Attr("sdk"), Party: party(o.Party), Source: o.Where})
+		at[k] = len(r.Endpoints)
+		r.Endpoints = append(r.Endpoints, Endpoint{Host: o.Key, URL: u, Scheme: k.scheme, SDK: o.Attr(evidence.DetailSDK), Party: party(o.Party), Source: o.Where})
+	}
+	for i := range r.Endpoints {
+		e := &r.Endpoints[i]
+		set := urls[key{e.Host, e.Scheme}]
+		if len(set) < 2 {
+			continue
+		}
+		e.Count = len(set)
+		for u := range set {
+			e.URLs = append(e.URLs, u)
+		}
+		sort.Strings(e.URLs)
+		if len(e.URLs) > maxURLs {
+			e.URLs = e.URLs[:maxURLs]
+		}
 	}
 	sort.SliceStable(r.Endpoints, func(i, j int) bool {
 		if r.Endpoints[i].Host != r.Endpoints[j].Host {
 			return r.Endpoints[i].Host < r.Endpoints[j].Host
 		}
-		return r.Endpoints[i].URL < r.Endpoints[j].URL
+		return r.Endpoints[i].Scheme < r.Endpoints[j].Scheme
 	})
 }
 
+// maxURLs bounds the URLs listed per endpoint.
+const maxURLs = 50
+
 func (r *Report) components(set *evidence.Set) {
 	for _, o := range set.Of(evidence.Component) {
-		r.Components = append(r.Components, Component{Type: o.Attr("type"), Name: o.Key, Exported: o.Attr("exported") == "true", Party: party(o.Party), Actions: o.Attr("actions")})
+		r.Components = append(r.Components, Component{Type: o.Attr(evidence.DetailType), Name: o.Key, Exported: o.Attr(evidence.DetailExported) == "true", Party: party(o.Party), Actions: o.Attr(evidence.DetailActions)})
 	}
 }
 

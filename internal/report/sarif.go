@@ -766,13 +766,13 @@ func observationText(lang string, o evidence.Observation) string {
 	if o.Key != "" {
 		parts = append(parts, o.Key)
 	}
-	if api := o.Attr("api"); api != "" {
+	if api := o.Attr(evidence.DetailAPI); api != "" {
 		parts = append(parts, text.Pick(lang, "via ", "经由 ")+api)
 	}
-	if u := o.Attr("url"); u != "" && u != o.Key {
+	if u := o.Attr(evidence.DetailURL); u != "" && u != o.Key {
 		parts = append(parts, u)
 	}
-	if p := o.Attr("startup_path"); p != "" {
+	if p := o.Attr(evidence.DetailStartupPath); p != "" {
 		parts = append(parts, text.Pick(lang, "at start-up: ", "启动路径：")+p)
 	}
 	if !o.Party.FirstParty() {

@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 	"unicode/utf8"
 
+	"github.com/hegui/hegui/internal/evidence"
 	"github.com/hegui/hegui/internal/text"
 )
 
@@ -192,7 +193,7 @@ func writeTable(out io.Writer, r *Report) error {
 				who = e.Party.SDK
 			}
 			line := e.Where.String()
-			if api := e.Attr("api"); api != "" {
+			if api := e.Attr(evidence.DetailAPI); api != "" {
 				line += "  " + api
 			}
 			fmt.Fprintf(out, "      - %s [%s]\n", line, who)

@@ -73,8 +73,8 @@ func sdkCollectsPI(env *Env) ([]Match, *Text) {
 	for i := range ms {
 		ms[i].Detail = map[string]string{"sdk": ms[i].Subject, "data_types": strings.Join(distinctKeys(ms[i].Evidence), ",")}
 		if sdk, ok := env.Catalog.SDK(ms[i].Subject); ok {
-			ms[i].Detail["sdk_name"] = sdk.Name
-			ms[i].Detail["vendor"] = sdk.Vendor
+			ms[i].Detail[evidence.DetailSDKName] = sdk.Name
+			ms[i].Detail[evidence.DetailVendor] = sdk.Vendor
 		}
 	}
 	return ms, nil
@@ -173,13 +173,13 @@ func sensitiveAPI(env *Env) ([]Match, *Text) {
 func startupPIAccess(env *Env) ([]Match, *Text) {
 	var obs []evidence.Observation
 	for _, o := range env.Set.Observations {
-		if o.Kind == evidence.DataType && o.Attr("startup") == "true" {
+		if o.Kind == evidence.DataType && o.Attr(evidence.DetailStartup) == "true" {
 			obs = append(obs, o)
 		}
 	}
 	ms := groupBy(obs, func(o evidence.Observation) string { return o.Key })
 	for i := range ms {
-		ms[i].Detail = map[string]string{"data_type": ms[i].Subject, "startup_path": ms[i].Evidence[0].Attr("startup_path")}
+		ms[i].Detail = map[string]string{"data_type": ms[i].Subject, "startup_path": ms[i].Evidence[0].Attr(evidence.DetailStartupPath)}
 	}
 	return ms, nil
 }
@@ -188,15 +188,15 @@ func startupPIAccess(env *Env) ([]Match, *Text) {
 func startupSDKInit(env *Env) ([]Match, *Text) {
 	var obs []evidence.Observation
 	for _, o := range env.Set.Of(evidence.SDK) {
-		if o.Attr("startup") == "true" {
+		if o.Attr(evidence.DetailStartup) == "true" {
 			obs = append(obs, o)
 		}
 	}
 	ms := groupBy(obs, func(o evidence.Observation) string { return o.Key })
 	for i := range ms {
-		ms[i].Detail = map[string]string{"sdk": ms[i].Subject, "startup_path": ms[i].Evidence[0].Attr("startup_path")}
+		ms[i].Detail = map[string]string{"sdk": ms[i].Subject, "startup_path": ms[i].Evidence[0].Attr(evidence.DetailStartupPath)}
 		if sdk, ok := env.Catalog.SDK(ms[i].Subject); ok {
-			ms[i].Detail["sdk_name"] = sdk.Name
+			ms[i].Detail[evidence.DetailSDKName] = sdk.Name
 		}
 	}
 	return ms, nil
@@ -206,14 +206,14 @@ func startupSDKInit(env *Env) ([]Match, *Text) {
 func cleartextTraffic(env *Env) ([]Match, *Text) {
 	var out []Match
 	for _, o := range env.Set.Of(evidence.Property) {
-		if o.Key == "cleartext_traffic" && (o.Attr("value") == "true" || o.Attr("domains") != "") {
-			out = append(out, Match{Subject: "cleartext", Evidence: []evidence.Observation{o}, Detail: map[string]string{"how": o.Attr("how"), "domains": o.Attr("domains")}})
+		if o.Key == "cleartext_traffic" && (o.Attr(evidence.DetailValue) == "true" || o.Attr(evidence.DetailDomains) != "") {
+			out = append(out, Match{Subject: "cleartext", Evidence: []evidence.Observation{o}, Detail: map[string]string{"how": o.Attr(evidence.DetailHow), "domains": o.Attr(evidence.DetailDomains)}})
 		}
 	}
 	// Plain-HTTP endpoints in code are the proof that it is used.
 	if len(out) > 0 {
 		for _, e := range env.Set.Of(evidence.Endpoint) {
-			if e.Attr("scheme") == "http" || e.Attr("scheme") == "ws" {
+			if e.Attr(evidence.DetailScheme) == "http" || e.Attr(evidence.DetailScheme) == "ws" {
 				out[0].Evidence = append(out[0].Evidence, e)
 			}
 		}
@@ -248,13 +248,13 @@ func packed(env *Env) ([]Match, *Text) {
 		}
 	}
 	ms := groupBy(obs, func(o evidence.Observation) string {
-		if id := o.Attr("id"); id != "" {
+		if id := o.Attr(evidence.DetailID); id != "" {
 			return id
 		}
 		return o.Key
 	})
 	for i := range ms {
-		ms[i].Detail = map[string]string{"packer": ms[i].Evidence[0].Attr("name"), "reason": ms[i].Evidence[0].Attr("reason")}
+		ms[i].Detail = map[string]string{"packer": ms[i].Evidence[0].Attr(evidence.DetailName), "reason": ms[i].Evidence[0].Attr(evidence.DetailReason)}
 	}
 	return ms, nil
 }

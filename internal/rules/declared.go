@@ -74,7 +74,7 @@ func collected(set *evidence.Set) []evidence.Observation {
 func (env *Env) disclosed(claims []evidence.Observation) map[string]bool {
 	out := map[string]bool{}
 	for _, c := range claims {
-		k := c.Attr("data_type")
+		k := c.Attr(evidence.DetailDataType)
 		if k == "" {
 			continue
 		}
@@ -143,10 +143,10 @@ func policyUndeclaredSDK(env *Env) ([]Match, *Text) {
 	listed := map[string]bool{}
 	var names []string
 	for _, c := range claims(env.Set, evidence.ClaimSDK) {
-		if id := c.Attr("sdk"); id != "" {
+		if id := c.Attr(evidence.DetailSDK); id != "" {
 			listed[strings.ToLower(id)] = true
 		}
-		if n := c.Attr("name"); n != "" {
+		if n := c.Attr(evidence.DetailName); n != "" {
 			names = append(names, n)
 		}
 	}
@@ -196,8 +196,8 @@ func policyUndeclaredSDK(env *Env) ([]Match, *Text) {
 	for i := range ms {
 		ms[i].Detail = map[string]string{"sdk": ms[i].Subject}
 		if sdk, ok := env.Catalog.SDK(ms[i].Subject); ok {
-			ms[i].Detail["sdk_name"] = sdk.Name
-			ms[i].Detail["vendor"] = sdk.Vendor
+			ms[i].Detail[evidence.DetailSDKName] = sdk.Name
+			ms[i].Detail[evidence.DetailVendor] = sdk.Vendor
 		}
 	}
 	return ms, nil
@@ -223,7 +223,7 @@ func policySensitiveNoSeparateConsent(env *Env) ([]Match, *Text) {
 	consents := claims(env.Set, evidence.ClaimSeparateConsent)
 	general := false
 	for _, c := range consents {
-		if c.Attr("data_type") == "" {
+		if c.Attr(evidence.DetailDataType) == "" {
 			general = true
 		}
 	}
@@ -504,7 +504,7 @@ func trafficThirdPartyBeforeConsent(env *Env) ([]Match, *Text) {
 	for i := range ms {
 		ms[i].Detail = map[string]string{"sdk": ms[i].Subject, "hosts": strings.Join(hosts(ms[i].Evidence), ",")}
 		if sdk, ok := env.Catalog.SDK(ms[i].Subject); ok {
-			ms[i].Detail["sdk_name"] = sdk.Name
+			ms[i].Detail[evidence.DetailSDKName] = sdk.Name
 		}
 	}
 	return ms, nil
@@ -540,10 +540,10 @@ func trafficPlaintextPI(env *Env) ([]Match, *Text) {
 	var obs []evidence.Observation
 	transport := false
 	for _, o := range observedPI(env.Set) {
-		if _, ok := o.Detail[evidence.DetailPlaintext]; ok || o.Attr("scheme") != "" {
+		if _, ok := o.Detail[evidence.DetailPlaintext]; ok || o.Attr(evidence.DetailScheme) != "" {
 			transport = true
 		}
-		if o.Attr(evidence.DetailPlaintext) == "true" || o.Attr("scheme") == "http" || o.Attr("scheme") == "ws" || o.Attr("scheme") == "mqtt" {
+		if o.Attr(evidence.DetailPlaintext) == "true" || o.Attr(evidence.DetailScheme) == "http" || o.Attr(evidence.DetailScheme) == "ws" || o.Attr(evidence.DetailScheme) == "mqtt" {
 			obs = append(obs, o)
 		}
 	}

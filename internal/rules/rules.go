@@ -400,7 +400,7 @@ func uniqueObservations(obs []evidence.Observation) []evidence.Observation {
 	seen := map[string]bool{}
 	out := obs[:0]
 	for _, o := range obs {
-		k := string(o.Kind) + "|" + o.Key + "|" + o.Where.String() + "|" + o.Attr("api") + "|" + o.Attr("permission")
+		k := string(o.Kind) + "|" + o.Key + "|" + o.Where.String() + "|" + o.Attr(evidence.DetailAPI) + "|" + o.Attr(evidence.DetailPermission)
 		if seen[k] {
 			continue
 		}
