@@ -335,3 +335,30 @@ func TestOutputFile(t *testing.T) {
 	}
 	validate(t, reportSchema(t), string(b))
 }
+
+// An unreadable input mixed with good ones appears in the JSON output as
+// a report of its own, with the error and a high evidence-incomplete
+// finding, and the exit code says an input could not be read.
+func TestUnreadableInputIsInTheJSONReport(t *testing.T) {
+	sch := reportSchema(t)
+	stdout, stderr, code := hegui(t, "scan", "--no-ignore", "-f", "json", filepath.Join(td, "apks/clean.apk"), filepath.Join(td, "bad/notzip.apk"))
+	if code != 2 || !strings.Contains(stderr, "notzip.apk: not an input hegui reads") {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	var docs []json.RawMessage
+	if err := json.Unmarshal([]byte(stdout), &docs); err != nil || len(docs) != 2 {
+		t.Fatalf("want two reports: %v %d", err, len(docs))
+	}
+	validate(t, sch, string(docs[1]))
+	var r jsonReport
+	if err := json.Unmarshal(docs[1], &r); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(r.Target.Path, "notzip.apk") || len(r.Errors) != 1 || len(r.Findings) != 1 || r.Findings[0].RuleID != "HG-GEN-001" || r.Findings[0].Severity != "high" {
+		t.Errorf("report of the unreadable input: %+v", r)
+	}
+	_, _, code = hegui(t, "scan", "--no-ignore", "--fail-on", "high", filepath.Join(td, "bad/truncated-dex.apk"))
+	if code != 1 {
+		t.Errorf("--fail-on high over a truncated dex: exit %d, want 1 (HG-GEN-001)", code)
+	}
+}

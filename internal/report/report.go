@@ -204,6 +204,9 @@ func Build(set *evidence.Set, res rules.Result, m Meta) *Report {
 	if r.Errors == nil {
 		r.Errors = []evidence.Error{}
 	}
+	if r.Inputs == nil {
+		r.Inputs = []string{}
+	}
 	r.permissions(set, m)
 	r.dataTypes(set, m)
 	r.sdks(set, m)

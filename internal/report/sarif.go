@@ -53,10 +53,13 @@ type WriterOptions struct {
 	Failed []InputFailure
 }
 
-// InputFailure is an input that gave no report.
+// InputFailure is an input that could not be read at all.
 type InputFailure struct {
 	Path string
 	Err  string
+	// Reported is set when the input has a report of its own (saying
+	// nothing could be read): its error is told there, not again.
+	Reported bool
 }
 
 // SARIF writes one SARIF 2.1.0 log with one run for all reports: each
@@ -151,6 +154,9 @@ func (s SARIF) build(reports []*Report) *sarifLog {
 	}
 	for _, f := range s.Failed {
 		inv.ExecutionSuccessful = false
+		if f.Reported {
+			continue
+		}
 		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifNotification{
 			Descriptor: &sarifReference{ID: "input-unreadable"},
 			Level:      "error",

@@ -15,8 +15,10 @@ type Target struct {
 	// Paths are the inputs that fed the target, lead first.
 	Paths []string
 	Set   *evidence.Set
-	// Err is set when the lead input could not be read at all.
-	Err error
+	// Err is set when the lead input could not be read at all; Opened
+	// then describes the file if it could be opened.
+	Err    error
+	Opened *evidence.Target
 }
 
 // explicitGroups checks explicit target groups: every path exists and is
@@ -84,7 +86,7 @@ func (s *Scanner) Group(results []Result, groups [][]string) (targets []Target, 
 			}
 			grouped[r] = true
 			if r.Err != nil {
-				targets = append(targets, Target{Paths: []string{r.Path}, Err: r.Err})
+				targets = append(targets, Target{Paths: []string{r.Path}, Err: r.Err, Opened: r.Opened})
 				continue
 			}
 			t = join(t, r)
@@ -132,7 +134,7 @@ func (s *Scanner) Group(results []Result, groups [][]string) (targets []Target, 
 	for i, r := range rest {
 		switch {
 		case r.Err != nil || r.Set == nil:
-			targets = append(targets, Target{Paths: []string{r.Path}, Err: r.Err})
+			targets = append(targets, Target{Paths: []string{r.Path}, Err: r.Err, Opened: r.Opened})
 		case r.Set.FromPackage():
 			t := join(Target{}, r)
 			for _, sr := range side[r.Set.Target.ID] {

@@ -217,7 +217,18 @@ func (s *Scanner) Run(ctx context.Context, req Request) (*Outcome, error) {
 	out := &Outcome{Skipped: skipped, Warnings: warnings}
 	for _, t := range targets {
 		if t.Err != nil {
-			out.Failed = append(out.Failed, failure(t.Err))
+			f := failure(t.Err)
+			if t.Opened != nil {
+				// The file exists and was hashed: it gets a report of its
+				// own that says nothing could be read, so JSON and SARIF
+				// readers see it beside the others.
+				set := &evidence.Set{Target: *t.Opened}
+				set.AddError(evidence.Error{Source: "scan", Err: f.Err, Part: evidence.PartInput, Cause: causeOf(t.Err)})
+				res := s.Engine.Run(set, rules.Options{AppType: appType})
+				out.Reports = append(out.Reports, report.Build(set, res, report.Meta{ToolVersion: s.version, Lang: req.Lang, AppType: appType, Catalog: s.Catalog, Law: s.Law}))
+				f.Reported = true
+			}
+			out.Failed = append(out.Failed, f)
 			continue
 		}
 		res := s.Engine.Run(t.Set, rules.Options{AppType: appType})
@@ -254,6 +265,17 @@ func failure(err error) report.InputFailure {
 	return report.InputFailure{Err: err.Error()}
 }
 
+// causeOf classifies why an input could not be read at all.
+func causeOf(err error) evidence.Cause {
+	switch {
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		return evidence.CauseTimeout
+	case errors.Is(err, artifact.ErrLimit):
+		return evidence.CauseLimit
+	}
+	return evidence.CauseMalformed
+}
+
 // InputError is an input that could not be read at all.
 type InputError struct {
 	Path string
@@ -272,6 +294,9 @@ type Result struct {
 	Kind *Kind
 	Set  *evidence.Set
 	Err  error
+	// Opened describes the file when it could be opened and hashed,
+	// even if nothing could be read from it.
+	Opened *evidence.Target
 }
 
 // analyze reads every file, in parallel, and returns results in order.
@@ -315,6 +340,7 @@ func (s *Scanner) One(ctx context.Context, path string, lim artifact.Limits) (re
 		return res
 	}
 	defer in.Close()
+	res.Opened = &evidence.Target{Kind: string(in.Kind), Path: in.Path, SHA256: in.SHA256, Size: in.Size}
 	k := s.Registry.Identify(in, in.Head(sniffLen))
 	if k == nil {
 		res.Err = &InputError{Path: path, Err: fmt.Errorf("%w: it looks like %s; hegui reads: %s", ErrUnsupported, describe(in.Kind), s.Registry.Readable("en"))}
