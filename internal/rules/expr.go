@@ -182,6 +182,9 @@ func compileExpr(env *cel.Env, r Rule) (*exprRule, error) {
 		if iss.Err() != nil {
 			return nil, fmt.Errorf("rule %s: %s: %w", r.ID, field, iss.Err())
 		}
+		if err := checkFields(ast); err != nil {
+			return nil, fmt.Errorf("rule %s: %s: %w", r.ID, field, err)
+		}
 		if !ast.OutputType().IsExactType(want) && ast.OutputType() != cel.DynType {
 			return nil, fmt.Errorf("rule %s: %s gives %s, want %s", r.ID, field, ast.OutputType(), want)
 		}

@@ -98,6 +98,24 @@ func TestExpressionRulesAreCheckedWhenLoaded(t *testing.T) {
 		"needs a condition":          func(r *Rule) { r.Condition = "" },
 		"bytes long":                 func(r *Rule) { r.Condition = strings.Repeat("true && ", 1000) + "true" },
 		"found no matching overload": func(r *Rule) { r.Condition = `sensitive(1)` },
+		`observation has no field "rnak"`: func(r *Rule) {
+			r.ForEach, r.Condition = ForEachObservation, `o.rnak >= 3`
+		},
+		`an observation has no field "lvl"`: func(r *Rule) {
+			r.Condition = `observations.exists(x, x.lvl == "observed")`
+		},
+		`party has no field "sdkid"`:    func(r *Rule) { r.ForEach, r.Condition = ForEachObservation, `has(o.party.sdkid)` },
+		`where has no field "line_no"`:  func(r *Rule) { r.ForEach, r.Condition = ForEachObservation, `o.where.line_no > 0` },
+		`target has no field "package"`: func(r *Rule) { r.Condition = `target.package == "com.a"` },
+	}
+	// Free-form maps and the declared fields still load.
+	for _, cond := range []string{`o.detail.anything == "x" && o.party.sdk != "" && o.where.packet > 0 && target.attrs.min_sdk == "21"`,
+		`observations.exists(x, x.rank >= 3 && x.where.file != "")`} {
+		r := base
+		r.ForEach, r.Condition = ForEachObservation, cond
+		if _, err := New(cat, lc, []Rule{r}, testInputs{}); err != nil {
+			t.Errorf("%s: %v", cond, err)
+		}
 	}
 	for want, mut := range cases {
 		r := base
