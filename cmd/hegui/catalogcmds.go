@@ -2,10 +2,11 @@ package main
 
 import (
 	"fmt"
-	"github.com/hegui/hegui/internal/scan"
-	"github.com/hegui/hegui/internal/text"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/hegui/hegui/internal/scan"
+	"github.com/hegui/hegui/internal/text"
 
 	"github.com/spf13/cobra"
 

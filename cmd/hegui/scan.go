@@ -12,6 +12,7 @@ import (
 	"github.com/hegui/hegui/internal/report"
 	"github.com/hegui/hegui/internal/rules"
 	"github.com/hegui/hegui/internal/scan"
+	"github.com/hegui/hegui/internal/text"
 )
 
 type scanOpts struct {
@@ -103,10 +104,10 @@ func runScan(cmd *cobra.Command, g *globals, o *scanOpts, args []string) error {
 		return err
 	}
 	for _, s := range out.Skipped {
-		fmt.Fprintf(g.stderr, "hegui: %s: skipped: %s\n", s.Path, s.Reason)
+		fmt.Fprintf(g.stderr, "hegui: %s%s%s\n", s.Path, text.Pick(g.lang, ": skipped: ", "：已跳过："), s.Why.In(g.lang))
 	}
 	for _, w := range out.Warnings {
-		fmt.Fprintln(g.stderr, "hegui:", w)
+		fmt.Fprintln(g.stderr, "hegui:", w.In(g.lang))
 	}
 	w, err := report.NewWriter(o.format, report.WriterOptions{Rules: sc.Engine.Rules(), Law: sc.Law, ToolVersion: version, Lang: g.lang, Failed: out.Failed})
 	if err != nil {
@@ -134,7 +135,8 @@ func runScan(cmd *cobra.Command, g *globals, o *scanOpts, args []string) error {
 		}
 	}
 	if len(out.Failed) > 0 {
-		return &exitError{code: 2, err: errors.New(plural(len(out.Failed), "input", "inputs") + " could not be read")}
+		n := len(out.Failed)
+		return &exitError{code: 2, err: errors.New(text.Pick(g.lang, plural(n, "input", "inputs")+" could not be read", fmt.Sprintf("%d 个输入无法读取", n)))}
 	}
 	if failOn != "" && out.Worst.Rank() >= failOn.Rank() {
 		return &exitError{code: o.exitCode}

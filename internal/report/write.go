@@ -8,10 +8,10 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"text/tabwriter"
 	"unicode/utf8"
 
 	"github.com/hegui/hegui/internal/evidence"
+	"github.com/hegui/hegui/internal/rules"
 	"github.com/hegui/hegui/internal/text"
 )
 
@@ -108,8 +108,12 @@ func writeTable(out io.Writer, r *Report) error {
 	if t.ID != "" {
 		fmt.Fprintf(out, "  %s", t.ID)
 	}
-	if t.Name != "" {
-		fmt.Fprintf(out, "  %q", t.Name)
+	name := t.Name
+	if zh := t.Attrs["name_zh"]; text.IsZh(l) && zh != "" {
+		name = zh
+	}
+	if name != "" {
+		fmt.Fprintf(out, "  %q", name)
 	}
 	if t.Version != "" {
 		fmt.Fprintf(out, "  %s (%s)", t.Version, t.VersionCode)
@@ -119,13 +123,15 @@ func writeTable(out io.Writer, r *Report) error {
 		fmt.Fprintf(out, "%s: %s (%s)\n", text.Pick(l, "App type", "应用类型"), r.AppType.Name, r.AppType.ID)
 	}
 
-	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	// Each section aligns its own columns.
+	g := &grid{out: out}
 	section := func(title string, n int) {
-		fmt.Fprintf(w, "\n%s (%d)\n", title, n)
+		g.flush("  ")
+		fmt.Fprintf(out, "\n%s (%d)\n", title, n)
 	}
 	section(text.Pick(l, "Permissions", "权限"), len(r.Permissions))
 	for _, p := range r.Permissions {
-		fmt.Fprintf(w, "  %s\t%s\t%s\n", p.Name, p.Protection, strings.Join(p.DataTypes, ", "))
+		g.row(p.Name, protectionWord(l, p.Protection), strings.Join(p.DataTypes, ", "))
 	}
 	section(text.Pick(l, "Personal information", "个人信息"), len(r.DataTypes))
 	for _, d := range r.DataTypes {
@@ -133,19 +139,23 @@ func writeTable(out io.Writer, r *Report) error {
 		if d.Sensitive {
 			mark = text.Pick(l, "sensitive", "敏感")
 		}
-		fmt.Fprintf(w, "  %s\t%s\t%s\t%s\t%s\n", d.Key, d.Name, d.Level, mark, strings.Join(d.Parties, ", "))
+		parties := make([]string, len(d.Parties))
+		for i, p := range d.Parties {
+			parties[i] = partyWord(l, p)
+		}
+		g.row(d.Key, d.Name, levelWord(l, d.Level), mark, strings.Join(parties, ", "))
 	}
 	section(text.Pick(l, "Third-party SDKs", "第三方SDK"), len(r.SDKs))
 	for _, s := range r.SDKs {
 		name := s.Name
-		if strings.HasPrefix(l, "zh") && s.NameZh != "" {
+		if text.IsZh(l) && s.NameZh != "" {
 			name = s.NameZh
 		}
 		startup := ""
 		if s.Startup {
 			startup = text.Pick(l, "starts at launch", "启动时初始化")
 		}
-		fmt.Fprintf(w, "  %s\t%s\t%s\t%s\t%s\t%s\n", name, s.Vendor, s.Country, s.Level, strings.Join(s.DataTypes, ","), startup)
+		g.row(name, s.Vendor, s.Country, levelWord(l, s.Level), strings.Join(s.DataTypes, ","), startup)
 	}
 	section(text.Pick(l, "Endpoints", "网络地址"), len(r.Endpoints))
 	hosts := map[string][]string{}
@@ -158,15 +168,15 @@ func writeTable(out io.Writer, r *Report) error {
 	}
 	sort.Strings(order)
 	for _, h := range order {
-		fmt.Fprintf(w, "  %s\t%s\n", h, strings.Join(hosts[h], ","))
+		g.row(h, strings.Join(hosts[h], ","))
 	}
-	if err := w.Flush(); err != nil {
+	if err := g.flush("  "); err != nil {
 		return err
 	}
 
 	fmt.Fprintf(out, "\n%s (%d)\n", text.Pick(l, "Findings", "发现"), len(r.Findings))
 	for _, f := range r.Findings {
-		fmt.Fprintf(out, "  [%s] %s  %s", strings.ToUpper(f.Severity), f.RuleID, f.Title)
+		fmt.Fprintf(out, "  [%s] %s  %s", severityWord(l, f.Severity), f.RuleID, f.Title)
 		if f.Subject != "" {
 			fmt.Fprintf(out, ": %s", f.Subject)
 		}
@@ -182,13 +192,16 @@ func writeTable(out io.Writer, r *Report) error {
 		for _, lb := range f.LegalBasis {
 			cites = append(cites, lb.Citation)
 		}
-		fmt.Fprintf(out, "      %s: %s\n", text.Pick(l, "Law", "依据"), strings.Join(cites, "; "))
+		fmt.Fprintf(out, "      %s%s%s\n", text.Pick(l, "Law", "依据"), colon(l), strings.Join(cites, text.Pick(l, "; ", "；")))
+		if p := f.Detail[evidence.DetailStartupPath]; p != "" {
+			fmt.Fprintf(out, "      %s%s%s\n", text.Pick(l, "Start-up path", "启动调用路径"), colon(l), p)
+		}
 		for i, e := range f.Evidence {
 			if i == 3 {
 				fmt.Fprintf(out, "      … %d %s\n", len(f.Evidence)-3, text.Pick(l, "more", "条更多证据"))
 				break
 			}
-			who := "app"
+			who := partyWord(l, "app")
 			if !e.Party.FirstParty() {
 				who = e.Party.SDK
 			}
@@ -198,18 +211,52 @@ func writeTable(out io.Writer, r *Report) error {
 			}
 			fmt.Fprintf(out, "      - %s [%s]\n", line, who)
 		}
+		if f.Remediation != "" {
+			fmt.Fprintf(out, "      %s%s%s\n", text.Pick(l, "Fix", "整改"), colon(l), f.Remediation)
+		}
+		fmt.Fprintf(out, "      %s%s%s\n", text.Pick(l, "Fingerprint (for .heguiignore)", "指纹（用于 .heguiignore）"), colon(l), f.Fingerprint)
+	}
+	var skipped []rules.Status
+	for _, st := range r.Rules {
+		if st.State == "not_evaluated" {
+			skipped = append(skipped, st)
+		}
+	}
+	if len(skipped) > 0 {
+		// One line per reason: an app scanned alone leaves every policy
+		// and traffic rule unevaluated for the same reason.
+		fmt.Fprintf(out, "\n%s (%d)\n", text.Pick(l, "Rules not evaluated", "未评估的规则"), len(skipped))
+		byReason := map[string][]string{}
+		var reasons []string
+		for _, st := range skipped {
+			if _, ok := byReason[st.Reason]; !ok {
+				reasons = append(reasons, st.Reason)
+			}
+			byReason[st.Reason] = append(byReason[st.Reason], st.RuleID)
+		}
+		for _, why := range reasons {
+			fmt.Fprintf(out, "  %s%s%s\n", strings.Join(byReason[why], ", "), colon(l), why)
+		}
 	}
 	if len(r.Errors) > 0 {
 		fmt.Fprintf(out, "\n%s (%d)\n", text.Pick(l, "Could not read", "无法读取"), len(r.Errors))
 		for _, e := range r.Errors {
-			fmt.Fprintf(out, "  %s: %s\n", e.File, e.Err)
+			what := ""
+			if e.Part != "" {
+				what = " [" + string(e.Part) + ", " + string(e.Cause) + "]"
+			}
+			if e.File != "" {
+				fmt.Fprintf(out, "  %s%s: %s\n", e.File, what, e.Err)
+			} else {
+				fmt.Fprintf(out, "  %s%s\n", strings.TrimPrefix(what, " "), e.Err)
+			}
 		}
 	}
 	sevs := []string{"critical", "high", "medium", "low", "info"}
 	var parts []string
 	for _, s := range sevs {
 		if n := r.Summary.Findings[s]; n > 0 {
-			parts = append(parts, fmt.Sprintf("%s %d", s, n))
+			parts = append(parts, fmt.Sprintf("%s %d", severityName(l, s), n))
 		}
 	}
 	if len(parts) == 0 {
@@ -218,11 +265,64 @@ func writeTable(out io.Writer, r *Report) error {
 	if r.Summary.Suppressed > 0 {
 		parts = append(parts, fmt.Sprintf("%s %d", text.Pick(l, "suppressed", "已豁免"), r.Summary.Suppressed))
 	}
-	fmt.Fprintf(out, "\n%s: %s; %s %d\n", text.Pick(l, "Summary", "汇总"), strings.Join(parts, ", "), text.Pick(l, "rules not evaluated", "未评估规则"), r.Summary.NotEvaluated)
+	fmt.Fprintf(out, "\n%s%s%s%s%s %d\n", text.Pick(l, "Summary", "汇总"), colon(l), strings.Join(parts, text.Pick(l, ", ", "，")), text.Pick(l, "; ", "；"),
+		text.Pick(l, "rules not evaluated", "未评估规则"), r.Summary.NotEvaluated)
 	if r.Summary.Note != "" {
 		fmt.Fprintln(out, r.Summary.Note)
 	}
 	return nil
+}
+
+// colon is ": " in English and "：" in Chinese.
+func colon(lang string) string { return text.Pick(lang, ": ", "：") }
+
+// severityWord is a severity as the table tags findings.
+func severityWord(lang, sev string) string {
+	if text.IsZh(lang) {
+		return severityName(lang, sev)
+	}
+	return strings.ToUpper(sev)
+}
+
+// severityName names a severity in lang.
+func severityName(lang, sev string) string {
+	if !text.IsZh(lang) {
+		return sev
+	}
+	if zh, ok := map[string]string{"critical": "严重", "high": "高危", "medium": "中危", "low": "低危", "info": "提示"}[sev]; ok {
+		return zh
+	}
+	return sev
+}
+
+// protectionWord names an Android protection level in lang.
+func protectionWord(lang, p string) string {
+	if !text.IsZh(lang) {
+		return p
+	}
+	if zh, ok := map[string]string{"dangerous": "危险", "normal": "普通", "signature": "签名", "special": "特殊", "vendor": "厂商", "privileged": "特权"}[p]; ok {
+		return zh
+	}
+	return p
+}
+
+// levelWord names a proof level in lang.
+func levelWord(lang, lv string) string {
+	if !text.IsZh(lang) {
+		return lv
+	}
+	if zh, ok := map[string]string{"declared": "声明", "present": "存在", "referenced": "代码调用", "observed": "运行时观测"}[lv]; ok {
+		return zh
+	}
+	return lv
+}
+
+// partyWord names the app itself in lang; SDK ids stay as they are.
+func partyWord(lang, p string) string {
+	if p == "app" {
+		return text.Pick(lang, "app", "应用自身")
+	}
+	return p
 }
 
 func appendOnce(xs []string, s string) []string {

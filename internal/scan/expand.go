@@ -7,21 +7,23 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/hegui/hegui/internal/text"
 )
 
 // unread names file kinds that a directory walk recognises by name but
 // that no registered kind reads yet: they are skipped with a reason
 // rather than silently.
-var unread = map[string]string{
-	".ipa":    "iOS app packages are not read by this version",
-	".hap":    "HarmonyOS app packages are not read by this version",
-	".app":    "HarmonyOS app bundles are not read by this version",
-	".aab":    "Android App Bundles are not read by this version (build an APK with bundletool)",
-	".xapk":   "XAPK bundles are not read by this version (unpack the APKs inside)",
-	".apks":   "APK sets are not read by this version (unpack the APKs inside)",
-	".pcap":   "packet captures are not read by this version",
-	".pcapng": "packet captures are not read by this version",
-	".har":    "HTTP archives are not read by this version",
+var unread = map[string]text.Text{
+	".ipa":    text.New("iOS app packages are not read by this version", "此版本不读取iOS安装包"),
+	".hap":    text.New("HarmonyOS app packages are not read by this version", "此版本不读取鸿蒙安装包"),
+	".app":    text.New("HarmonyOS app bundles are not read by this version", "此版本不读取鸿蒙应用包"),
+	".aab":    text.New("Android App Bundles are not read by this version (build an APK with bundletool)", "此版本不读取AAB（请用bundletool生成APK）"),
+	".xapk":   text.New("XAPK bundles are not read by this version (unpack the APKs inside)", "此版本不读取XAPK（请解出其中的APK）"),
+	".apks":   text.New("APK sets are not read by this version (unpack the APKs inside)", "此版本不读取APK集合（请解出其中的APK）"),
+	".pcap":   text.New("packet captures are not read by this version", "此版本不读取抓包文件"),
+	".pcapng": text.New("packet captures are not read by this version", "此版本不读取抓包文件"),
+	".har":    text.New("HTTP archives are not read by this version", "此版本不读取HAR文件"),
 }
 
 // Expand turns the paths a user gives into files. A file given by name is
@@ -46,7 +48,7 @@ func (r *Registry) Expand(paths []string) (files []string, skipped []Skip, err e
 				if path == p {
 					return err
 				}
-				skipped = append(skipped, Skip{Path: path, Reason: err.Error()})
+				skipped = append(skipped, Skip{Path: path, Why: text.New(err.Error(), "无法读取："+err.Error())})
 				return nil
 			}
 			if d.IsDir() {
@@ -56,17 +58,17 @@ func (r *Registry) Expand(paths []string) (files []string, skipped []Skip, err e
 			switch {
 			case t&fs.ModeSymlink != 0:
 				if r.Selects(path) {
-					skipped = append(skipped, Skip{Path: path, Reason: "symbolic link (not followed inside a directory; give it by name)"})
+					skipped = append(skipped, Skip{Path: path, Why: text.New("symbolic link (not followed inside a directory; give it by name)", "符号链接（目录中的链接不跟随；请直接指定该文件）")})
 				}
 				return nil
 			case !t.IsRegular():
-				skipped = append(skipped, Skip{Path: path, Reason: "not a regular file (" + fileType(t) + ")"})
+				skipped = append(skipped, Skip{Path: path, Why: text.New("not a regular file ("+fileType(t)+")", "不是普通文件（"+fileType(t)+"）")})
 				return nil
 			case r.Selects(path):
 				found = append(found, path)
 			default:
 				if why, ok := unread[strings.ToLower(filepath.Ext(path))]; ok {
-					skipped = append(skipped, Skip{Path: path, Reason: why})
+					skipped = append(skipped, Skip{Path: path, Why: why})
 				}
 			}
 			return nil

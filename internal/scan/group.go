@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/hegui/hegui/internal/evidence"
+	"github.com/hegui/hegui/internal/text"
 )
 
 // Target is the evidence of one report: a package with the inputs about
@@ -70,7 +71,7 @@ func explicitGroups(groups [][]string) ([][]string, error) {
 //
 // Inputs that could not be read are targets of their own, with the error.
 // The order of targets follows the inputs.
-func (s *Scanner) Group(results []Result, groups [][]string) (targets []Target, warnings []string) {
+func (s *Scanner) Group(results []Result, groups [][]string) (targets []Target, warnings []text.Text) {
 	byPath := map[string]*Result{}
 	for i := range results {
 		byPath[filepath.Clean(results[i].Path)] = &results[i]
@@ -152,7 +153,8 @@ func (s *Scanner) Group(results []Result, groups [][]string) (targets []Target, 
 				continue // joined the packages above
 			}
 			if nPackages > 0 {
-				warnings = append(warnings, fmt.Sprintf("%s: evidence about %q joined no scanned package; it is reported on its own", r.Path, id))
+				warnings = append(warnings, text.New(fmt.Sprintf("%s: evidence about %q joined no scanned package; it is reported on its own", r.Path, id),
+					fmt.Sprintf("%s：关于 %q 的证据未能与任何已扫描的安装包合并，单独报告", r.Path, id)))
 			}
 			if j, ok := lead[id]; ok {
 				targets[j] = addSide(targets[j], r)

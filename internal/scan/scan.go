@@ -24,6 +24,7 @@ import (
 	"github.com/hegui/hegui/internal/law"
 	"github.com/hegui/hegui/internal/report"
 	"github.com/hegui/hegui/internal/rules"
+	"github.com/hegui/hegui/internal/text"
 )
 
 // Config is what a Scanner is built from.
@@ -166,16 +167,16 @@ type Outcome struct {
 	Skipped []Skip
 	// Warnings are things a user should know (evidence that joined no
 	// package, ignore entries that expired or matched nothing).
-	Warnings []string
+	Warnings []text.Text
 	// Worst is the highest severity of an unsuppressed finding ("" when
 	// there is none).
 	Worst rules.Severity
 }
 
-// Skip is a file a directory walk did not read.
+// Skip is a file a directory walk did not read, and why.
 type Skip struct {
-	Path   string
-	Reason string
+	Path string
+	Why  text.Text
 }
 
 // DefaultInputTimeout bounds one input's analysis.
@@ -240,10 +241,13 @@ func (s *Scanner) Run(ctx context.Context, req Request) (*Outcome, error) {
 	}
 	oc := req.Ignore.Apply(out.Reports, now)
 	for _, e := range oc.Expired {
-		out.Warnings = append(out.Warnings, fmt.Sprintf("%s: ignore entry expired on %s and no longer applies", req.Ignore.Source(&e), e.Expires.Format(ignore.DateLayout)))
+		src, day := req.Ignore.Source(&e), e.Expires.Format(ignore.DateLayout)
+		out.Warnings = append(out.Warnings, text.New(fmt.Sprintf("%s: ignore entry expired on %s and no longer applies", src, day),
+			fmt.Sprintf("%s：豁免条目已于 %s 过期，不再生效", src, day)))
 	}
 	for _, e := range oc.Unused {
-		out.Warnings = append(out.Warnings, fmt.Sprintf("%s: ignore entry matched no finding", req.Ignore.Source(&e)))
+		src := req.Ignore.Source(&e)
+		out.Warnings = append(out.Warnings, text.New(src+": ignore entry matched no finding", src+"：豁免条目未匹配任何发现"))
 	}
 	for _, rep := range out.Reports {
 		rep.CountFindings()

@@ -65,7 +65,7 @@ func TestExpand(t *testing.T) {
 	}
 	reasons := map[string]string{}
 	for _, s := range skipped {
-		reasons[filepath.Base(s.Path)] = s.Reason
+		reasons[filepath.Base(s.Path)] = s.Why.En
 	}
 	for name, want := range map[string]string{"pipe.apk": "not a regular file (named pipe)", "c.ipa": "iOS app packages are not read", "link.apk": "symbolic link"} {
 		if !strings.Contains(reasons[name], want) {
