@@ -37,13 +37,18 @@ const (
 type Input struct {
 	Path   string
 	Size   int64
-	SHA256 string
 	Kind   Kind
 	Limits Limits
 
 	file *os.File
 	arch *Archive
 	head []byte
+
+	// The SHA-256 is computed beside the analysis (the file is read with
+	// ReadAt, which is safe concurrently): hashed holds it once done.
+	hashed chan struct{}
+	sum    string
+	sumErr error
 }
 
 // ErrEmpty is returned for a zero-byte input.
@@ -74,12 +79,16 @@ func Open(path string, lim Limits) (*Input, error) {
 		f.Close()
 		return nil, fmt.Errorf("%s: %w", path, ErrEmpty)
 	}
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("%s: read: %w", path, err)
-	}
-	in := &Input{Path: path, Size: st.Size(), SHA256: hex.EncodeToString(h.Sum(nil)), Limits: lim, file: f}
+	in := &Input{Path: path, Size: st.Size(), Limits: lim, file: f, hashed: make(chan struct{})}
+	go func() {
+		defer close(in.hashed)
+		h := sha256.New()
+		if _, err := io.Copy(h, io.NewSectionReader(f, 0, in.Size)); err != nil {
+			in.sumErr = fmt.Errorf("%s: read: %w", path, err)
+			return
+		}
+		in.sum = hex.EncodeToString(h.Sum(nil))
+	}()
 	head := make([]byte, 512)
 	n, _ := f.ReadAt(head, 0)
 	in.head = head[:n]
@@ -90,8 +99,17 @@ func Open(path string, lim Limits) (*Input, error) {
 // Head returns up to n of the input's first bytes (at most 512).
 func (in *Input) Head(n int) []byte { return in.head[:min(n, len(in.head))] }
 
-// Close releases the file.
-func (in *Input) Close() error { return in.file.Close() }
+// Close releases the file, once its hash is done.
+func (in *Input) Close() error {
+	<-in.hashed
+	return in.file.Close()
+}
+
+// SHA256 returns the input's SHA-256 in hex, waiting for it if needed.
+func (in *Input) SHA256() (string, error) {
+	<-in.hashed
+	return in.sum, in.sumErr
+}
 
 // ReaderAt gives random access to the input's bytes.
 func (in *Input) ReaderAt() io.ReaderAt { return in.file }

@@ -227,8 +227,8 @@ func TestOpenSniffs(t *testing.T) {
 		if in.Kind != c.want {
 			t.Errorf("%s: kind %s, want %s", filepath.Base(c.path), in.Kind, c.want)
 		}
-		if len(in.SHA256) != 64 {
-			t.Errorf("sha256 %q", in.SHA256)
+		if sum, err := in.SHA256(); len(sum) != 64 || err != nil {
+			t.Errorf("sha256 %q %v", sum, err)
 		}
 		in.Close()
 	}

@@ -57,7 +57,8 @@ func (a Analyzer) Analyze(ctx context.Context, in *artifact.Input) (*evidence.Se
 	if in.Size > maxSize {
 		return nil, fmt.Errorf("evidence file of %d bytes is larger than %d", in.Size, maxSize)
 	}
-	return Read(io.NewSectionReader(in.ReaderAt(), 0, in.Size), in.Path, in.SHA256, a.Classes)
+	// The scan fills in the input's hash.
+	return Read(io.NewSectionReader(in.ReaderAt(), 0, in.Size), in.Path, "", a.Classes)
 }
 
 // Read decodes an evidence file and checks what rules rely on; classes

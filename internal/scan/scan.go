@@ -344,21 +344,29 @@ func (s *Scanner) One(ctx context.Context, path string, lim artifact.Limits) (re
 		return res
 	}
 	defer in.Close()
-	res.Opened = &evidence.Target{Kind: string(in.Kind), Path: in.Path, SHA256: in.SHA256, Size: in.Size}
+	res.Opened = &evidence.Target{Kind: string(in.Kind), Path: in.Path, Size: in.Size}
 	k := s.Registry.Identify(in, in.Head(sniffLen))
 	if k == nil {
+		res.Opened.SHA256, _ = in.SHA256()
 		res.Err = &InputError{Path: path, Err: fmt.Errorf("%w: it looks like %s; hegui reads: %s", ErrUnsupported, describe(in.Kind), s.Registry.Readable("en"))}
 		return res
 	}
 	res.Kind = k
 	set, err := k.Analyzer.Analyze(ctx, in)
 	if err != nil {
+		res.Opened.SHA256, _ = in.SHA256()
 		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
 			err = fmt.Errorf("not read within the time allowed for one input: %w", err)
 		}
 		res.Err = &InputError{Path: path, Err: err}
 		return res
 	}
+	sum, err := in.SHA256()
+	if err != nil {
+		res.Err = &InputError{Path: path, Err: err}
+		return res
+	}
+	set.Target.SHA256 = sum
 	if set.Classes == nil {
 		set.Classes = map[string]evidence.Class{}
 	}

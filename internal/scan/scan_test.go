@@ -201,7 +201,7 @@ type fakePolicy struct{}
 func (fakePolicy) Version() string { return "test-1" }
 
 func (fakePolicy) Analyze(ctx context.Context, in *artifact.Input) (*evidence.Set, error) {
-	set := &evidence.Set{Target: evidence.Target{Kind: "policy", Path: in.Path, SHA256: in.SHA256, Size: in.Size}, Inputs: []string{"fakepolicy"}}
+	set := &evidence.Set{Target: evidence.Target{Kind: "policy", Path: in.Path, Size: in.Size}, Inputs: []string{"fakepolicy"}}
 	set.Add(evidence.Observation{Kind: evidence.PolicyClaim, Key: evidence.ClaimCollects, Level: evidence.Declared, Source: "fakepolicy",
 		Where: evidence.Location{File: in.Path, Section: "2"}, Detail: map[string]string{"data_type": "contacts"}})
 	return set, nil
