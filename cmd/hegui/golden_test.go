@@ -42,6 +42,9 @@ func goldenCases() []goldenCase {
 		add("leaky+"+ev+".en.json", "scan", "--lang", "en", "-f", "json", leaky, p)
 		add("leaky+"+ev+".zh.txt", "scan", "--lang", "zh", leaky, p)
 	}
+	for _, ev := range []string{"leaky-policy-gaps", "leaky-traffic-leaks"} {
+		add(ev+".en.txt", "scan", "--lang", "en", filepath.Join(td, "evidence", ev+".json"))
+	}
 	return cs
 }
 

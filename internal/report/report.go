@@ -31,12 +31,17 @@ type Report struct {
 	Endpoints     []Endpoint       `json:"endpoints"`
 	Components    []Component      `json:"components"`
 	Properties    []Property       `json:"properties"`
+	Claims        []Claim          `json:"policy_claims,omitempty"`
+	Consent       []Consent        `json:"consent,omitempty"`
 	Findings      []Finding        `json:"findings"`
 	Rules         []rules.Status   `json:"rules"`
 	AppType       *AppType         `json:"app_type"`
 	Summary       Summary          `json:"summary"`
 	Errors        []evidence.Error `json:"errors"`
 	Lang          string           `json:"lang"`
+	// PackageInputs are the input kinds of the report that are packages:
+	// evidence from them names files inside the package.
+	PackageInputs []string `json:"-"`
 }
 
 // Tool names the producer and the data it used.
@@ -124,6 +129,21 @@ type Property struct {
 	Where  evidence.Location `json:"where"`
 }
 
+// Claim is what a privacy policy states (a policy_claim observation):
+// what it says is collected, which SDKs it lists, which rights it gives.
+type Claim struct {
+	Key    string            `json:"key"`
+	Detail map[string]string `json:"detail,omitempty"`
+	Where  evidence.Location `json:"where"`
+	Source string            `json:"source"`
+}
+
+// Consent is a recorded consent event (when the user accepted the policy).
+type Consent struct {
+	Key   string            `json:"key"`
+	Where evidence.Location `json:"where"`
+}
+
 // Finding is a rule's finding with its law in the report's language.
 type Finding struct {
 	RuleID      string                 `json:"rule_id"`
@@ -190,6 +210,7 @@ func Build(set *evidence.Set, res rules.Result, m Meta) *Report {
 		Tool:          Tool{Name: "hegui", Version: m.ToolVersion, Data: mergeVersions(m.Catalog.Versions(), m.Law.Versions())},
 		Target:        set.Target,
 		Inputs:        set.Inputs,
+		PackageInputs: set.PackageInputs(),
 		Lang:          m.Lang,
 		Errors:        set.Errors,
 		Permissions:   []Permission{},
@@ -213,6 +234,7 @@ func Build(set *evidence.Set, res rules.Result, m Meta) *Report {
 	r.endpoints(set)
 	r.components(set)
 	r.properties(set)
+	r.declared(set)
 	r.findings(res, m)
 	if m.AppType != "" {
 		if at, ok := m.Law.AppType(m.AppType); ok {
@@ -437,6 +459,16 @@ func (r *Report) components(set *evidence.Set) {
 func (r *Report) properties(set *evidence.Set) {
 	for _, o := range set.Of(evidence.Property) {
 		r.Properties = append(r.Properties, Property{Key: o.Key, Detail: o.Detail, Where: o.Where})
+	}
+}
+
+// declared copies the declared side: policy statements and consent.
+func (r *Report) declared(set *evidence.Set) {
+	for _, o := range set.Of(evidence.PolicyClaim) {
+		r.Claims = append(r.Claims, Claim{Key: o.Key, Detail: o.Detail, Where: o.Where, Source: o.Source})
+	}
+	for _, o := range set.Of(evidence.Consent) {
+		r.Consent = append(r.Consent, Consent{Key: o.Key, Where: o.Where})
 	}
 }
 

@@ -541,12 +541,16 @@ func (b *sarifBuilder) target(t evidence.Target) int {
 // fromPackage reports whether an observation was read from the package
 // itself; evidence from other inputs (a policy, a capture, an evidence
 // file) names files that are not inside it.
-func fromPackage(o evidence.Observation) bool {
-	switch o.Source {
-	case "", evidence.InputAndroid, evidence.InputIOS, evidence.InputHarmony:
+func fromPackage(r *Report, o evidence.Observation) bool {
+	if o.Source == "" {
 		return true
 	}
-	return false
+	if r.PackageInputs == nil {
+		// A report built without its inputs' classes (by hand): the
+		// package readers' names.
+		return o.Source == evidence.InputAndroid || o.Source == evidence.InputIOS || o.Source == evidence.InputHarmony
+	}
+	return slices.Contains(r.PackageInputs, o.Source)
 }
 
 // beside returns a top-level artifact for a file named by evidence from
@@ -698,7 +702,7 @@ func (b *sarifBuilder) message(r *Report, f *Finding) string {
 func (b *sarifBuilder) location(r *Report, t int, o evidence.Observation) sarifLocation {
 	w := o.Where
 	var a int
-	if fromPackage(o) {
+	if fromPackage(r, o) {
 		a = b.fileIn(t, r.Target.Path, w.File)
 	} else {
 		a = b.beside(w.File)

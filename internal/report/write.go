@@ -129,35 +129,64 @@ func writeTable(out io.Writer, r *Report) error {
 		g.flush("  ")
 		fmt.Fprintf(out, "\n%s (%d)\n", title, n)
 	}
-	section(text.Pick(l, "Permissions", "权限"), len(r.Permissions))
-	for _, p := range r.Permissions {
-		g.row(p.Name, protectionWord(l, p.Protection), strings.Join(p.DataTypes, ", "))
+	// Package sections appear when a package was read; the declared
+	// side when a policy or consent evidence was.
+	if r.fromPackage() {
+		section(text.Pick(l, "Permissions", "权限"), len(r.Permissions))
+		for _, p := range r.Permissions {
+			g.row(p.Name, protectionWord(l, p.Protection), strings.Join(p.DataTypes, ", "))
+		}
+		section(text.Pick(l, "Personal information", "个人信息"), len(r.DataTypes))
+		for _, d := range r.DataTypes {
+			mark := ""
+			if d.Sensitive {
+				mark = text.Pick(l, "sensitive", "敏感")
+			}
+			parties := make([]string, len(d.Parties))
+			for i, p := range d.Parties {
+				parties[i] = partyWord(l, p)
+			}
+			g.row(d.Key, d.Name, levelWord(l, d.Level), mark, strings.Join(parties, ", "))
+		}
+		section(text.Pick(l, "Third-party SDKs", "第三方SDK"), len(r.SDKs))
+		for _, s := range r.SDKs {
+			name := s.Name
+			if text.IsZh(l) && s.NameZh != "" {
+				name = s.NameZh
+			}
+			startup := ""
+			if s.Startup {
+				startup = text.Pick(l, "starts at launch", "启动时初始化")
+			}
+			g.row(name, s.Vendor, s.Country, levelWord(l, s.Level), strings.Join(s.DataTypes, ","), startup)
+		}
 	}
-	section(text.Pick(l, "Personal information", "个人信息"), len(r.DataTypes))
-	for _, d := range r.DataTypes {
-		mark := ""
-		if d.Sensitive {
-			mark = text.Pick(l, "sensitive", "敏感")
+	if len(r.Claims) > 0 {
+		section(text.Pick(l, "Privacy policy states", "隐私政策声明"), len(r.Claims))
+		for _, c := range r.Claims {
+			what := c.Detail[evidence.DetailDataType]
+			if what == "" {
+				what = c.Detail[evidence.DetailSDK]
+			}
+			if what == "" {
+				what = c.Detail[evidence.DetailName]
+			}
+			where := c.Where.File
+			if c.Where.Section != "" {
+				where += " §" + c.Where.Section
+			}
+			g.row(c.Key, what, where)
 		}
-		parties := make([]string, len(d.Parties))
-		for i, p := range d.Parties {
-			parties[i] = partyWord(l, p)
-		}
-		g.row(d.Key, d.Name, levelWord(l, d.Level), mark, strings.Join(parties, ", "))
 	}
-	section(text.Pick(l, "Third-party SDKs", "第三方SDK"), len(r.SDKs))
-	for _, s := range r.SDKs {
-		name := s.Name
-		if text.IsZh(l) && s.NameZh != "" {
-			name = s.NameZh
+	if len(r.Consent) > 0 {
+		section(text.Pick(l, "Consent", "同意记录"), len(r.Consent))
+		for _, c := range r.Consent {
+			g.row(c.Key, strings.TrimSpace(c.Where.String()), c.Where.Time)
 		}
-		startup := ""
-		if s.Startup {
-			startup = text.Pick(l, "starts at launch", "启动时初始化")
-		}
-		g.row(name, s.Vendor, s.Country, levelWord(l, s.Level), strings.Join(s.DataTypes, ","), startup)
 	}
-	section(text.Pick(l, "Endpoints", "网络地址"), len(r.Endpoints))
+	if len(r.Endpoints) > 0 || r.fromPackage() {
+		section(text.Pick(l, "Endpoints", "网络地址"), len(r.Endpoints))
+	}
 	hosts := map[string][]string{}
 	var order []string
 	for _, e := range r.Endpoints {
@@ -202,8 +231,11 @@ func writeTable(out io.Writer, r *Report) error {
 				break
 			}
 			who := partyWord(l, "app")
-			if !e.Party.FirstParty() {
+			switch {
+			case !e.Party.FirstParty():
 				who = e.Party.SDK
+			case !fromPackage(r, e):
+				who = e.Source
 			}
 			line := e.Where.String()
 			if api := e.Attr(evidence.DetailAPI); api != "" {
@@ -271,6 +303,12 @@ func writeTable(out io.Writer, r *Report) error {
 		fmt.Fprintln(out, r.Summary.Note)
 	}
 	return nil
+}
+
+// fromPackage reports whether a package fed the report: its package
+// sections (permissions, PI, SDKs) mean something only then.
+func (r *Report) fromPackage() bool {
+	return len(r.Permissions)+len(r.DataTypes)+len(r.SDKs) > 0 || len(r.PackageInputs) > 0
 }
 
 // colon is ": " in English and "：" in Chinese.
