@@ -264,3 +264,23 @@ func TestNewInputKindIsOneRegistration(t *testing.T) {
 		t.Fatalf("renamed: %v %+v", err, out)
 	}
 }
+
+func TestTargetsFile(t *testing.T) {
+	dir := t.TempDir()
+	groups, err := ParseTargets([]byte("targets:\n  - inputs: [a.apk, policy.html]\n  - name: 美团\n    inputs: [/abs/b.apk]\n"), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(groups) != 2 || groups[0][0] != filepath.Join(dir, "a.apk") || groups[0][1] != filepath.Join(dir, "policy.html") || groups[1][0] != "/abs/b.apk" {
+		t.Errorf("groups %q", groups)
+	}
+	for doc, want := range map[string]string{
+		"targets: []\n":                         "no targets",
+		"targets:\n  - name: x\n":               "no inputs",
+		"targets:\n  - inputs: [a]\n    foo: 1": "field foo not found",
+	} {
+		if _, err := ParseTargets([]byte(doc), dir); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: %v, want %q", doc, err, want)
+		}
+	}
+}
