@@ -1,10 +1,98 @@
 package catalog
 
 import (
+	"errors"
+	"fmt"
 	"path"
 	"slices"
 	"strings"
 )
+
+// sdkIndex holds the lookup tables of the SDK signatures.
+type sdkIndex struct {
+	classes classTrie
+	// hosts maps a host suffix to an SDK index.
+	hosts map[string]int32
+	libs  map[string][]string
+	// libPats holds native library patterns by prefix; libPrefixLens are
+	// the distinct prefix lengths, ascending.
+	libPats       map[string][]libPattern
+	libPrefixLens []int
+	comps         map[string][]string
+	compSufs      []suffixRule
+	metaData      map[string][]string
+}
+
+// indexSDKs builds the lookup tables of sdks (sorted by id). It fails on
+// signatures that two SDKs claim or that cannot be indexed; the error
+// names the SDK.
+func indexSDKs(sdks []SDK) (*sdkIndex, error) {
+	idx := &sdkIndex{
+		classes:  classTrie{root: trieNode{sdk: -1}, simple: map[string]int32{}, segment: map[string]int32{}},
+		hosts:    make(map[string]int32),
+		libs:     make(map[string][]string),
+		libPats:  make(map[string][]libPattern),
+		comps:    make(map[string][]string),
+		metaData: make(map[string][]string),
+	}
+	var errs []error
+	for i, s := range sdks {
+		fail := func(err error) { errs = append(errs, entryErr("sdks "+s.ID, err)) }
+		n := int32(i)
+		for _, p := range s.Classes {
+			if o := idx.classes.insert(p, n); o >= 0 {
+				fail(fmt.Errorf("class prefix %q already belongs to %s", p, sdks[o].ID))
+			}
+		}
+		for _, p := range s.ClassSuffixes {
+			m, key := idx.classes.simple, strings.TrimPrefix(p, ".")
+			if seg, ok := strings.CutSuffix(key, "."); ok {
+				m, key = idx.classes.segment, seg
+			}
+			if !isSegment(key) {
+				fail(fmt.Errorf("class suffix %q: want .Name or .segment.", p))
+				continue
+			}
+			if o, dup := m[key]; dup {
+				fail(fmt.Errorf("class suffix %q already belongs to %s", p, sdks[o].ID))
+				continue
+			}
+			m[key] = n
+		}
+		for _, h := range s.Hosts {
+			if o, dup := idx.hosts[h]; dup {
+				fail(fmt.Errorf("host %q already belongs to %s", h, sdks[o].ID))
+				continue
+			}
+			idx.hosts[h] = n
+		}
+		for _, l := range s.NativeLibs {
+			idx.libs[l] = append(idx.libs[l], s.ID)
+		}
+		for _, p := range s.NativeLibPatterns {
+			pre, suf, ok := strings.Cut(p, "*")
+			if !ok || pre == "" || strings.Contains(suf, "*") {
+				fail(fmt.Errorf("native lib pattern %q: want one '*' after a prefix", p))
+				continue
+			}
+			idx.libPats[pre] = append(idx.libPats[pre], libPattern{prefix: pre, suffix: suf, sdk: s.ID})
+			if !slices.Contains(idx.libPrefixLens, len(pre)) {
+				idx.libPrefixLens = append(idx.libPrefixLens, len(pre))
+			}
+		}
+		for _, c := range s.Components {
+			idx.comps[c] = append(idx.comps[c], s.ID)
+		}
+		for _, c := range s.ComponentSuffixes {
+			idx.compSufs = append(idx.compSufs, suffixRule{suffix: c, sdk: s.ID})
+		}
+		for _, k := range s.MetaData {
+			idx.metaData[k] = append(idx.metaData[k], s.ID)
+		}
+	}
+	slices.Sort(idx.libPrefixLens)
+	return idx, errors.Join(errs...)
+}
 
 // classTrie maps package segments to SDK indexes. A node's sdk is the SDK
 // whose class prefix ends at that node (-1 for none). Segments are split at
@@ -111,16 +199,16 @@ func (c *Catalog) MatchClass(classDescriptor string) (sdkID string, ok bool) {
 	if !ok {
 		return "", false
 	}
-	if i := c.classes.match(name, '/'); i >= 0 {
-		return c.sdks[i].ID, true
+	if i := c.sdkIndex().classes.match(name, '/'); i >= 0 {
+		return c.t.sdks[i].ID, true
 	}
 	return "", false
 }
 
 // MatchClassName is MatchClass for a dotted Java name ("com.umeng.analytics.MobclickAgent").
 func (c *Catalog) MatchClassName(name string) (sdkID string, ok bool) {
-	if i := c.classes.match(name, '.'); i >= 0 {
-		return c.sdks[i].ID, true
+	if i := c.sdkIndex().classes.match(name, '.'); i >= 0 {
+		return c.t.sdks[i].ID, true
 	}
 	return "", false
 }
@@ -133,9 +221,10 @@ func (c *Catalog) MatchHost(host string) (sdkID string, ok bool) {
 	if hasUpper(host) {
 		host = strings.ToLower(host)
 	}
+	hosts := c.sdkIndex().hosts
 	for i := 0; i < len(host); {
-		if id, ok := c.hosts[host[i:]]; ok {
-			return c.sdks[id].ID, true
+		if id, ok := hosts[host[i:]]; ok {
+			return c.t.sdks[id].ID, true
 		}
 		k := strings.IndexByte(host[i:], '.')
 		if k < 0 {
@@ -166,16 +255,17 @@ type libPattern struct {
 // name of file ("lib/arm64-v8a/libjcore300.so" → jcore): exact names first,
 // then versioned patterns such as "libjcore*.so".
 func (c *Catalog) MatchNativeLib(file string) []string {
+	idx := c.sdkIndex()
 	base := path.Base(strings.ReplaceAll(file, "\\", "/"))
-	if ids, ok := c.libs[base]; ok {
+	if ids, ok := idx.libs[base]; ok {
 		return slices.Clone(ids)
 	}
 	var out []string
-	for _, n := range c.libPrefixLens {
+	for _, n := range idx.libPrefixLens {
 		if n > len(base) {
 			break
 		}
-		for _, p := range c.libPats[base[:n]] {
+		for _, p := range idx.libPats[base[:n]] {
 			mid, ok := strings.CutSuffix(base[n:], p.suffix)
 			if ok && mid != "" && isVersion(mid) && !slices.Contains(out, p.sdk) {
 				out = append(out, p.sdk)
@@ -205,8 +295,9 @@ type suffixRule struct {
 // fully qualified class name: exact component names, component suffixes,
 // then the class-prefix rules.
 func (c *Catalog) MatchComponent(className string) []string {
-	out := slices.Clone(c.comps[className])
-	for _, r := range c.compSufs {
+	idx := c.sdkIndex()
+	out := slices.Clone(idx.comps[className])
+	for _, r := range idx.compSufs {
 		if strings.HasSuffix(className, r.suffix) && !slices.Contains(out, r.sdk) {
 			out = append(out, r.sdk)
 		}
@@ -220,7 +311,7 @@ func (c *Catalog) MatchComponent(className string) []string {
 // MatchMetaData returns the SDKs that use a manifest meta-data key
 // ("UMENG_APPKEY").
 func (c *Catalog) MatchMetaData(key string) []string {
-	return slices.Clone(c.metaData[key])
+	return slices.Clone(c.sdkIndex().metaData[key])
 }
 
 // MatchPacker reports the packers whose signatures occur in an app: its
@@ -229,7 +320,7 @@ func (c *Catalog) MatchMetaData(key string) []string {
 // each kind as evidence.
 func (c *Catalog) MatchPacker(appClass string, files []string, nativeLibs []string) []PackerHit {
 	var hits []PackerHit
-	for _, p := range c.packers {
+	for _, p := range c.t.packers {
 		var ev []string
 		if appClass != "" {
 			for _, a := range p.AppClasses {

@@ -1,6 +1,9 @@
 package catalog
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // NonNetworkHost reports hosts that appear in URLs which are identifiers,
 // not destinations: XML namespaces, schema and licence URLs, documentation
@@ -8,7 +11,7 @@ import "strings"
 // data/android/non_network_hosts.yaml.
 func (c *Catalog) NonNetworkHost(host string) bool {
 	for h := host; h != ""; {
-		if c.nonNetwork[h] {
+		if _, ok := slices.BinarySearch(c.t.nonNetwork, h); ok {
 			return true
 		}
 		i := strings.IndexByte(h, '.')
