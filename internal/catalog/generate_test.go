@@ -3,7 +3,6 @@ package catalog
 import (
 	"flag"
 	"os"
-	"reflect"
 	"testing"
 
 	"github.com/hegui/hegui/data"
@@ -44,21 +43,7 @@ func TestGenerated(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if field := firstDifference(got, want); field != "" {
+	if field := golit.DiffField(got, want); field != "" {
 		t.Fatalf("%s is stale (its %s differ from the data files): run go generate ./...", genFile, field)
 	}
-}
-
-// firstDifference names the first field of two structs (or pointers to
-// them) that are not deeply equal, or returns "".
-func firstDifference(a, b any) string {
-	va, vb := reflect.Indirect(reflect.ValueOf(a)), reflect.Indirect(reflect.ValueOf(b))
-	for i := range va.NumField() {
-		fa, fb := va.Field(i), vb.Field(i)
-		if !reflect.DeepEqual(reflect.NewAt(fa.Type(), fa.Addr().UnsafePointer()).Elem().Interface(),
-			reflect.NewAt(fb.Type(), fb.Addr().UnsafePointer()).Elem().Interface()) {
-			return va.Type().Field(i).Name
-		}
-	}
-	return ""
 }

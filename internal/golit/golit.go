@@ -322,3 +322,37 @@ func btoi(b bool) int {
 	}
 	return 0
 }
+
+// DiffField names the first field of two values of one struct type (or
+// pointers to them) that are not deeply equal, or returns "" when they
+// are. It tells which table a generated file has wrong.
+func DiffField(a, b any) string {
+	va, vb := addressable(a), addressable(b)
+	if va.Type() != vb.Type() || va.Kind() != reflect.Struct {
+		if reflect.DeepEqual(a, b) {
+			return ""
+		}
+		return "value"
+	}
+	for i := range va.NumField() {
+		if !reflect.DeepEqual(field(va, i), field(vb, i)) {
+			return va.Type().Field(i).Name
+		}
+	}
+	return ""
+}
+
+// addressable returns a copy of v (or of what it points to) whose fields
+// can be addressed.
+func addressable(v any) reflect.Value {
+	rv := reflect.Indirect(reflect.ValueOf(v))
+	c := reflect.New(rv.Type()).Elem()
+	c.Set(rv)
+	return c
+}
+
+// field returns field i of the addressable struct s, exported or not.
+func field(s reflect.Value, i int) any {
+	f := s.Field(i)
+	return reflect.NewAt(f.Type(), f.Addr().UnsafePointer()).Elem().Interface()
+}

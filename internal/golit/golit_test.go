@@ -83,3 +83,32 @@ func TestFileErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestDiffField(t *testing.T) {
+	a := entry{Name: "a", private: []uint8{1}}
+	b := a
+	if f := DiffField(a, &b); f != "" {
+		t.Errorf("equal values: %q", f)
+	}
+	b.private = []uint8{2}
+	if f := DiffField(&a, b); f != "private" {
+		t.Errorf("DiffField = %q, want private", f)
+	}
+	if f := DiffField(1, "1"); f != "value" {
+		t.Errorf("DiffField(1, \"1\") = %q", f)
+	}
+}
+
+func TestLongListsSplit(t *testing.T) {
+	long := make([]string, 20)
+	for i := range long {
+		long[i] = "a fairly long string"
+	}
+	src, err := File(Header{Generator: "g", Package: "golit"}, Decl{Name: "x", Value: long})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(src), "\t\"a fairly long string\",\n"); n != 20 {
+		t.Errorf("%d of 20 items on their own line:\n%s", n, src)
+	}
+}

@@ -453,7 +453,7 @@ func BenchmarkAppTypeNecessary(b *testing.B) {
 	keys := []string{"trajectory", "background_location", "contacts", "phone_number", "installed_apps"}
 	b.ReportAllocs()
 	for b.Loop() {
-		for _, at := range c.appTypes {
+		for _, at := range c.t.appTypes {
 			for _, k := range keys {
 				at.Necessary(k, includes)
 			}
