@@ -9,10 +9,11 @@
 // Load costs next to nothing, and a test fails while that file is stale.
 // LoadFS decodes and checks YAML files at run time (every PI key used
 // exists, ids are unique, every entry cites a declared source, every SDK
-// has at least one signature). Lookup tables — a trie over package segments
-// for class names, maps for hosts, native libraries, manifest components
-// and meta-data keys — are built on first use, one table at a time. A
-// Catalog is read-only and safe for concurrent use.
+// has at least one signature). The lookup tables of SDK signatures — a
+// trie over package segments for class names, sorted lists for hosts,
+// native libraries, manifest components and meta-data keys — are part of
+// the generated data; the maps of PI types and API members are built on
+// first use. A Catalog is read-only and safe for concurrent use.
 //
 // The files are organised by platform: pitypes.go (the shared vocabulary),
 // android.go, sdk.go and match.go (SDK and packer signatures), network.go;
@@ -30,10 +31,9 @@ import (
 type Catalog struct {
 	t *tables
 
-	// The indexes, each built on first use.
+	// The maps of PI types and API members, each built on first use.
 	typeIndex   func() map[string]int
 	memberIndex func() memberIndex
-	sdkIndex    func() *sdkIndex
 }
 
 // tables is the reference data as decoded and checked, without indexes:
@@ -51,8 +51,9 @@ type tables struct {
 	uris []API
 	// settings are the Settings key rules sorted by key.
 	settings []API
-	// sdks are sorted by id.
-	sdks []SDK
+	// sdks are sorted by id; sdkIndex holds their signatures' lookup tables.
+	sdks     []SDK
+	sdkIndex sdkIndex
 	// packers are in file order.
 	packers []Packer
 	// nonNetwork holds hosts of URLs that are identifiers, not endpoints,
@@ -68,11 +69,6 @@ func newCatalog(t *tables) *Catalog {
 		t:           t,
 		typeIndex:   sync.OnceValue(func() map[string]int { return indexTypes(t.types) }),
 		memberIndex: sync.OnceValue(func() memberIndex { return indexMembers(t.apis) }),
-		sdkIndex: sync.OnceValue(func() *sdkIndex {
-			// The data were checked when decoded: indexing cannot fail.
-			idx, _ := indexSDKs(t.sdks)
-			return idx
-		}),
 	}
 }
 

@@ -97,9 +97,11 @@ func decodeFS(fsys fs.FS) (*tables, error) {
 			return nil, fileErr(s.file, err)
 		}
 	}
-	if _, err := indexSDKs(b.t.sdks); err != nil {
+	idx, err := indexSDKs(b.t.sdks)
+	if err != nil {
 		return nil, fileErr(FileSDKs, err)
 	}
+	b.t.sdkIndex = idx
 	slices.SortFunc(b.t.versions, func(x, y fileVersion) int { return strings.Compare(x.file, y.file) })
 	return b.t, nil
 }
