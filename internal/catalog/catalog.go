@@ -16,8 +16,9 @@
 // first use. A Catalog is read-only and safe for concurrent use.
 //
 // The files are organised by platform: pitypes.go (the shared vocabulary),
-// android.go, sdk.go and match.go (SDK and packer signatures), network.go;
-// decode*.go read the YAML.
+// android.go, ios.go, harmony.go, network.go (host owners), sdk.go, match.go
+// and sdkindex.go (SDK and packer signatures); *_yaml.go decode and check
+// the YAML of each.
 package catalog
 
 //go:generate go test -tags hegui_yaml -run ^TestGenerated$ . -update
@@ -59,6 +60,15 @@ type tables struct {
 	// nonNetwork holds hosts of URLs that are identifiers, not endpoints,
 	// sorted.
 	nonNetwork []string
+	// hosts are the host owners sorted by domain; hostIndex finds them.
+	hosts     []HostOwner
+	hostIndex strIndex
+	// iosUsage are the Info.plist usage keys sorted by key, iosAPIs the
+	// required reason API categories sorted by name.
+	iosUsage []IOSUsageKey
+	iosAPIs  []IOSAPICategory
+	// harmonyPerms are the HarmonyOS permissions sorted by name.
+	harmonyPerms []HarmonyPermission
 }
 
 type fileVersion struct{ file, version string }

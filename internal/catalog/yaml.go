@@ -22,7 +22,16 @@ const (
 	FilePackers     = "sdk/packers.yaml"
 	// FileNonNetworkHosts is optional: hosts of URLs that name things
 	// (XML namespaces, licences) rather than endpoints.
-	FileNonNetworkHosts = "android/non_network_hosts.yaml"
+	FileNonNetworkHosts = "network/non_network_hosts.yaml"
+	// FileHosts maps domains to the companies that operate them.
+	FileHosts = "network/hosts.yaml"
+	// FileIOSUsageKeys maps Info.plist usage-description keys to PI types.
+	FileIOSUsageKeys = "ios/usage_keys.yaml"
+	// FileIOSRequiredReasonAPIs lists the required reason API categories of
+	// Apple's privacy manifests.
+	FileIOSRequiredReasonAPIs = "ios/required_reason_apis.yaml"
+	// FileHarmonyPermissions maps HarmonyOS permissions to PI types.
+	FileHarmonyPermissions = "harmony/permissions.yaml"
 )
 
 // Categories is the closed list of SDK categories.
@@ -60,6 +69,10 @@ func decodeFS(fsys fs.FS) (*tables, error) {
 		sd sdksFile
 		pa packersFile
 		nn nonNetworkFile
+		ho hostsFile
+		iu iosUsageFile
+		ia iosAPIsFile
+		hp harmonyFile
 	)
 	steps := []step{
 		{FilePITypes, false, &pi, func(b *builder) error { return b.piTypes(&pi) }},
@@ -68,6 +81,10 @@ func decodeFS(fsys fs.FS) (*tables, error) {
 		{FileSDKs, false, &sd, func(b *builder) error { return b.sdks(&sd) }},
 		{FilePackers, false, &pa, func(b *builder) error { return b.packers(&pa) }},
 		{FileNonNetworkHosts, true, &nn, func(b *builder) error { return b.nonNetworkHosts(&nn) }},
+		{FileHosts, false, &ho, func(b *builder) error { return b.hosts(&ho) }},
+		{FileIOSUsageKeys, false, &iu, func(b *builder) error { return b.iosUsageKeys(&iu) }},
+		{FileIOSRequiredReasonAPIs, false, &ia, func(b *builder) error { return b.iosAPICategories(&ia) }},
+		{FileHarmonyPermissions, false, &hp, func(b *builder) error { return b.harmonyPermissions(&hp) }},
 	}
 	errs := make([]error, len(steps))
 	found := make([]bool, len(steps))
