@@ -3,7 +3,6 @@ package catalog
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 )
@@ -97,8 +96,6 @@ type apisFile struct {
 
 var purposes = []string{"permission_request", "biometric_auth"}
 
-var javaNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*([.$][A-Za-z_][A-Za-z0-9_]*)+$`)
-
 func (b *builder) apis(f *apisFile) error {
 	if err := b.version(FileAPIs, f.header); err != nil {
 		return err
@@ -109,7 +106,7 @@ func (b *builder) apis(f *apisFile) error {
 		switch {
 		case a.ID == "" || ids[a.ID]:
 			return entryErr(entry, errors.New("missing or duplicate id"))
-		case !javaNameRE.MatchString(a.Class):
+		case !b.re.javaName.MatchString(a.Class):
 			return entryErr(entry, fmt.Errorf("bad class %q", a.Class))
 		case (len(a.Methods) == 0) == (len(a.Fields) == 0):
 			return entryErr(entry, errors.New("want either methods or fields"))

@@ -3,7 +3,6 @@ package catalog
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 )
@@ -25,7 +24,6 @@ type harmonyFile struct {
 }
 
 var (
-	harmonyNameRE      = regexp.MustCompile(`^ohos\.permission\.[A-Z][A-Z0-9_]*$`)
 	harmonyProtections = []string{"user_grant", "system_grant"}
 	harmonyLevels      = []string{"normal", "system_basic", "system_core"}
 )
@@ -38,7 +36,7 @@ func (b *builder) harmonyPermissions(f *harmonyFile) error {
 	for i, p := range f.Permissions {
 		entry := fmt.Sprintf("permissions[%d] %s", i, p.Name)
 		switch {
-		case !harmonyNameRE.MatchString(p.Name):
+		case !b.re.harmonyName.MatchString(p.Name):
 			return entryErr(entry, errors.New("bad name: want ohos.permission.NAME"))
 		case seen[p.Name]:
 			return entryErr(entry, errors.New("duplicate permission"))

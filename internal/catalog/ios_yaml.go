@@ -3,7 +3,6 @@ package catalog
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 )
@@ -22,12 +21,6 @@ type iosUsageFile struct {
 	} `yaml:"keys"`
 }
 
-var (
-	usageKeyRE    = regexp.MustCompile(`^[A-Z][A-Za-z0-9]*UsageDescription$`)
-	apiCategoryRE = regexp.MustCompile(`^NSPrivacyAccessedAPICategory[A-Z][A-Za-z]*$`)
-	reasonCodeRE  = regexp.MustCompile(`^[0-9A-F]{4}\.[0-9]+$`)
-)
-
 func (b *builder) iosUsageKeys(f *iosUsageFile) error {
 	if err := b.version(FileIOSUsageKeys, f.header); err != nil {
 		return err
@@ -36,7 +29,7 @@ func (b *builder) iosUsageKeys(f *iosUsageFile) error {
 	for i, k := range f.Keys {
 		entry := fmt.Sprintf("keys[%d] %s", i, k.Key)
 		switch {
-		case !usageKeyRE.MatchString(k.Key):
+		case !b.re.usageKey.MatchString(k.Key):
 			return entryErr(entry, errors.New("bad key: want an Info.plist …UsageDescription key"))
 		case seen[k.Key]:
 			return entryErr(entry, errors.New("duplicate key"))
@@ -84,7 +77,7 @@ func (b *builder) iosAPICategories(f *iosAPIsFile) error {
 	for i, c := range f.Categories {
 		entry := fmt.Sprintf("categories[%d] %s", i, c.Category)
 		switch {
-		case !apiCategoryRE.MatchString(c.Category):
+		case !b.re.apiCategory.MatchString(c.Category):
 			return entryErr(entry, errors.New("bad category: want NSPrivacyAccessedAPICategory…"))
 		case seen[c.Category]:
 			return entryErr(entry, errors.New("duplicate category"))
@@ -103,7 +96,7 @@ func (b *builder) iosAPICategories(f *iosAPIsFile) error {
 		}
 		for _, r := range c.Reasons {
 			switch {
-			case !reasonCodeRE.MatchString(r.Code):
+			case !b.re.reasonCode.MatchString(r.Code):
 				return entryErr(entry, fmt.Errorf("reason code %q: want four hex digits, '.', a number", r.Code))
 			case r.Meaning == "":
 				return entryErr(entry, fmt.Errorf("reason %s: missing meaning", r.Code))

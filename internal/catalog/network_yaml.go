@@ -61,7 +61,7 @@ func (b *builder) hosts(f *hostsFile) error {
 			return entryErr(entry, errors.New("duplicate domain"))
 		case strings.TrimSpace(h.Company) == "":
 			return entryErr(entry, errors.New("missing company"))
-		case h.Country != "" && !countryRE.MatchString(h.Country):
+		case h.Country != "" && !b.re.country.MatchString(h.Country):
 			return entryErr(entry, fmt.Errorf("country %q: want ISO 3166-1 alpha-2 in lower case", h.Country))
 		}
 		if err := f.checkSources(h.Source); err != nil {

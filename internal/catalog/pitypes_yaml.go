@@ -3,7 +3,6 @@ package catalog
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 )
 
@@ -26,8 +25,6 @@ type piTypesFile struct {
 
 var sensitiveCategories = []string{"biometric", "religion", "specific_identity", "medical_health", "financial_account", "whereabouts", "minors"}
 
-var keyRE = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
-
 func (b *builder) piTypes(f *piTypesFile) error {
 	if err := b.version(FilePITypes, f.header); err != nil {
 		return err
@@ -36,7 +33,7 @@ func (b *builder) piTypes(f *piTypesFile) error {
 	for i, t := range f.Types {
 		entry := fmt.Sprintf("types[%d] %s", i, t.Key)
 		switch {
-		case !keyRE.MatchString(t.Key):
+		case !b.re.key.MatchString(t.Key):
 			return entryErr(entry, errors.New("bad key"))
 		case t.Zh == "" || t.En == "":
 			return entryErr(entry, errors.New("missing zh or en name"))

@@ -309,7 +309,7 @@ func FuzzPlatformFiles(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, which uint8, content string) {
-		b := &builder{t: &tables{}, types: indexTypes(emb.types)}
+		b := &builder{t: &tables{}, types: indexTypes(emb.types), re: newPatterns()}
 		var err error
 		switch which % 4 {
 		case 0:

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"regexp"
 	"slices"
 	"strings"
 )
@@ -41,11 +40,6 @@ type sdkEntry struct {
 		MetaData          sigSet `yaml:"meta_data" json:"meta_data"`
 	} `yaml:"signatures" json:"signatures"`
 }
-
-var (
-	idRE      = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
-	countryRE = regexp.MustCompile(`^[a-z]{2}$`)
-)
 
 // checkClassPrefix rejects prefixes that are not dotted Java names of at
 // least two segments ('$' separates inner classes).
@@ -102,11 +96,11 @@ func (b *builder) sdks(f *sdksFile) error {
 
 func (b *builder) checkSDK(f *sdksFile, e *sdkEntry) error {
 	switch {
-	case !idRE.MatchString(e.ID):
+	case !b.re.id.MatchString(e.ID):
 		return errors.New("bad id: want a lower-case slug")
 	case e.Name == "":
 		return errors.New("missing name")
-	case e.Country != "" && !countryRE.MatchString(e.Country):
+	case e.Country != "" && !b.re.country.MatchString(e.Country):
 		return fmt.Errorf("vendor_country %q: want ISO 3166-1 alpha-2 in lower case", e.Country)
 	case len(e.Categories) == 0:
 		return errors.New("no category")
@@ -230,7 +224,7 @@ func (b *builder) packers(f *packersFile) error {
 	for i, p := range f.Packers {
 		entry := fmt.Sprintf("packers[%d] %s", i, p.ID)
 		switch {
-		case !idRE.MatchString(p.ID) || seen[p.ID]:
+		case !b.re.id.MatchString(p.ID) || seen[p.ID]:
 			return entryErr(entry, errors.New("bad or duplicate id"))
 		case p.Name == "":
 			return entryErr(entry, errors.New("missing name"))

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -46,6 +47,28 @@ type builder struct {
 	t *tables
 	// types indexes the PI vocabulary, which every other file refers to.
 	types map[string]int
+	re    *patterns
+}
+
+// patterns are the forms of names and ids in the data files. They are
+// compiled when files are decoded, not when hegui starts.
+type patterns struct {
+	id, country, key, javaName        *regexp.Regexp
+	usageKey, apiCategory, reasonCode *regexp.Regexp
+	harmonyName                       *regexp.Regexp
+}
+
+func newPatterns() *patterns {
+	return &patterns{
+		id:          regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`),
+		country:     regexp.MustCompile(`^[a-z]{2}$`),
+		key:         regexp.MustCompile(`^[a-z][a-z0-9_]*$`),
+		javaName:    regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*([.$][A-Za-z_][A-Za-z0-9_]*)+$`),
+		usageKey:    regexp.MustCompile(`^[A-Z][A-Za-z0-9]*UsageDescription$`),
+		apiCategory: regexp.MustCompile(`^NSPrivacyAccessedAPICategory[A-Z][A-Za-z]*$`),
+		reasonCode:  regexp.MustCompile(`^[0-9A-F]{4}\.[0-9]+$`),
+		harmonyName: regexp.MustCompile(`^ohos\.permission\.[A-Z][A-Z0-9_]*$`),
+	}
 }
 
 // step is one data file: where it is, what it decodes into, and how its
@@ -101,7 +124,7 @@ func decodeFS(fsys fs.FS) (*tables, error) {
 		wg.Go(func() { errs[i] = decode(data, s.v) })
 	}
 	wg.Wait()
-	b := &builder{t: &tables{}}
+	b := &builder{t: &tables{}, re: newPatterns()}
 	for i, s := range steps {
 		if !found[i] {
 			continue
