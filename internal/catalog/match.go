@@ -6,90 +6,16 @@ import (
 	"strings"
 )
 
-// classTrie maps package segments to SDK indexes. A node's sdk is the SDK
-// whose class prefix ends at that node (-1 for none). Segments are split at
-// '/' (descriptors) or '.' (dotted names) and at '$' (inner classes), so the
-// prefix "com.x.Foo" matches "com.x.Foo$Bar" but never "com.x.FooBar".
-type classTrie struct {
-	root trieNode
-	// simple maps a simple class name (the ".LigatusManager" rules) to an SDK.
-	simple map[string]int32
-	// segment maps a package segment matched anywhere (".sizmek.") to an SDK.
-	segment map[string]int32
-}
-
-type trieNode struct {
-	sdk  int32
-	next map[string]*trieNode
-}
-
-// insert adds a dotted prefix; it returns the SDK already owning exactly that
-// prefix, or -1.
-func (t *classTrie) insert(prefix string, sdk int32) int32 {
-	n := &t.root
-	for seg := range strings.FieldsFuncSeq(prefix, isDotOrDollar) {
-		if n.next == nil {
-			n.next = make(map[string]*trieNode)
-		}
-		c, ok := n.next[seg]
-		if !ok {
-			c = &trieNode{sdk: -1}
-			n.next[seg] = c
-		}
-		n = c
+// sdkIDs returns the ids of the SDKs of entries.
+func (c *Catalog) sdkIDs(entries []sigKey) []string {
+	if len(entries) == 0 {
+		return nil
 	}
-	if n.sdk >= 0 && n.sdk != sdk {
-		return n.sdk
+	out := make([]string, len(entries))
+	for i, e := range entries {
+		out[i] = c.t.sdks[e.sdk].ID
 	}
-	n.sdk = sdk
-	return -1
-}
-
-func isDotOrDollar(r rune) bool { return r == '.' || r == '$' }
-
-// match returns the SDK of the longest prefix of name (segments separated by
-// sep or '$'), then of the suffix rules, or -1. It does not allocate.
-func (t *classTrie) match(name string, sep byte) int32 {
-	best := int32(-1)
-	n := &t.root
-	for i := 0; i < len(name) && n != nil; {
-		j := i
-		for j < len(name) && name[j] != sep && name[j] != '$' {
-			j++
-		}
-		n = n.next[name[i:j]]
-		if n != nil && n.sdk >= 0 {
-			best = n.sdk
-		}
-		i = j + 1
-	}
-	if best >= 0 || (len(t.simple) == 0 && len(t.segment) == 0) {
-		return best
-	}
-	// Suffix rules: the simple class name, then package segments.
-	pkgEnd := strings.LastIndexByte(name, sep)
-	simple := name[pkgEnd+1:]
-	if k := strings.IndexByte(simple, '$'); k >= 0 {
-		simple = simple[:k]
-	}
-	if id, ok := t.simple[simple]; ok {
-		return id
-	}
-	if len(t.segment) == 0 || pkgEnd < 0 {
-		return -1
-	}
-	pkg := name[:pkgEnd]
-	for i := 0; i <= len(pkg); {
-		j := strings.IndexByte(pkg[i:], sep)
-		if j < 0 {
-			j = len(pkg) - i
-		}
-		if id, ok := t.segment[pkg[i:i+j]]; ok {
-			return id
-		}
-		i += j + 1
-	}
-	return -1
+	return out
 }
 
 // descriptorName strips array markers and the L…; wrapper of a DEX type
@@ -111,16 +37,16 @@ func (c *Catalog) MatchClass(classDescriptor string) (sdkID string, ok bool) {
 	if !ok {
 		return "", false
 	}
-	if i := c.classes.match(name, '/'); i >= 0 {
-		return c.sdks[i].ID, true
+	if i := c.t.sdkIndex.matchClass(name, '/'); i >= 0 {
+		return c.t.sdks[i].ID, true
 	}
 	return "", false
 }
 
 // MatchClassName is MatchClass for a dotted Java name ("com.umeng.analytics.MobclickAgent").
 func (c *Catalog) MatchClassName(name string) (sdkID string, ok bool) {
-	if i := c.classes.match(name, '.'); i >= 0 {
-		return c.sdks[i].ID, true
+	if i := c.t.sdkIndex.matchClass(name, '.'); i >= 0 {
+		return c.t.sdks[i].ID, true
 	}
 	return "", false
 }
@@ -134,8 +60,8 @@ func (c *Catalog) MatchHost(host string) (sdkID string, ok bool) {
 		host = strings.ToLower(host)
 	}
 	for i := 0; i < len(host); {
-		if id, ok := c.hosts[host[i:]]; ok {
-			return c.sdks[id].ID, true
+		if s := c.t.sdkIndex.hosts.get(host[i:]); s >= 0 {
+			return c.t.sdks[s].ID, true
 		}
 		k := strings.IndexByte(host[i:], '.')
 		if k < 0 {
@@ -166,16 +92,22 @@ type libPattern struct {
 // name of file ("lib/arm64-v8a/libjcore300.so" → jcore): exact names first,
 // then versioned patterns such as "libjcore*.so".
 func (c *Catalog) MatchNativeLib(file string) []string {
+	x := &c.t.sdkIndex
 	base := path.Base(strings.ReplaceAll(file, "\\", "/"))
-	if ids, ok := c.libs[base]; ok {
-		return slices.Clone(ids)
+	if r := lookup(x.libs, base); len(r) > 0 {
+		return c.sdkIDs(r)
 	}
 	var out []string
-	for _, n := range c.libPrefixLens {
+	for _, n := range x.libPrefixLens {
 		if n > len(base) {
 			break
 		}
-		for _, p := range c.libPats[base[:n]] {
+		pre := base[:n]
+		i, _ := slices.BinarySearchFunc(x.libPats, pre, func(p libPattern, pre string) int { return strings.Compare(p.prefix, pre) })
+		for _, p := range x.libPats[i:] {
+			if p.prefix != pre {
+				break
+			}
 			mid, ok := strings.CutSuffix(base[n:], p.suffix)
 			if ok && mid != "" && isVersion(mid) && !slices.Contains(out, p.sdk) {
 				out = append(out, p.sdk)
@@ -205,8 +137,9 @@ type suffixRule struct {
 // fully qualified class name: exact component names, component suffixes,
 // then the class-prefix rules.
 func (c *Catalog) MatchComponent(className string) []string {
-	out := slices.Clone(c.comps[className])
-	for _, r := range c.compSufs {
+	x := &c.t.sdkIndex
+	out := c.sdkIDs(lookup(x.comps, className))
+	for _, r := range x.compSufs {
 		if strings.HasSuffix(className, r.suffix) && !slices.Contains(out, r.sdk) {
 			out = append(out, r.sdk)
 		}
@@ -220,7 +153,7 @@ func (c *Catalog) MatchComponent(className string) []string {
 // MatchMetaData returns the SDKs that use a manifest meta-data key
 // ("UMENG_APPKEY").
 func (c *Catalog) MatchMetaData(key string) []string {
-	return slices.Clone(c.metaData[key])
+	return c.sdkIDs(lookup(c.t.sdkIndex.metaData, key))
 }
 
 // MatchPacker reports the packers whose signatures occur in an app: its
@@ -229,7 +162,7 @@ func (c *Catalog) MatchMetaData(key string) []string {
 // each kind as evidence.
 func (c *Catalog) MatchPacker(appClass string, files []string, nativeLibs []string) []PackerHit {
 	var hits []PackerHit
-	for _, p := range c.packers {
+	for _, p := range c.t.packers {
 		var ev []string
 		if appClass != "" {
 			for _, a := range p.AppClasses {

@@ -13,8 +13,6 @@ import (
 	"sync"
 
 	"go.yaml.in/yaml/v3"
-
-	"github.com/hegui/hegui/data"
 )
 
 // The files read from the file system given to LoadFS.
@@ -64,18 +62,56 @@ func (e *FormatError) Unwrap() error { return e.Err }
 // A Catalog is the loaded, validated legal catalog. It is read-only; its
 // methods return copies and are safe for concurrent use.
 type Catalog struct {
-	instruments []Instrument
-	provisions  []Provision // in citation order (instrument, then number)
-	appTypes    []AppType   // in Seq order
-	versions    map[string]string
+	t *tables
+	// index is built on first use.
+	index func() *index
+}
 
+// tables is the legal catalog as decoded and checked, without indexes, so
+// that its generated form (tables_gen.go) is static data.
+type tables struct {
+	instruments []Instrument // in file order
+	provisions  []Provision  // in citation order (instrument, then number)
+	appTypes    []AppType    // in Seq order
+	versions    []fileVersion
+}
+
+type fileVersion struct{ file, version string }
+
+// index finds entries of the tables by id or name.
+type index struct {
 	instrumentByID map[string]int
 	provisionByID  map[string]int
 	appTypeByName  map[string]int // normalized id, alias and Chinese names
 }
 
-// Load reads the catalog embedded in the binary (package data).
-func Load() (*Catalog, error) { return LoadFS(data.FS) }
+func newCatalog(t *tables) *Catalog {
+	return &Catalog{t: t, index: sync.OnceValue(func() *index {
+		idx := &index{
+			instrumentByID: make(map[string]int, len(t.instruments)),
+			provisionByID:  make(map[string]int, len(t.provisions)),
+		}
+		for i, in := range t.instruments {
+			idx.instrumentByID[in.ID] = i
+		}
+		for i, p := range t.provisions {
+			idx.provisionByID[p.ID] = i
+		}
+		// The names were checked when the files were decoded.
+		idx.appTypeByName = appTypeNames(t.appTypes, func(string, string, ...any) {})
+		return idx
+	})}
+}
+
+// Load returns the catalog embedded in the binary (package data), decoded
+// and validated when hegui was built (go generate).
+func Load() (*Catalog, error) {
+	t, err := embeddedTables()
+	if err != nil {
+		return nil, err
+	}
+	return newCatalog(t), nil
+}
 
 // LoadFS reads the catalog from fsys (the files InstrumentsFile,
 // ProvisionsFile and AppTypesFile) and validates it: ids unique and well
@@ -83,6 +119,15 @@ func Load() (*Catalog, error) { return LoadFS(data.FS) }
 // 39 app types with exactly types 21 and 27-38 needing no PI. Errors are
 // *FormatError values (joined when there are several).
 func LoadFS(fsys fs.FS) (*Catalog, error) {
+	t, err := decodeFS(fsys)
+	if err != nil {
+		return nil, err
+	}
+	return newCatalog(t), nil
+}
+
+// decodeFS reads, decodes and validates the legal files of fsys.
+func decodeFS(fsys fs.FS) (*tables, error) {
 	var ins instrumentsFile
 	var pro provisionsFile
 	var app appTypesFile
@@ -110,19 +155,15 @@ func LoadFS(fsys fs.FS) (*Catalog, error) {
 			return nil, err
 		}
 	}
-	b := builder{c: &Catalog{
-		versions:       map[string]string{},
-		instrumentByID: map[string]int{},
-		provisionByID:  map[string]int{},
-		appTypeByName:  map[string]int{},
-	}}
+	b := builder{t: &tables{}, instrumentByID: map[string]int{}, provisionByID: map[string]int{}}
 	b.instruments(&ins)
 	b.provisions(&pro)
 	b.appTypes(&app)
 	if len(b.errs) > 0 {
 		return nil, errors.Join(b.errs...)
 	}
-	return b.c, nil
+	slices.SortFunc(b.t.versions, func(x, y fileVersion) int { return strings.Compare(x.file, y.file) })
+	return b.t, nil
 }
 
 // readFile reads a legal file of at most maxFileSize bytes.
@@ -157,17 +198,17 @@ func decode(name string, buf []byte, v any) error {
 
 // Instrument returns the instrument with the id.
 func (c *Catalog) Instrument(id string) (Instrument, bool) {
-	i, ok := c.instrumentByID[id]
+	i, ok := c.index().instrumentByID[id]
 	if !ok {
 		return Instrument{}, false
 	}
-	return c.instruments[i].clone(), true
+	return c.t.instruments[i].clone(), true
 }
 
 // Instruments returns all instruments in file order.
 func (c *Catalog) Instruments() []Instrument {
-	out := make([]Instrument, len(c.instruments))
-	for i, in := range c.instruments {
+	out := make([]Instrument, len(c.t.instruments))
+	for i, in := range c.t.instruments {
 		out[i] = in.clone()
 	}
 	return out
@@ -175,19 +216,19 @@ func (c *Catalog) Instruments() []Instrument {
 
 // Provision returns the provision with the id (e.g. "PIPL-28").
 func (c *Catalog) Provision(id string) (Provision, bool) {
-	i, ok := c.provisionByID[id]
+	i, ok := c.index().provisionByID[id]
 	if !ok {
 		return Provision{}, false
 	}
-	return c.provisions[i].clone(), true
+	return c.t.provisions[i].clone(), true
 }
 
 // Provisions returns all provisions in a stable order: by instrument (in the
 // order of instruments.yaml), then by number (numeric parts compared as
 // numbers: PIPL-4 before PIPL-13, CAC191-3 before CAC191-3.1).
 func (c *Catalog) Provisions() []Provision {
-	out := make([]Provision, len(c.provisions))
-	for i, p := range c.provisions {
+	out := make([]Provision, len(c.t.provisions))
+	for i, p := range c.t.provisions {
 		out[i] = p.clone()
 	}
 	return out
@@ -197,17 +238,17 @@ func (c *Catalog) Provisions() []Provision {
 // aliases, or its Chinese name with or without the trailing 类. Case, spaces
 // and hyphens do not matter ("Ride-Hailing", "taxi", "网络约车类", "网络约车").
 func (c *Catalog) AppType(idOrAlias string) (AppType, bool) {
-	i, ok := c.appTypeByName[normalizeName(idOrAlias)]
+	i, ok := c.index().appTypeByName[normalizeName(idOrAlias)]
 	if !ok {
 		return AppType{}, false
 	}
-	return c.appTypes[i].clone(), true
+	return c.t.appTypes[i].clone(), true
 }
 
 // AppTypes returns the 39 app types in Seq order.
 func (c *Catalog) AppTypes() []AppType {
-	out := make([]AppType, len(c.appTypes))
-	for i, t := range c.appTypes {
+	out := make([]AppType, len(c.t.appTypes))
+	for i, t := range c.t.appTypes {
 		out[i] = t.clone()
 	}
 	return out
@@ -216,9 +257,9 @@ func (c *Catalog) AppTypes() []AppType {
 // Versions returns the `version:` of each file, keyed by file path
 // (InstrumentsFile, ProvisionsFile, AppTypesFile).
 func (c *Catalog) Versions() map[string]string {
-	out := make(map[string]string, len(c.versions))
-	for k, v := range c.versions {
-		out[k] = v
+	out := make(map[string]string, len(c.t.versions))
+	for _, v := range c.t.versions {
+		out[v.file] = v.version
 	}
 	return out
 }

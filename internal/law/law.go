@@ -12,6 +12,8 @@
 //	fmt.Println(p.Cite("zh")) // 《个人信息保护法》第二十八条
 package law
 
+//go:generate go test -tags hegui_yaml -run ^TestGenerated$ . -update
+
 import (
 	"slices"
 	"strconv"

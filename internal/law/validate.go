@@ -95,10 +95,12 @@ const appTypeCount = 39
 
 func noPIType(seq int) bool { return seq == 21 || (seq >= 27 && seq <= 38) }
 
-// builder turns the decoded files into a Catalog, collecting every problem.
+// builder turns the decoded files into tables, collecting every problem.
 type builder struct {
-	c    *Catalog
-	errs []error
+	t              *tables
+	instrumentByID map[string]int
+	provisionByID  map[string]int
+	errs           []error
 }
 
 func (b *builder) fail(file, id, format string, args ...any) {
@@ -119,7 +121,7 @@ func (b *builder) header(file, version string, sources []string) {
 	if len(sources) == 0 {
 		b.fail(file, "", "missing sources")
 	}
-	b.c.versions[file] = version
+	b.t.versions = append(b.t.versions, fileVersion{file: file, version: version})
 }
 
 // sources checks an entry's source tags against the file's sources list.
@@ -213,7 +215,7 @@ func (b *builder) instruments(f *instrumentsFile) {
 			b.fail(file, fmt.Sprintf("instruments[%d]", i), "bad id %q (want upper-case letters and digits)", id)
 			continue
 		}
-		if _, dup := b.c.instrumentByID[id]; dup {
+		if _, dup := b.instrumentByID[id]; dup {
 			b.fail(file, id, "duplicate id")
 			continue
 		}
@@ -230,8 +232,8 @@ func (b *builder) instruments(f *instrumentsFile) {
 			b.fail(file, id, "bad verified mark %q", r.Verified)
 		}
 		b.sources(file, id, r.Source, f.Sources)
-		b.c.instrumentByID[id] = len(b.c.instruments)
-		b.c.instruments = append(b.c.instruments, Instrument{
+		b.instrumentByID[id] = len(b.t.instruments)
+		b.t.instruments = append(b.t.instruments, Instrument{
 			ID: id, TitleZh: r.TitleZh, TitleEn: r.TitleEn, Issuer: r.Issuer,
 			DocNumber: r.DocNumber, Published: r.Published, Effective: r.Effective,
 			Status: r.Status, URL: r.URL, CiteZh: r.CiteZh, CiteEn: r.CiteEn,
@@ -249,11 +251,11 @@ func (b *builder) provisions(f *provisionsFile) {
 			b.fail(file, fmt.Sprintf("provisions[%d]", i), "missing id")
 			continue
 		}
-		if _, dup := b.c.provisionByID[id]; dup {
+		if _, dup := b.provisionByID[id]; dup {
 			b.fail(file, id, "duplicate id")
 			continue
 		}
-		in, ok := b.c.instrumentByID[r.Instrument]
+		in, ok := b.instrumentByID[r.Instrument]
 		if !ok {
 			b.fail(file, id, "unknown instrument %q", r.Instrument)
 			continue
@@ -283,9 +285,9 @@ func (b *builder) provisions(f *provisionsFile) {
 			b.fail(file, id, "bad number_verified mark %q", r.NumberVerified)
 		}
 		b.sources(file, id, r.Source, f.Sources)
-		inst := b.c.instruments[in]
-		b.c.provisionByID[id] = len(b.c.provisions)
-		b.c.provisions = append(b.c.provisions, Provision{
+		inst := b.t.instruments[in]
+		b.provisionByID[id] = len(b.t.provisions)
+		b.t.provisions = append(b.t.provisions, Provision{
 			ID: id, Instrument: r.Instrument, Number: r.Number, NumberEn: r.NumberEn,
 			TitleZh: r.TitleZh, TitleEn: r.TitleEn, SummaryZh: r.SummaryZh,
 			SummaryEn: r.SummaryEn, QuoteZh: r.QuoteZh, Verified: r.Verified,
@@ -296,7 +298,7 @@ func (b *builder) provisions(f *provisionsFile) {
 	for part, n := range cac191Items {
 		for item := 1; item <= n; item++ {
 			id := fmt.Sprintf("CAC191-%d.%d", part+1, item)
-			if _, ok := b.c.provisionByID[id]; !ok {
+			if _, ok := b.provisionByID[id]; !ok {
 				b.fail(file, id, "missing 认定方法 item")
 			}
 		}
@@ -306,16 +308,16 @@ func (b *builder) provisions(f *provisionsFile) {
 
 // sortProvisions puts the provisions in citation order and rebuilds the index.
 func (b *builder) sortProvisions() {
-	order := b.c.instrumentByID
-	slices.SortStableFunc(b.c.provisions, func(x, y Provision) int {
+	order := b.instrumentByID
+	slices.SortStableFunc(b.t.provisions, func(x, y Provision) int {
 		if c := order[x.Instrument] - order[y.Instrument]; c != 0 {
 			return c
 		}
 		return compareNumbers(strings.TrimPrefix(x.ID, x.Instrument+"-"),
 			strings.TrimPrefix(y.ID, y.Instrument+"-"))
 	})
-	for i, p := range b.c.provisions {
-		b.c.provisionByID[p.ID] = i
+	for i, p := range b.t.provisions {
+		b.provisionByID[p.ID] = i
 	}
 }
 
@@ -323,8 +325,8 @@ func (b *builder) appTypes(f *appTypesFile) {
 	const file = AppTypesFile
 	b.header(file, f.Version, f.Sources)
 	var citeZh, citeEn string
-	if i, ok := b.c.instrumentByID[f.Instrument]; ok {
-		citeZh, citeEn = b.c.instruments[i].CiteZh, b.c.instruments[i].CiteEn
+	if i, ok := b.instrumentByID[f.Instrument]; ok {
+		citeZh, citeEn = b.t.instruments[i].CiteZh, b.t.instruments[i].CiteEn
 	} else {
 		b.fail(file, "", "unknown instrument %q", f.Instrument)
 	}
@@ -387,17 +389,17 @@ func (b *builder) appTypes(f *appTypesFile) {
 		for _, a := range r.Aliases {
 			t.Aliases = append(t.Aliases, normalizeName(a))
 		}
-		b.c.appTypes = append(b.c.appTypes, t)
+		b.t.appTypes = append(b.t.appTypes, t)
 	}
-	slices.SortFunc(b.c.appTypes, func(x, y AppType) int { return x.Seq - y.Seq })
-	b.indexAppTypes()
+	slices.SortFunc(b.t.appTypes, func(x, y AppType) int { return x.Seq - y.Seq })
+	appTypeNames(b.t.appTypes, func(id, format string, args ...any) { b.fail(AppTypesFile, id, format, args...) })
 }
 
-// indexAppTypes maps every name of every type to it; a name shared by two
-// types is an error.
-func (b *builder) indexAppTypes() {
-	const file = AppTypesFile
-	for i, t := range b.c.appTypes {
+// appTypeNames maps every name of every type to its index; fail is told of
+// a name shared by two types.
+func appTypeNames(types []AppType, fail func(id, format string, args ...any)) map[string]int {
+	byName := make(map[string]int, 4*len(types))
+	for i, t := range types {
 		names := append([]string{t.ID}, t.Aliases...)
 		if zh := normalizeName(t.NameZh); zh != "" {
 			names = append(names, zh)
@@ -407,16 +409,17 @@ func (b *builder) indexAppTypes() {
 		}
 		for _, n := range names {
 			if n == "" {
-				b.fail(file, t.ID, "empty alias")
+				fail(t.ID, "empty alias")
 				continue
 			}
-			if j, dup := b.c.appTypeByName[n]; dup {
+			if j, dup := byName[n]; dup {
 				if j != i {
-					b.fail(file, t.ID, "name %q also names %s", n, b.c.appTypes[j].ID)
+					fail(t.ID, "name %q also names %s", n, types[j].ID)
 				}
 				continue
 			}
-			b.c.appTypeByName[n] = i
+			byName[n] = i
 		}
 	}
+	return byName
 }

@@ -5,11 +5,14 @@
 // never "passed".
 package rules
 
+//go:generate go test -tags hegui_yaml -run ^TestGenerated$ . -update
+
 import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"io/fs"
+	"slices"
 	"sort"
 	"strings"
 
@@ -426,17 +429,27 @@ type ruleFile struct {
 	Rules   []Rule `yaml:"rules"`
 }
 
-// LoadFS reads every *.yaml rule file under dir of fsys.
+// LoadFS reads every *.yaml rule file under dir of fsys. A file whose
+// content is one of the built-in rule files as generated (rules_gen.go)
+// is not parsed again: its rules come from the generated copy.
 func LoadFS(fsys fs.FS, dir string) ([]Rule, error) {
 	files, err := fs.Glob(fsys, dir+"/*.yaml")
 	if err != nil {
 		return nil, err
 	}
 	var out []Rule
+	var generated [][]Rule
 	for _, name := range files {
 		data, err := fs.ReadFile(fsys, name)
 		if err != nil {
 			return nil, err
+		}
+		if i := generatedFile(data); i >= 0 {
+			if generated == nil {
+				generated = builtinRules()
+			}
+			out = append(out, generated[i]...)
+			continue
 		}
 		rs, err := Parse(data, "builtin")
 		if err != nil {
@@ -445,6 +458,13 @@ func LoadFS(fsys fs.FS, dir string) ([]Rule, error) {
 		out = append(out, rs...)
 	}
 	return out, nil
+}
+
+// generatedFile returns the index in builtinRules of a rule file's
+// content, or -1 when it has not been generated.
+func generatedFile(data []byte) int {
+	sum := sha256.Sum256(data)
+	return slices.Index(builtinDigests, hex.EncodeToString(sum[:]))
 }
 
 // Parse reads a YAML rule file.
