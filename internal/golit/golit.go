@@ -18,6 +18,7 @@ import (
 	"errors"
 	"fmt"
 	"go/format"
+	"path"
 	"reflect"
 	"slices"
 	"strconv"
@@ -56,6 +57,7 @@ func File(h Header, decls ...Decl) ([]byte, error) {
 		fmt.Fprintf(&w.b, "//go:build %s\n\n", h.Build)
 	}
 	fmt.Fprintf(&w.b, "package %s\n", h.Package)
+	head := w.b.Len()
 	for _, d := range decls {
 		v := reflect.ValueOf(d.Value)
 		if !v.IsValid() {
@@ -82,6 +84,24 @@ func File(h Header, decls ...Decl) ([]byte, error) {
 		}
 		w.b.WriteString("\n")
 	}
+	if len(w.imports) > 0 {
+		// Named types of other packages are written qualified: import
+		// them after the package clause.
+		paths := make([]string, 0, len(w.imports))
+		for p := range w.imports {
+			paths = append(paths, p)
+		}
+		slices.Sort(paths)
+		var imp bytes.Buffer
+		imp.WriteString("\nimport (\n")
+		for _, p := range paths {
+			fmt.Fprintf(&imp, "%s %q\n", w.imports[p], p)
+		}
+		imp.WriteString(")\n")
+		all := append(append(slices.Clone(w.b.Bytes()[:head]), imp.Bytes()...), w.b.Bytes()[head:]...)
+		w.b.Reset()
+		w.b.Write(all)
+	}
 	out, err := format.Source(w.b.Bytes())
 	if err != nil {
 		return nil, fmt.Errorf("golit: formatting the generated source: %w", err)
@@ -91,6 +111,8 @@ func File(h Header, decls ...Decl) ([]byte, error) {
 
 type writer struct {
 	pkgPath string
+	// imports maps the packages of named types written to their names.
+	imports map[string]string
 	// flat writes everything on one line.
 	flat bool
 	b    bytes.Buffer
@@ -103,7 +125,17 @@ func (w *writer) typeName(t reflect.Type) (string, error) {
 		case "", w.pkgPath:
 			return t.Name(), nil
 		}
-		return "", fmt.Errorf("type %s is declared in another package", t)
+		name := path.Base(t.PkgPath())
+		for p, n := range w.imports {
+			if n == name && p != t.PkgPath() {
+				return "", fmt.Errorf("type %s: two imported packages named %s", t, name)
+			}
+		}
+		if w.imports == nil {
+			w.imports = map[string]string{}
+		}
+		w.imports[t.PkgPath()] = name
+		return name + "." + t.Name(), nil
 	}
 	switch t.Kind() {
 	case reflect.Slice:

@@ -5,6 +5,7 @@ import (
 	"go/token"
 	"strings"
 	"testing"
+	"time"
 )
 
 type level string
@@ -73,14 +74,28 @@ func fresh() map[int]bool {
 func TestFileErrors(t *testing.T) {
 	type inner struct{ F func() }
 	for name, v := range map[string]any{
-		"nil":          nil,
-		"func":         inner{F: func() {}},
-		"foreign type": []strings.Builder{{}},
-		"channel":      make(chan int),
+		"nil":     nil,
+		"func":    inner{F: func() {}},
+		"channel": make(chan int),
 	} {
 		if _, err := File(Header{Generator: "g", Package: "golit", PkgPath: "github.com/hegui/hegui/internal/golit"}, Decl{Name: "x", Value: v}); err == nil {
 			t.Errorf("%s: no error", name)
 		}
+	}
+}
+
+// Named types of other packages are written qualified, with their import.
+func TestFileImportsForeignTypes(t *testing.T) {
+	src, err := File(Header{Generator: "g", Package: "golit", PkgPath: "github.com/hegui/hegui/internal/golit"},
+		Decl{Name: "days", Value: []time.Weekday{time.Monday, time.Friday}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(src), `time "time"`) || !strings.Contains(string(src), "[]time.Weekday{") {
+		t.Errorf("no qualified type or import:\n%s", src)
+	}
+	if _, err := parser.ParseFile(token.NewFileSet(), "x.go", src, 0); err != nil {
+		t.Error(err)
 	}
 }
 

@@ -4,11 +4,17 @@
 
 package rules
 
+import (
+	evidence "github.com/hegui/hegui/internal/evidence"
+	text "github.com/hegui/hegui/internal/text"
+)
+
 // builtinDigests are the SHA-256 digests of the built-in rule files, in the order of builtinRules.
 var builtinDigests = []string{
-	"357fcecde998a9d16e041dffab544f80c3d1f59bbb179a0b23be28255288ab86",
-	"5821d41ffacb8d8be4da94aea7cefb43b16e6b07164aee7391e9c1c70d83a6b2",
-	"2501cb0dc0d5e574c57c4d9fa0c17bd07c92c4e6ead86c91cdb0f1526d47711f",
+	"40e55c79810ec872814f324caec254c0250fd0b0ecc1a2dcd8262d20e11a2cd4",
+	"ae436529f8a3e69785fccd6e11ef9ed737bedf0725461b980c7fe8295522c6d0",
+	"312c53b5ef16eaf74972d222a81dc0c389adcd96b64f2e67ac0b60aaca7cafd9",
+	"975fd6b2117fa678a0d52d9aa873b0cf86c0fc5dbfcaf3b6c4926e72a30be6ba",
 }
 
 // builtinRules returns a fresh copy of the rules of each built-in rule file.
@@ -18,15 +24,15 @@ func builtinRules() [][]Rule {
 			{
 				ID:       "HG-AND-001",
 				Severity: "critical",
-				Title: Text{
+				Title: text.Text{
 					Zh: "启动时（同意隐私政策前）即读取个人信息",
 					En: "Personal information read at start-up, before consent",
 				},
-				Description: Text{
+				Description: text.Text{
 					Zh: "Application.onCreate、ContentProvider.onCreate 或 androidx.startup 初始化器所调用的代码读取了个人信息。这些代码在任何界面（包括隐私政策弹窗）出现之前运行，因此收集发生在用户同意之前。",
 					En: "Code reached from Application.onCreate, a ContentProvider's onCreate or an androidx.startup initializer reads personal information. That code runs before any screen (and so before any privacy-policy dialog) exists, so the collection happens before the user consents.",
 				},
-				Remediation: Text{
+				Remediation: text.Text{
 					Zh: "将读取个人信息的代码（含第三方SDK的初始化）推迟到用户在隐私政策弹窗中明确同意之后；对SDK使用其提供的“延迟初始化/合规初始化”接口（如先调用preInit，再在同意后init）。",
 					En: "Defer code that reads personal information, SDK initialisation included, until the user has explicitly agreed in the privacy-policy dialog; use the SDKs' deferred/compliant initialisation APIs (e.g. preInit first, init after consent).",
 				},
@@ -40,15 +46,15 @@ func builtinRules() [][]Rule {
 			{
 				ID:       "HG-AND-002",
 				Severity: "high",
-				Title: Text{
+				Title: text.Text{
 					Zh: "第三方SDK在应用启动时初始化（同意前）",
 					En: "Third-party SDK initialised at start-up, before consent",
 				},
-				Description: Text{
+				Description: text.Text{
 					Zh: "第三方SDK的代码从Application或ContentProvider的启动流程中被调用。SDK在用户同意隐私政策前即运行，可能在同意前收集个人信息。",
 					En: "Third-party SDK code is called from the Application's or a ContentProvider's start-up path. The SDK runs before the user has agreed to the privacy policy and may collect personal information before consent.",
 				},
-				Remediation: Text{
+				Remediation: text.Text{
 					Zh: "在用户同意隐私政策后再初始化第三方SDK；审查SDK自带的ContentProvider自动初始化并将其禁用。",
 					En: "Initialise third-party SDKs only after the user agrees to the privacy policy; review and disable SDK ContentProviders that auto-initialise.",
 				},
@@ -62,12 +68,12 @@ func builtinRules() [][]Rule {
 			{
 				ID:       "HG-AND-003",
 				Severity: "high",
-				Title:    Text{Zh: "第三方SDK收集个人信息", En: "Third-party SDK collects personal information"},
-				Description: Text{
+				Title:    text.Text{Zh: "第三方SDK收集个人信息", En: "Third-party SDK collects personal information"},
+				Description: text.Text{
 					Zh: "第三方SDK自身的代码调用了读取个人信息的接口。向SDK提供个人信息属于向第三方提供，须逐一告知SDK名称、目的、方式和个人信息种类，并取得单独同意。",
 					En: "A third-party SDK's own code calls APIs that read personal information. Handing PI to an SDK is providing it to a third party; the SDK's name, purpose, method and PI types must be disclosed one by one and separate consent obtained.",
 				},
-				Remediation: Text{
+				Remediation: text.Text{
 					Zh: "在隐私政策的第三方SDK清单中列明该SDK及其收集的个人信息类型和目的；取得单独同意；使用SDK的合规配置关闭不必要的采集（如设备标识、应用列表）。",
 					En: "List the SDK, the PI types it collects and why in the privacy policy's third-party SDK list; obtain separate consent; use the SDK's compliance settings to turn off collection it does not need (device identifiers, app list).",
 				},
@@ -81,20 +87,21 @@ func builtinRules() [][]Rule {
 			{
 				ID:       "HG-AND-004",
 				Severity: "medium",
-				Title: Text{
+				Title: text.Text{
 					Zh: "嵌入的第三方SDK声明会收集个人信息",
 					En: "Embedded third-party SDK that declares it collects personal information",
 				},
-				Description: Text{
+				Description: text.Text{
 					Zh: "应用内嵌入了一个第三方SDK，其厂商披露该SDK会收集个人信息，但未在字节码中找到调用点（可能经过混淆、反射或位于本地代码中）。",
 					En: "The app embeds a third-party SDK whose vendor discloses that it collects personal information, but no call site was found in the bytecode (it may be obfuscated, reflective or in native code).",
 				},
-				Remediation: Text{
+				Remediation: text.Text{
 					Zh: "在隐私政策中披露该SDK及其收集的个人信息；如不需要，移除该SDK。",
 					En: "Disclose the SDK and the PI it collects in the privacy policy, or remove it if it is not needed.",
 				},
 				LegalBasis: []string{"CAC191-2.1", "PIPL-23", "GBT41391-6.6"},
 				Needs:      []string{"android"},
+				Reads:      []evidence.Part{"manifest", "code"},
 				Check:      "sdk_declares_pi",
 				Tags:       []string{"sdk", "disclosure"},
 				Source:     "builtin",
@@ -102,20 +109,21 @@ func builtinRules() [][]Rule {
 			{
 				ID:       "HG-AND-005",
 				Severity: "medium",
-				Title: Text{
+				Title: text.Text{
 					Zh: "境外厂商SDK可能导致个人信息出境",
 					En: "SDK of a foreign vendor: personal information may leave China",
 				},
-				Description: Text{
+				Description: text.Text{
 					Zh: "应用嵌入了境外厂商的SDK且该SDK处理个人信息。若数据传输至境外，须告知境外接收方并取得单独同意，并满足安全评估、认证或标准合同等出境条件。",
 					En: "The app embeds an SDK of a vendor outside mainland China that handles personal information. If data goes abroad, the overseas recipient must be disclosed with separate consent, and a cross-border mechanism (security assessment, certification or standard contract) applies.",
 				},
-				Remediation: Text{
+				Remediation: text.Text{
 					Zh: "确认SDK的数据存储和传输地点；如出境，履行告知与单独同意义务并完成出境合规手续，或改用境内节点/境内替代SDK。",
 					En: "Establish where the SDK stores and sends data; if abroad, disclose it, obtain separate consent and complete a cross-border mechanism, or use in-country endpoints or a domestic alternative.",
 				},
 				LegalBasis: []string{"PIPL-38", "PIPL-39", "PIPL-55"},
 				Needs:      []string{"android"},
+				Reads:      []evidence.Part{"manifest", "code"},
 				Check:      "sdk_foreign_vendor",
 				Tags:       []string{"sdk", "cross-border"},
 				Source:     "builtin",
@@ -123,20 +131,21 @@ func builtinRules() [][]Rule {
 			{
 				ID:       "HG-AND-006",
 				Severity: "medium",
-				Title: Text{
+				Title: text.Text{
 					Zh: "申请可获取敏感个人信息的权限",
 					En: "Permission that exposes sensitive personal information",
 				},
-				Description: Text{
+				Description: text.Text{
 					Zh: "应用声明了可获取敏感个人信息（如精确位置、行踪轨迹、身体传感器数据）的权限。处理敏感个人信息须具有特定目的和充分必要性，并取得单独同意，同时告知必要性及对个人权益的影响。",
 					En: "The app declares a permission that exposes sensitive personal information (precise location, whereabouts, body-sensor data…). Sensitive PI needs a specific purpose and sufficient necessity, separate consent, and notice of why it is needed and how it affects the person.",
 				},
-				Remediation: Text{
+				Remediation: text.Text{
 					Zh: "仅在用户使用相关功能时动态申请，并同步说明目的；确认该权限为业务所必需，否则删除。",
 					En: "Request it only when the user starts the function that needs it, stating the purpose at the same time; remove it if the service does not need it.",
 				},
 				LegalBasis: []string{"PIPL-28", "PIPL-29", "PIPL-30", "CAC191-2.3"},
 				Needs:      []string{"android"},
+				Reads:      []evidence.Part{"manifest"},
 				Check:      "sensitive_permission",
 				Tags:       []string{"permission", "sensitive"},
 				Source:     "builtin",
@@ -144,12 +153,12 @@ func builtinRules() [][]Rule {
 			{
 				ID:       "HG-AND-007",
 				Severity: "high",
-				Title:    Text{Zh: "代码读取敏感个人信息", En: "Code reads sensitive personal information"},
-				Description: Text{
+				Title:    text.Text{Zh: "代码读取敏感个人信息", En: "Code reads sensitive personal information"},
+				Description: text.Text{
 					Zh: "字节码调用了读取敏感个人信息的接口（如位置、生物识别相关数据）。须取得单独同意并告知必要性。",
 					En: "The bytecode calls APIs that read sensitive personal information (location, biometric-related data…). Separate consent and notice of necessity are required.",
 				},
-				Remediation: Text{
+				Remediation: text.Text{
 					Zh: "确认每处调用对应的业务功能与目的，在调用前取得单独同意；移除不必要的调用。",
 					En: "Tie each call to the function and purpose it serves and obtain separate consent before it runs; remove calls that are not needed.",
 				},
@@ -163,12 +172,12 @@ func builtinRules() [][]Rule {
 			{
 				ID:       "HG-AND-008",
 				Severity: "high",
-				Title:    Text{Zh: "读取不可重置的设备标识符", En: "Non-resettable device identifier read"},
-				Description: Text{
+				Title:    text.Text{Zh: "读取不可重置的设备标识符", En: "Non-resettable device identifier read"},
+				Description: text.Text{
 					Zh: "代码读取IMEI/MEID、IMSI、ICCID、设备序列号或MAC地址等用户无法重置的设备唯一标识符。这些标识符可长期追踪用户，是监管通报中最常见的问题。",
 					En: "Code reads a device identifier the user cannot reset (IMEI/MEID, IMSI, ICCID, hardware serial, MAC address). Such identifiers track a person indefinitely and are the most frequent item in regulators' notices.",
 				},
-				Remediation: Text{
+				Remediation: text.Text{
 					Zh: "改用可重置的标识符（如OAID、应用内随机生成的ID）；若确需读取，须在同意后、且仅在必要的业务场景中读取。",
 					En: "Use a resettable identifier instead (OAID, an app-generated random ID); if one is truly needed, read it only after consent and only in the function that needs it.",
 				},
@@ -182,17 +191,18 @@ func builtinRules() [][]Rule {
 			{
 				ID:       "HG-AND-009",
 				Severity: "medium",
-				Title:    Text{Zh: "允许明文传输（HTTP）", En: "Cleartext (HTTP) traffic allowed"},
-				Description: Text{
+				Title:    text.Text{Zh: "允许明文传输（HTTP）", En: "Cleartext (HTTP) traffic allowed"},
+				Description: text.Text{
 					Zh: "应用允许未加密的HTTP通信（usesCleartextTraffic、网络安全配置或平台默认值）。经明文传输的个人信息可被窃听或篡改，不符合采取加密等安全技术措施的要求。",
 					En: "The app allows unencrypted HTTP (usesCleartextTraffic, its network security config, or the platform default). Personal information sent in cleartext can be read or altered in transit, contrary to the duty to encrypt.",
 				},
-				Remediation: Text{
+				Remediation: text.Text{
 					Zh: "设置 android:usesCleartextTraffic=\"false\"，在网络安全配置中禁止明文，所有接口改用HTTPS。",
 					En: "Set android:usesCleartextTraffic=\"false\", forbid cleartext in the network security config, and move every endpoint to HTTPS.",
 				},
 				LegalBasis: []string{"PIPL-51", "GBT35273-6.3"},
 				Needs:      []string{"android"},
+				Reads:      []evidence.Part{"manifest", "resources"},
 				Check:      "cleartext_traffic",
 				Tags:       []string{"transport", "security"},
 				Source:     "builtin",
@@ -200,20 +210,21 @@ func builtinRules() [][]Rule {
 			{
 				ID:       "HG-AND-010",
 				Severity: "medium",
-				Title: Text{
+				Title: text.Text{
 					Zh: "应用加固（加壳）：字节码证据不完整",
 					En: "Packed app: bytecode evidence is incomplete",
 				},
-				Description: Text{
+				Description: text.Text{
 					Zh: "应用使用了加固壳，真实字节码被加密或隐藏，静态分析无法确认其个人信息收集行为。依赖字节码的规则标记为“未评估”，而不是“通过”。",
 					En: "The app is wrapped in a packer shell that encrypts or hides the real bytecode, so static analysis cannot see its personal-information collection. Rules that need bytecode are marked \"not evaluated\", not \"passed\".",
 				},
-				Remediation: Text{
+				Remediation: text.Text{
 					Zh: "提交未加固的构建包进行检测，或结合动态检测（运行时监测）。",
 					En: "Submit the unpacked build for inspection, or complement it with dynamic (run-time) testing.",
 				},
 				LegalBasis: []string{"CAC191-3.1", "CAC191-2.1"},
 				Needs:      []string{"android"},
+				Reads:      []evidence.Part{"manifest"},
 				Check:      "packed",
 				Tags:       []string{"coverage"},
 				Source:     "builtin",
@@ -221,12 +232,12 @@ func builtinRules() [][]Rule {
 			{
 				ID:       "HG-AND-011",
 				Severity: "info",
-				Title:    Text{Zh: "安装包存在反分析/篡改迹象", En: "Package shows anti-analysis or tampering tricks"},
-				Description: Text{
+				Title:    text.Text{Zh: "安装包存在反分析/篡改迹象", En: "Package shows anti-analysis or tampering tricks"},
+				Description: text.Text{
 					Zh: "安装包结构异常（如路径穿越的条目名、重复条目、伪加密标志、清单字符串池异常），常见于对抗检测工具的处理。",
 					En: "The package's structure is abnormal (entry names that climb out of the archive, duplicate entries, a fake encryption flag, a damaged manifest string pool), as is common in packages built to defeat inspection tools.",
 				},
-				Remediation: Text{
+				Remediation: text.Text{
 					Zh: "确认构建流程未引入异常；提交正常构建的安装包。",
 					En: "Check the build pipeline for what introduced the anomalies and submit a normally built package.",
 				},
@@ -239,12 +250,12 @@ func builtinRules() [][]Rule {
 			{
 				ID:       "HG-AND-012",
 				Severity: "high",
-				Title:    Text{Zh: "读取软件安装列表", En: "Installed-app list read"},
-				Description: Text{
+				Title:    text.Text{Zh: "读取软件安装列表", En: "Installed-app list read"},
+				Description: text.Text{
 					Zh: "代码读取已安装应用列表。软件安装列表可推断用户的宗教、健康、金融等特征，工信部通报将“常用软件列表”列为违规共享的个人信息。",
 					En: "Code reads the list of installed apps. The list reveals religion, health or finances and is named by MIIT as personal information shared without consent.",
 				},
-				Remediation: Text{
+				Remediation: text.Text{
 					Zh: "除非为核心功能所必需，移除对应用列表的读取；改用 <queries> 声明具体包名并按需查询。",
 					En: "Unless a core function needs it, stop reading the app list; declare the specific packages in <queries> and query only those.",
 				},
@@ -258,20 +269,21 @@ func builtinRules() [][]Rule {
 			{
 				ID:       "HG-AND-013",
 				Severity: "medium",
-				Title: Text{
+				Title: text.Text{
 					Zh: "收集与应用类型基本功能无关的个人信息",
 					En: "Personal information beyond what the app type's basic function needs",
 				},
-				Description: Text{
+				Description: text.Text{
 					Zh: "按《常见类型移动互联网应用程序必要个人信息范围规定》，所指定的应用类型的基本功能不需要该类个人信息。收集本身不被禁止，但须单独、可选的同意，且用户拒绝时不得拒绝提供基本功能。",
 					En: "Under the necessary-PI provisions, the basic function of the given app type does not need this PI type. Collecting it is not forbidden, but it needs separate, optional consent and refusing it must never block the basic function.",
 				},
-				Remediation: Text{
+				Remediation: text.Text{
 					Zh: "确认该个人信息服务于哪项扩展功能；在该功能使用时单独征得同意；确保拒绝后基本功能仍可使用。",
 					En: "Identify which extended function needs it; ask for consent when that function is used; make sure the basic function still works when the user refuses.",
 				},
 				LegalBasis: []string{"NPI-4", "NPI-5", "PIPL-6", "PIPL-16", "CAC191-4.1", "CAC191-4.2"},
 				Needs:      []string{"android"},
+				Reads:      []evidence.Part{"manifest", "code"},
 				Check:      "unnecessary_for_app_type",
 				Tags:       []string{"necessity"},
 				Source:     "builtin",
@@ -279,22 +291,67 @@ func builtinRules() [][]Rule {
 		},
 		{
 			{
+				ID:       "HG-GEN-001",
+				Severity: "high",
+				Title: text.Text{
+					Zh: "证据不完整：输入文件、代码或清单未能完整读取",
+					En: "Evidence incomplete: the input, its code or its manifest could not be fully read",
+				},
+				Description: text.Text{
+					Zh: "输入文件本身，或安装包中的代码（DEX、嵌套的插件包）、清单，因无法识别、结构损坏、截断、嵌套过深或超出读取预算而未能完整读取。依赖这些内容的规则标记为“未评估”；未读取部分中的个人信息收集行为无法确认。此类安装包常见于刻意对抗检测的构建。",
+					En: "The input itself, or the package's code (DEX files, nested plug-in archives) or manifest, could not be fully read because it is not recognised, damaged, truncated, nested too deep or beyond the reading budget. Rules that read it are \"not evaluated\"; personal-information collection in the unread part cannot be ruled out. Packages built to defeat inspection look like this.",
+				},
+				Remediation: text.Text{
+					Zh: "检查构建流程，提交结构正常、完整的安装包；若确需嵌套插件，请同时提交插件包以便检测。",
+					En: "Check the build pipeline and submit a complete, well-formed package; if plug-ins are nested on purpose, submit them for inspection as well.",
+				},
+				LegalBasis: []string{"PIPL-7"},
+				Check:      "evidence_incomplete",
+				Params:     map[string]string{"grave": "true"},
+				Tags:       []string{"coverage"},
+				Source:     "builtin",
+			},
+			{
+				ID:       "HG-GEN-002",
+				Severity: "low",
+				Title: text.Text{
+					Zh: "证据不完整：部分资源或文件未能读取",
+					En: "Evidence incomplete: some resources or files could not be read",
+				},
+				Description: text.Text{
+					Zh: "资源表、资源文件或其他文件未能读取（结构损坏或超出限制），从中得到的事实（应用名称、网络安全配置、网址等）可能缺失。",
+					En: "The resource table, resource files or other files could not be read (damaged or beyond a limit); facts taken from them (app label, network security configuration, URLs) may be missing.",
+				},
+				Remediation: text.Text{
+					Zh: "检查这些文件为何损坏或过大；提交结构正常的安装包。",
+					En: "Check why these files are damaged or oversized; submit a well-formed package.",
+				},
+				LegalBasis: []string{"PIPL-7"},
+				Check:      "evidence_incomplete",
+				Params:     map[string]string{"grave": "false"},
+				Tags:       []string{"coverage"},
+				Source:     "builtin",
+			},
+		},
+		{
+			{
 				ID:       "HG-POL-001",
 				Severity: "high",
-				Title: Text{
+				Title: text.Text{
 					Zh: "隐私政策未说明收集使用个人信息的规则",
 					En: "Privacy policy states no rules for collecting personal information",
 				},
-				Description: Text{
+				Description: text.Text{
 					Zh: "读取到的隐私政策没有列出任何收集的个人信息类型及其目的、方式。《认定方法》将“隐私政策中没有收集使用个人信息规则”认定为未公开收集使用规则。",
 					En: "The privacy policy that was read lists no personal-information type collected, nor purpose or method. The 2019 Identification Methods treat a policy without collection and use rules as failing to publish them.",
 				},
-				Remediation: Text{
+				Remediation: text.Text{
 					Zh: "在隐私政策中逐项列明各业务功能收集的个人信息类型、目的、方式和范围（含第三方SDK），并在首次运行时以弹窗提示用户阅读。",
 					En: "List, function by function, the personal-information types collected with purpose, method and scope (third-party SDKs included), and prompt the user to read the policy on first run.",
 				},
 				LegalBasis: []string{"CAC191-1.1", "PIPL-7", "PIPL-17", "NDSMR-21"},
 				Needs:      []string{"policy"},
+				Reads:      []evidence.Part{"content"},
 				Check:      "policy_no_collection_rules",
 				Tags:       []string{"policy", "transparency"},
 				Source:     "builtin",
@@ -302,20 +359,21 @@ func builtinRules() [][]Rule {
 			{
 				ID:       "HG-POL-002",
 				Severity: "high",
-				Title: Text{
+				Title: text.Text{
 					Zh: "收集的个人信息未在隐私政策中说明",
 					En: "Personal information collected but not declared in the privacy policy",
 				},
-				Description: Text{
+				Description: text.Text{
 					Zh: "应用（申请的权限、调用的接口或网络流量）处理了某类个人信息，但隐私政策未列出该类型。收集使用规则须逐项列明；超出所声明规则的收集属于违反其自身规则。",
 					En: "The app processes a personal-information type (through a requested permission, a called API or its traffic) that the privacy policy does not list. Collection rules must be listed item by item; collection beyond the declared rules breaches the app's own rules.",
 				},
-				Remediation: Text{
+				Remediation: text.Text{
 					Zh: "在隐私政策中补充该个人信息类型的收集目的、方式和范围；若业务不需要，删除相应权限和代码（含第三方SDK的采集）。",
 					En: "Add the type to the privacy policy with its purpose, method and scope; if no function needs it, remove the permission and the code (third-party SDK collection included).",
 				},
 				LegalBasis: []string{"CAC191-2.1", "CAC191-3.9", "PIPL-7", "PIPL-17"},
 				Needs:      []string{"policy"},
+				Reads:      []evidence.Part{"content", "manifest", "code"},
 				Check:      "policy_undeclared_pi",
 				Tags:       []string{"policy", "transparency"},
 				Source:     "builtin",
@@ -323,17 +381,18 @@ func builtinRules() [][]Rule {
 			{
 				ID:       "HG-POL-003",
 				Severity: "high",
-				Title:    Text{Zh: "第三方SDK未在隐私政策中列明", En: "Third-party SDK not named in the privacy policy"},
-				Description: Text{
+				Title:    text.Text{Zh: "第三方SDK未在隐私政策中列明", En: "Third-party SDK not named in the privacy policy"},
+				Description: text.Text{
 					Zh: "应用内嵌（或网络流量中联系）的第三方SDK未出现在隐私政策的第三方共享清单中。经SDK向第三方提供个人信息须告知接收方名称、联系方式、目的、方式和个人信息种类，并取得单独同意。",
 					En: "A third-party SDK embedded in the app (or contacted in its traffic) is missing from the privacy policy's list of third parties. Providing PI to a third party through an SDK requires telling the user the recipient's name, contact, purpose, method and PI types, and separate consent.",
 				},
-				Remediation: Text{
+				Remediation: text.Text{
 					Zh: "在第三方SDK清单中列明该SDK的名称、提供方、目的、收集的个人信息类型和隐私政策链接；不需要的SDK应移除。",
 					En: "Add the SDK to the third-party list with its name, provider, purpose, the PI types it collects and a link to its privacy policy; remove SDKs the app does not need.",
 				},
 				LegalBasis: []string{"PIPL-23", "CAC191-5.1", "CAC191-2.1", "GBT41391-6.6"},
 				Needs:      []string{"policy"},
+				Reads:      []evidence.Part{"content", "manifest", "code"},
 				Check:      "policy_undeclared_sdk",
 				Tags:       []string{"policy", "sdk", "sharing"},
 				Source:     "builtin",
@@ -341,20 +400,21 @@ func builtinRules() [][]Rule {
 			{
 				ID:       "HG-POL-004",
 				Severity: "high",
-				Title: Text{
+				Title: text.Text{
 					Zh: "隐私政策未提供删除个人信息或注销账号的途径",
 					En: "No way to delete personal information or cancel the account",
 				},
-				Description: Text{
+				Description: text.Text{
 					Zh: "隐私政策没有说明更正、删除个人信息或注销账号的方法。未提供有效的删除或注销功能是《认定方法》和工信部337号文点名的问题。",
 					En: "The privacy policy gives no way to correct or delete personal information or to cancel the account. Not offering an effective deletion or cancellation function is named by the Identification Methods and MIIT Notice 337.",
 				},
-				Remediation: Text{
+				Remediation: text.Text{
 					Zh: "在应用内提供注销账号和删除个人信息的功能，不设不合理条件，并在隐私政策中说明操作路径和处理时限（不超过15个工作日）。",
 					En: "Offer in-app account cancellation and deletion without unreasonable conditions, and state the path and the handling time (at most 15 working days) in the policy.",
 				},
 				LegalBasis: []string{"CAC191-6.1", "MIIT337-8", "PIPL-47", "NDSMR-23"},
 				Needs:      []string{"policy"},
+				Reads:      []evidence.Part{"content"},
 				Check:      "policy_no_account_deletion",
 				Tags:       []string{"policy", "rights"},
 				Source:     "builtin",
@@ -362,17 +422,18 @@ func builtinRules() [][]Rule {
 			{
 				ID:       "HG-POL-005",
 				Severity: "medium",
-				Title:    Text{Zh: "隐私政策未公布投诉举报渠道", En: "No complaint or reporting channel published"},
-				Description: Text{
+				Title:    text.Text{Zh: "隐私政策未公布投诉举报渠道", En: "No complaint or reporting channel published"},
+				Description: text.Text{
 					Zh: "隐私政策没有公布个人信息安全投诉、举报渠道和联系方式。",
 					En: "The privacy policy publishes no channel or contact for complaints and reports about personal-information handling.",
 				},
-				Remediation: Text{
+				Remediation: text.Text{
 					Zh: "公布投诉举报渠道（电话、邮箱或在线入口）及处理时限（不超过15个工作日），并指定个人信息保护负责人。",
 					En: "Publish a complaint channel (phone, e-mail or online form) with the handling time (at most 15 working days), and name a person responsible for PI protection.",
 				},
 				LegalBasis: []string{"CAC191-6.5", "PIPL-50", "PIPL-17"},
 				Needs:      []string{"policy"},
+				Reads:      []evidence.Part{"content"},
 				Check:      "policy_no_complaint_channel",
 				Tags:       []string{"policy", "rights"},
 				Source:     "builtin",
@@ -380,20 +441,21 @@ func builtinRules() [][]Rule {
 			{
 				ID:       "HG-POL-006",
 				Severity: "high",
-				Title: Text{
+				Title: text.Text{
 					Zh: "处理敏感个人信息未说明取得单独同意",
 					En: "Sensitive personal information processed without a separate-consent statement",
 				},
-				Description: Text{
+				Description: text.Text{
 					Zh: "应用处理敏感个人信息（生物识别、行踪轨迹、金融账户、身份证件、医疗健康、未成年人信息等），但隐私政策未说明就此取得单独同意，也未说明处理的必要性和对个人权益的影响。",
 					En: "The app processes sensitive personal information (biometrics, whereabouts, financial accounts, identity documents, health, minors' data…), but the policy neither says separate consent is sought for it nor explains why it is necessary and how it affects the user.",
 				},
-				Remediation: Text{
+				Remediation: text.Text{
 					Zh: "处理前以单独弹窗等方式取得单独同意，告知必要性和影响；在隐私政策中逐项说明敏感个人信息及其单独同意方式。",
 					En: "Obtain separate consent (e.g. a dedicated dialog) before processing, explaining the necessity and the impact; state each sensitive type and how separate consent is obtained in the policy.",
 				},
 				LegalBasis: []string{"PIPL-28", "PIPL-29", "PIPL-30", "NDSMR-22.2", "CAC191-2.3"},
 				Needs:      []string{"policy"},
+				Reads:      []evidence.Part{"content", "manifest", "code"},
 				Check:      "policy_sensitive_no_consent",
 				Tags:       []string{"policy", "sensitive", "consent"},
 				Source:     "builtin",
@@ -401,20 +463,21 @@ func builtinRules() [][]Rule {
 			{
 				ID:       "HG-POL-007",
 				Severity: "high",
-				Title: Text{
+				Title: text.Text{
 					Zh: "处理未成年人个人信息但无专门规则",
 					En: "Minors' personal information without dedicated rules",
 				},
-				Description: Text{
+				Description: text.Text{
 					Zh: "服务面向或知悉用于不满十四周岁的未成年人（或应用处理了未成年人信息），但隐私政策没有专门的儿童个人信息处理规则和监护人同意机制。",
 					En: "The service is meant for, or knowingly used by, children under 14 (or the app processes minors' data), but the policy has no dedicated rules for children's PI and no guardian-consent mechanism.",
 				},
-				Remediation: Text{
+				Remediation: text.Text{
 					Zh: "制定专门的儿童个人信息处理规则，取得父母或其他监护人的同意，并提供监护人查阅、更正、删除的途径。",
 					En: "Adopt dedicated rules for children's PI, obtain a parent's or guardian's consent, and give guardians ways to access, correct and delete it.",
 				},
 				LegalBasis: []string{"PIPL-31", "NDSMR-22.3", "MINORS-32"},
 				Needs:      []string{"policy"},
+				Reads:      []evidence.Part{"content"},
 				Check:      "policy_minors_no_rules",
 				Tags:       []string{"policy", "minors"},
 				Source:     "builtin",
@@ -422,20 +485,21 @@ func builtinRules() [][]Rule {
 			{
 				ID:       "HG-POL-008",
 				Severity: "high",
-				Title: Text{
+				Title: text.Text{
 					Zh: "定向推送或个性化广告未提供关闭选项",
 					En: "Targeted push or personalised ads without an opt-out",
 				},
-				Description: Text{
+				Description: text.Text{
 					Zh: "应用使用个人信息进行定向推送或个性化广告（内嵌广告SDK或政策自述），但隐私政策未提供不针对个人特征的选项或便捷的关闭方式。",
 					En: "The app uses personal information for targeted push or personalised ads (an advertising SDK is embedded, or the policy says so), but the policy offers no non-targeted option and no easy way to switch it off.",
 				},
-				Remediation: Text{
+				Remediation: text.Text{
 					Zh: "提供不针对个人特征的选项和便捷的关闭开关（如“个性化推荐”开关），并在政策中说明入口；对定向推送内容显著标明“定推”。",
 					En: "Offer a non-targeted option and an easy off switch (a \"personalised recommendations\" toggle), state where it is in the policy, and mark targeted content clearly.",
 				},
 				LegalBasis: []string{"PIPL-24", "CAC191-3.6", "NDSMR-42", "MIIT164-4"},
 				Needs:      []string{"policy"},
+				Reads:      []evidence.Part{"content", "code"},
 				Check:      "policy_no_personalization_optout",
 				Tags:       []string{"policy", "ads", "profiling"},
 				Source:     "builtin",
@@ -443,20 +507,21 @@ func builtinRules() [][]Rule {
 			{
 				ID:       "HG-POL-009",
 				Severity: "high",
-				Title: Text{
+				Title: text.Text{
 					Zh: "个人信息出境未在隐私政策中告知",
 					En: "Cross-border transfer of personal information not disclosed",
 				},
-				Description: Text{
+				Description: text.Text{
 					Zh: "有证据表明个人信息被发送到中国大陆以外（网络流量中的境外服务器，或收集个人信息的境外厂商SDK），但隐私政策未告知境外接收方的名称、联系方式、目的、方式和个人信息种类，也未说明取得单独同意。",
 					En: "Evidence shows personal information leaving mainland China (traffic to servers abroad, or an SDK of a foreign vendor that collects PI), but the policy does not name the overseas recipient, its contact, purpose, method and PI types, nor say separate consent is obtained.",
 				},
-				Remediation: Text{
+				Remediation: text.Text{
 					Zh: "在隐私政策中告知出境接收方及相关事项并取得单独同意；依数据量完成安全评估、认证或标准合同备案；或改用境内服务。",
 					En: "Disclose the overseas recipient and the required items in the policy and obtain separate consent; complete the security assessment, certification or standard contract as volumes require, or use a domestic service.",
 				},
 				LegalBasis: []string{"PIPL-39", "PIPL-38", "PIPL-55"},
 				Needs:      []string{"policy"},
+				Reads:      []evidence.Part{"content"},
 				Check:      "policy_undisclosed_cross_border",
 				Tags:       []string{"policy", "cross_border"},
 				Source:     "builtin",
@@ -466,17 +531,18 @@ func builtinRules() [][]Rule {
 			{
 				ID:       "HG-NET-001",
 				Severity: "critical",
-				Title:    Text{Zh: "用户同意前即发送个人信息", En: "Personal information sent before the user consents"},
-				Description: Text{
+				Title:    text.Text{Zh: "用户同意前即发送个人信息", En: "Personal information sent before the user consents"},
+				Description: text.Text{
 					Zh: "在用户同意隐私政策之前，网络流量中已出现个人信息（设备标识、位置、应用列表等）。这是监管通报中最常见的问题。",
 					En: "Personal information (device identifiers, location, app list…) appears in the traffic before the user has accepted the privacy policy. It is the problem regulators name most often.",
 				},
-				Remediation: Text{
+				Remediation: text.Text{
 					Zh: "在用户同意前不初始化任何采集个人信息的代码和第三方SDK，不发出携带个人信息的请求；同意后再初始化。",
 					En: "Before consent, initialise no code or third-party SDK that collects personal information and send no request carrying it; initialise after consent.",
 				},
 				LegalBasis: []string{"CAC191-3.1", "MIIT337-1", "MIIT164-1", "GBT41391-6.4", "PIPL-13", "PIPL-14"},
 				Needs:      []string{"traffic"},
+				Reads:      []evidence.Part{"content"},
 				Check:      "traffic_pi_before_consent",
 				Tags:       []string{"traffic", "consent"},
 				Source:     "builtin",
@@ -484,20 +550,21 @@ func builtinRules() [][]Rule {
 			{
 				ID:       "HG-NET-002",
 				Severity: "high",
-				Title: Text{
+				Title: text.Text{
 					Zh: "用户同意前即连接第三方SDK服务器",
 					En: "Third-party SDK server contacted before the user consents",
 				},
-				Description: Text{
+				Description: text.Text{
 					Zh: "在用户同意隐私政策之前，应用已与第三方SDK的服务器通信（SDK初始化、设备指纹上报等），第三方可能在同意前获得个人信息。",
 					En: "Before the user accepts the privacy policy, the app already talks to a third-party SDK's servers (SDK start-up, device fingerprinting), so the third party may receive personal information before consent.",
 				},
-				Remediation: Text{
+				Remediation: text.Text{
 					Zh: "使用SDK的合规初始化接口，在用户同意后再初始化并联网。",
 					En: "Use the SDK's compliant initialisation API and initialise it, and let it connect, only after the user consents.",
 				},
 				LegalBasis: []string{"CAC191-5.1", "CAC191-3.1", "GBT41391-6.6"},
 				Needs:      []string{"traffic"},
+				Reads:      []evidence.Part{"content"},
 				Check:      "traffic_third_party_before_consent",
 				Tags:       []string{"traffic", "consent", "sdk"},
 				Source:     "builtin",
@@ -505,17 +572,18 @@ func builtinRules() [][]Rule {
 			{
 				ID:       "HG-NET-003",
 				Severity: "medium",
-				Title:    Text{Zh: "个人信息发送到境外服务器", En: "Personal information sent to a server abroad"},
-				Description: Text{
+				Title:    text.Text{Zh: "个人信息发送到境外服务器", En: "Personal information sent to a server abroad"},
+				Description: text.Text{
 					Zh: "网络流量中携带个人信息的请求发往中国大陆以外的服务器。个人信息出境须满足安全评估、认证或标准合同之一，告知境外接收方并取得单独同意。",
 					En: "Requests carrying personal information go to servers outside mainland China. Exporting PI needs a security assessment, certification or the standard contract, disclosure of the overseas recipient, and separate consent.",
 				},
-				Remediation: Text{
+				Remediation: text.Text{
 					Zh: "确认出境是否必要；如必要，完成出境合规路径并在隐私政策中告知、取得单独同意；否则改用境内节点。",
 					En: "Check whether the transfer is needed; if so, complete a lawful export route, disclose it and obtain separate consent; otherwise use servers in mainland China.",
 				},
 				LegalBasis: []string{"PIPL-38", "PIPL-39", "CBDF-thresholds"},
 				Needs:      []string{"traffic"},
+				Reads:      []evidence.Part{"content"},
 				Check:      "traffic_cross_border",
 				Tags:       []string{"traffic", "cross_border"},
 				Source:     "builtin",
@@ -523,17 +591,18 @@ func builtinRules() [][]Rule {
 			{
 				ID:       "HG-NET-004",
 				Severity: "high",
-				Title:    Text{Zh: "明文传输个人信息", En: "Personal information sent in plaintext"},
-				Description: Text{
+				Title:    text.Text{Zh: "明文传输个人信息", En: "Personal information sent in plaintext"},
+				Description: text.Text{
 					Zh: "个人信息通过未加密的连接（HTTP、明文MQTT等）传输，可被网络上的任何人读取和篡改。",
 					En: "Personal information travels over an unencrypted connection (HTTP, plaintext MQTT…), readable and alterable by anyone on the network path.",
 				},
-				Remediation: Text{
+				Remediation: text.Text{
 					Zh: "所有携带个人信息的通信使用TLS；敏感个人信息另行加密。",
 					En: "Use TLS for every connection carrying personal information; encrypt sensitive PI in addition.",
 				},
 				LegalBasis: []string{"PIPL-51", "GBT35273-6.3"},
 				Needs:      []string{"traffic"},
+				Reads:      []evidence.Part{"content"},
 				Check:      "traffic_plaintext_pi",
 				Tags:       []string{"traffic", "security"},
 				Source:     "builtin",
@@ -541,17 +610,18 @@ func builtinRules() [][]Rule {
 			{
 				ID:       "HG-FACE-001",
 				Severity: "critical",
-				Title:    Text{Zh: "人脸信息被发送到云端", En: "Face data sent to the cloud"},
-				Description: Text{
+				Title:    text.Text{Zh: "人脸信息被发送到云端", En: "Face data sent to the cloud"},
+				Description: text.Text{
 					Zh: "人脸图像或特征离开设备被发送到服务器，而隐私政策未说明此事并取得单独同意。《人脸识别技术应用安全管理办法》要求人脸信息原则上存储于人脸识别设备内，不得通过互联网对外传输。",
 					En: "Face images or features leave the device for a server, and the policy does not disclose it with separate consent. The 2025 Facial Recognition Measures require face data to stay on the recognition device and not be sent over the internet, unless a law says otherwise or the user separately consents.",
 				},
-				Remediation: Text{
+				Remediation: text.Text{
 					Zh: "在设备端完成人脸比对；确需上传的，取得单独同意、完成个人信息保护影响评估，并提供非人脸的替代验证方式。",
 					En: "Match faces on the device; where upload is unavoidable, obtain separate consent, complete a PI impact assessment, and offer a non-facial alternative.",
 				},
 				LegalBasis: []string{"FRM-local-storage", "FRM-separate-consent", "FRM-alternative", "PIPL-29"},
 				Needs:      []string{"traffic"},
+				Reads:      []evidence.Part{"content"},
 				Check:      "traffic_face_to_cloud",
 				Tags:       []string{"traffic", "biometric", "face"},
 				Source:     "builtin",

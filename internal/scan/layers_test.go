@@ -16,7 +16,7 @@ const module = "github.com/hegui/hegui/"
 // packages of lower layers, and parsers of one platform (android/…) may
 // import each other's lower parts. Nothing imports the CLI.
 var layers = [][]string{
-	{"data", "internal/text", "internal/evidence"},
+	{"data", "internal/text", "internal/evidence", "internal/golit"},
 	{"internal/artifact", "internal/catalog", "internal/law"},
 	{"internal/android/dex", "internal/android/axml"},
 	{"internal/android/arsc"},
