@@ -1,8 +1,13 @@
 // Package rules evaluates rules over evidence. A rule is data (id,
 // severity, zh/en texts, legal basis, the inputs it needs, and a check);
 // the engine turns the matches of its check into findings that carry the
-// law and the proof. A rule whose inputs are absent is "not evaluated",
-// never "passed".
+// law and the proof. A rule whose inputs are absent, or whose evidence
+// could not be fully read, is "not evaluated", never "passed".
+//
+// The files follow the domains of the checks: rules.go (the engine),
+// package.go (app packages), policy.go (the policy against the app),
+// traffic.go (run-time evidence), coverage.go (evidence that could not be
+// read), expr.go and exprfields.go (user rules in CEL).
 package rules
 
 //go:generate go test -tags hegui_yaml -run ^TestGenerated$ . -update

@@ -13,7 +13,7 @@ import (
 // the evidence it reads.
 func builtinChecks() map[string]Check {
 	m := map[string]Check{}
-	for _, part := range []map[string]Check{packageChecks(), declaredSideChecks(), {"evidence_incomplete": evidenceIncomplete}} {
+	for _, part := range []map[string]Check{packageChecks(), policyChecks(), trafficChecks(), {"evidence_incomplete": evidenceIncomplete}} {
 		for k, v := range part {
 			m[k] = v
 		}
