@@ -61,6 +61,14 @@ type scan struct {
 	arch *artifact.Archive
 	man  *Manifest
 	res  *arsc.Table
+	// mem is the run's memory budget for dex images, or nil.
+	mem *artifact.Budget
+	// packerObs are the packer observations, found before the code is
+	// read: a packer explains code that cannot be read.
+	packerObs []evidence.Observation
+	bounds    observationBounds
+	// dexLeft is how many more dex files may be analyzed.
+	dexLeft int
 }
 
 // Analyze reads the APK. It returns an error only when nothing could be
@@ -77,19 +85,19 @@ func (a *Analyzer) Analyze(ctx context.Context, in *artifact.Input) (*evidence.S
 	if err != nil {
 		return nil, err
 	}
-	s := &scan{a: a, set: set, arch: arch}
-	s.manifest()
-	s.resources()
+	s := &scan{a: a, set: set, arch: arch, mem: in.Limits.Memory, dexLeft: maxDexFiles}
+	s.manifest(ctx)
+	s.resources(ctx)
+	s.detectPackers()
 	s.identity()
 	s.permissions()
 	s.components()
-	s.networkConfig()
+	s.networkConfig(ctx)
 	s.nativeLibs()
-	if err := s.bytecode(ctx); err != nil {
-		return nil, err
-	}
-	s.assetsText()
+	s.bytecode(ctx)
+	s.assetsText(ctx)
 	s.packers()
+	s.reportDropped()
 	s.archiveProblems()
 	return set, nil
 }
@@ -98,22 +106,25 @@ func (s *scan) fail(file string, err error) {
 	s.set.Fail(Source, file, err)
 }
 
-func (s *scan) manifest() {
+func (s *scan) manifest(ctx context.Context) {
 	e := s.arch.Find("AndroidManifest.xml")
 	if e == nil {
-		s.fail("AndroidManifest.xml", errors.New("no AndroidManifest.xml in the archive"))
+		s.fail("AndroidManifest.xml", evidence.Lost(evidence.PartManifest, evidence.CauseMalformed, errors.New("no AndroidManifest.xml in the archive")))
 		s.man = &Manifest{}
 		return
 	}
-	data, err := s.arch.Read(e)
-	if err != nil && len(data) == 0 {
-		s.fail("AndroidManifest.xml", err)
-		s.man = &Manifest{}
-		return
+	data, err := s.arch.ReadContext(ctx, e)
+	if err != nil {
+		// A manifest cut short is still decoded as far as it goes.
+		s.fail("AndroidManifest.xml", lost(evidence.PartManifest, err))
+		if len(data) == 0 {
+			s.man = &Manifest{}
+			return
+		}
 	}
 	doc, err := axml.Decode(data)
 	if err != nil {
-		s.fail("AndroidManifest.xml", fmt.Errorf("binary XML: %w", err))
+		s.fail("AndroidManifest.xml", evidence.Lost(evidence.PartManifest, evidence.CauseMalformed, fmt.Errorf("binary XML: %w", err)))
 	}
 	if doc == nil || doc.Root == nil {
 		s.man = &Manifest{}
@@ -125,7 +136,8 @@ func (s *scan) manifest() {
 		if len(s.man.Problems) > 0 {
 			why += "; first problem: " + s.man.Problems[0]
 		}
-		s.fail("AndroidManifest.xml", fmt.Errorf("manifest unreadable (%s): permissions and components are missing from this report", why))
+		s.fail("AndroidManifest.xml", evidence.Lostf(evidence.PartManifest, evidence.CauseMalformed,
+			"manifest unreadable (%s): permissions and components are missing from this report", why))
 	}
 	for _, p := range s.man.Problems {
 		s.set.Add(evidence.Observation{Kind: evidence.Property, Key: "manifest_anomaly", Level: evidence.Present,
@@ -133,19 +145,21 @@ func (s *scan) manifest() {
 	}
 }
 
-func (s *scan) resources() {
+func (s *scan) resources(ctx context.Context) {
 	e := s.arch.Find("resources.arsc")
 	if e == nil {
 		return
 	}
-	data, err := s.arch.Read(e)
-	if err != nil && len(data) == 0 {
-		s.fail("resources.arsc", err)
-		return
+	data, err := s.arch.ReadContext(ctx, e)
+	if err != nil {
+		s.fail("resources.arsc", lost(evidence.PartResources, err))
+		if len(data) == 0 {
+			return
+		}
 	}
 	t, err := arsc.Parse(data)
 	if err != nil {
-		s.fail("resources.arsc", fmt.Errorf("resource table: %w", err))
+		s.fail("resources.arsc", evidence.Lost(evidence.PartResources, evidence.CauseMalformed, fmt.Errorf("resource table: %w", err)))
 	}
 	s.res = t
 }
@@ -290,7 +304,7 @@ func (s *scan) partyOf(desc string) evidence.Party {
 
 // networkConfig records whether cleartext traffic is allowed, from the
 // manifest flag and the network security config it points to.
-func (s *scan) networkConfig() {
+func (s *scan) networkConfig(ctx context.Context) {
 	m := s.man
 	where := evidence.Location{File: "AndroidManifest.xml"}
 	// The platform default: cleartext allowed below target SDK 28.
@@ -303,16 +317,16 @@ func (s *scan) networkConfig() {
 		file := s.resolve(m.NetworkConfig)
 		if e := s.arch.Find(file); e != nil {
 			where = evidence.Location{File: file}
-			base, doms, err := s.readNetworkConfig(e)
+			base, doms, err := s.readNetworkConfig(ctx, e)
 			if err != nil {
-				s.fail(file, err)
+				s.fail(file, lost(evidence.PartResources, err))
 			}
 			if base != nil {
 				allowed, how = *base, "base-config cleartextTrafficPermitted="+strconv.FormatBool(*base)
 			}
 			domains = doms
 		} else {
-			s.fail("AndroidManifest.xml", fmt.Errorf("networkSecurityConfig %q not found in the archive", file))
+			s.fail("AndroidManifest.xml", evidence.Lostf(evidence.PartResources, evidence.CauseMalformed, "networkSecurityConfig %q not found in the archive", file))
 		}
 	}
 	if allowed || len(domains) > 0 {
@@ -326,8 +340,8 @@ func (s *scan) networkConfig() {
 
 // readNetworkConfig returns the base-config cleartext setting (nil when
 // not written) and the domains for which cleartext is permitted.
-func (s *scan) readNetworkConfig(e *artifact.Entry) (*bool, []string, error) {
-	data, err := s.arch.Read(e)
+func (s *scan) readNetworkConfig(ctx context.Context, e *artifact.Entry) (*bool, []string, error) {
+	data, err := s.arch.ReadContext(ctx, e)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -384,8 +398,8 @@ func (s *scan) nativeLibs() {
 	}
 }
 
-// packers looks for hardening shells, which hide the real bytecode.
-func (s *scan) packers() {
+// detectPackers looks for hardening shells, which hide the real bytecode.
+func (s *scan) detectPackers() {
 	var files, libs []string
 	for _, e := range s.arch.Entries {
 		if e.Unsafe {
@@ -404,12 +418,15 @@ func (s *scan) packers() {
 				continue
 			}
 			seen[hit.Packer.ID] = true
-			s.set.Add(evidence.Observation{Kind: evidence.Property, Key: "packer", Level: evidence.Present,
+			s.packerObs = append(s.packerObs, evidence.Observation{Kind: evidence.Property, Key: "packer", Level: evidence.Present,
 				Where: evidence.Location{File: "AndroidManifest.xml"}, Source: Source,
 				Detail: map[string]string{"id": hit.Packer.ID, "name": hit.Packer.Name, "vendor": hit.Packer.Vendor, "match": hit.Evidence}})
 		}
 	}
 }
+
+// packers records the packers found.
+func (s *scan) packers() { s.set.Add(s.packerObs...) }
 
 func (s *scan) archiveProblems() {
 	for _, p := range s.arch.Problems {
