@@ -19,6 +19,7 @@ type Budget struct {
 	mu      sync.Mutex
 	limit   int64
 	held    int64
+	peak    int64
 	waiters []*budgetWaiter
 }
 
@@ -42,6 +43,19 @@ func (b *Budget) Held() int64 {
 	return b.held
 }
 
+// Peak is the most bytes held at once so far.
+func (b *Budget) Peak() int64 {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.peak
+}
+
+// add takes n bytes; the caller holds mu.
+func (b *Budget) add(n int64) {
+	b.held += n
+	b.peak = max(b.peak, b.held)
+}
+
 // fits reports whether n more bytes may be held; the caller holds mu.
 func (b *Budget) fits(n int64) bool {
 	return b.held == 0 || b.held+n <= b.limit
@@ -53,7 +67,7 @@ func (b *Budget) Acquire(ctx context.Context, n int64) error {
 	n = max(n, 0)
 	b.mu.Lock()
 	if len(b.waiters) == 0 && b.fits(n) {
-		b.held += n
+		b.add(n)
 		b.mu.Unlock()
 		return nil
 	}
@@ -94,7 +108,7 @@ func (b *Budget) Take(n int64) {
 		return
 	}
 	b.mu.Lock()
-	b.held += n
+	b.add(n)
 	b.mu.Unlock()
 }
 
@@ -117,7 +131,7 @@ func (b *Budget) grant() {
 	for len(b.waiters) > 0 && b.fits(b.waiters[0].n) {
 		w := b.waiters[0]
 		b.waiters = b.waiters[1:]
-		b.held += w.n
+		b.add(w.n)
 		close(w.ready)
 	}
 }
