@@ -74,9 +74,10 @@ func validHost(h string) bool {
 }
 
 // assetsText looks for URLs in text-like resources: compiled and raw
-// resources, assets, and the string pool of resources.arsc. These reads
-// are secondary content: once its budget is spent, or ctx ends, the files
-// left are reported together in one error.
+// resources, assets, and the string pool of resources.arsc. Files other
+// than the manifest and the resource table are secondary content: once
+// its budget is spent, or ctx ends, the files left are reported together
+// in one error.
 func (s *scan) assetsText(ctx context.Context) {
 	const maxRead = 4 << 20
 	seen := map[string]bool{}
@@ -96,7 +97,12 @@ func (s *scan) assetsText(ctx context.Context) {
 			left = append(left, e.Name)
 			continue
 		}
-		data, err := s.arch.ReadSecondary(ctx, e)
+		read := s.arch.ReadSecondary
+		if e.Name == "AndroidManifest.xml" || e.Name == "resources.arsc" {
+			// Primary content, read again for its URLs.
+			read = s.arch.ReadContext
+		}
+		data, err := read(ctx, e)
 		if err != nil {
 			if len(data) == 0 && (errors.Is(err, artifact.ErrBudget) || ctx.Err() != nil) {
 				// Every later read would fail the same way.
