@@ -279,11 +279,14 @@ func (a *Archive) read(ctx context.Context, e *Entry, secondary bool) ([]byte, e
 		defer a.putInflater(fr)
 		src = fr
 	}
+	// The declared size is a hint for the buffer only up to the ratio
+	// floor; past it the buffer doubles, so a size that lies costs no
+	// more than the data really inflated.
 	hint := want
 	if !known {
 		hint = min(int64(e.CompressedSize), want)
 	}
-	buf := make([]byte, 0, min(hint, 64<<20)+1)
+	buf := make([]byte, 0, min(hint, max(lim.RatioFloor, 64<<10))+1)
 	var rerr error
 	for idle := 0; ; {
 		if len(buf) == cap(buf) {
@@ -340,7 +343,9 @@ func (a *Archive) read(ctx context.Context, e *Entry, secondary bool) ([]byte, e
 		a.Problems = append(a.Problems, Problem{Entry: printable(e.Name), Reason: fmt.Sprintf("inflates past its declared size of %d bytes", e.Size)})
 		return buf[:want:want], nil
 	case rerr != nil:
-		if errors.Is(rerr, io.ErrUnexpectedEOF) {
+		var corrupt kflate.CorruptInputError
+		if errors.Is(rerr, io.ErrUnexpectedEOF) || errors.As(rerr, &corrupt) && in.eof && int64(corrupt) >= in.n {
+			// The stream needed more than the entry holds.
 			return buf, fmt.Errorf("%s: %s: compressed stream ends after %d of %d bytes: %w", a.Name, printable(e.Name), n, e.Size, ErrTruncated)
 		}
 		return buf, fmt.Errorf("%s: %s: %w", a.Name, printable(e.Name), rerr)
@@ -386,13 +391,17 @@ func (a *Archive) charge(e *Entry, n int64, secondary bool) error {
 type countingReader struct {
 	r   io.Reader
 	n   int64
+	eof bool // the compressed data was read to its end
 	err error
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
-	if err != nil && err != io.EOF && c.err == nil {
+	switch {
+	case err == io.EOF:
+		c.eof = true
+	case err != nil && c.err == nil:
 		c.err = err
 	}
 	return n, err
