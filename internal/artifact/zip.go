@@ -127,6 +127,8 @@ type Archive struct {
 	limits   Limits
 	spend    *spending
 	byName   map[string]*Entry
+	// moreProblems counts the problems past maxProblems.
+	moreProblems int
 
 	mu       sync.Mutex
 	inflater io.ReadCloser // kept for the next entry: it is costly to make
@@ -185,16 +187,16 @@ func openZip(r io.ReaderAt, size int64, name string, lim Limits, sp *spending, d
 		e := &Entry{Name: f.Name, Method: f.Method, CompressedSize: f.CompressedSize64, Size: f.UncompressedSize64, f: f}
 		if why := unsafeName(f.Name); why != "" {
 			e.Unsafe = true
-			a.Problems = append(a.Problems, Problem{Entry: printable(f.Name), Reason: why})
+			a.problem(f.Name, why)
 		}
 		if f.Flags&0x1 != 0 {
-			a.Problems = append(a.Problems, Problem{Entry: printable(f.Name), Reason: "encryption flag set (ignored by Android; an anti-analysis trick)"})
+			a.problem(f.Name, "encryption flag set (ignored by Android; an anti-analysis trick)")
 		}
 		if f.Method != zip.Store && f.Method != zip.Deflate {
-			a.Problems = append(a.Problems, Problem{Entry: printable(f.Name), Reason: fmt.Sprintf("unknown compression method %d", f.Method)})
+			a.problem(f.Name, fmt.Sprintf("unknown compression method %d", f.Method))
 		}
 		if _, dup := a.byName[f.Name]; dup {
-			a.Problems = append(a.Problems, Problem{Entry: printable(f.Name), Reason: "duplicate entry name (the first one is read, as Android's installer verified the central directory order)"})
+			a.problem(f.Name, "duplicate entry name (the first one is read, as Android's installer verified the central directory order)")
 		} else {
 			a.byName[f.Name] = e
 		}
@@ -202,6 +204,23 @@ func openZip(r io.ReaderAt, size int64, name string, lim Limits, sp *spending, d
 	}
 	return a, nil
 }
+
+// maxProblems bounds the problems listed per archive; the rest are
+// counted (MoreProblems).
+const maxProblems = 1_000
+
+// problem records something odd about an entry.
+func (a *Archive) problem(name, reason string) {
+	if len(a.Problems) >= maxProblems {
+		a.moreProblems++
+		return
+	}
+	a.Problems = append(a.Problems, Problem{Entry: printable(name), Reason: reason})
+}
+
+// MoreProblems is the number of problems found past the first thousand,
+// which are counted, not listed.
+func (a *Archive) MoreProblems() int { return a.moreProblems }
 
 // Depth is how deep this archive is nested (0 for the file given).
 func (a *Archive) Depth() int { return a.depth }
@@ -334,13 +353,13 @@ func (a *Archive) read(ctx context.Context, e *Entry, secondary bool) ([]byte, e
 		return nil, fmt.Errorf("%s: %s: inflates past the entry limit of %d bytes: %w", a.Name, printable(e.Name), lim.MaxEntrySize, ErrLimit)
 	case !known:
 		if crc32.ChecksumIEEE(buf) != e.f.CRC32 {
-			a.Problems = append(a.Problems, Problem{Entry: printable(e.Name), Reason: "CRC-32 mismatch"})
+			a.problem(e.Name, "CRC-32 mismatch")
 		}
 		return buf, nil
 	case n > want:
 		// More data than declared: Android's reader stops at the declared
 		// size. Keep what it would read and record the lie.
-		a.Problems = append(a.Problems, Problem{Entry: printable(e.Name), Reason: fmt.Sprintf("inflates past its declared size of %d bytes", e.Size)})
+		a.problem(e.Name, fmt.Sprintf("inflates past its declared size of %d bytes", e.Size))
 		return buf[:want:want], nil
 	case rerr != nil:
 		var corrupt kflate.CorruptInputError
@@ -353,7 +372,7 @@ func (a *Archive) read(ctx context.Context, e *Entry, secondary bool) ([]byte, e
 		return buf, fmt.Errorf("%s: %s: data ends after %d of the %d bytes it declares: %w", a.Name, printable(e.Name), n, e.Size, ErrTruncated)
 	}
 	if e.f.CRC32 != 0 && crc32.ChecksumIEEE(buf) != e.f.CRC32 {
-		a.Problems = append(a.Problems, Problem{Entry: printable(e.Name), Reason: "CRC-32 mismatch"})
+		a.problem(e.Name, "CRC-32 mismatch")
 	}
 	return buf, nil
 }

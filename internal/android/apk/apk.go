@@ -69,6 +69,8 @@ type scan struct {
 	bounds    observationBounds
 	// dexLeft is how many more dex files may be analyzed.
 	dexLeft int
+	// moreAnomalies counts anomalies of nested archives not kept.
+	moreAnomalies int
 }
 
 // Analyze reads the APK. It returns an error only when nothing could be
@@ -209,18 +211,18 @@ func (s *scan) permissions() {
 		if known {
 			d["protection"] = perm.Protection
 		}
-		s.set.Add(evidence.Observation{Kind: evidence.Permission, Key: p.Name, Level: evidence.Declared, Where: where, Source: Source, Detail: d})
+		s.addManifest(evidence.Observation{Kind: evidence.Permission, Key: p.Name, Level: evidence.Declared, Where: where, Source: Source, Detail: d})
 		// A permission capped below the minimum SDK is never granted.
 		if p.MaxSDK > 0 && p.MaxSDK < s.man.MinSDK {
 			continue
 		}
 		for _, dt := range perm.DataTypes {
-			s.set.Add(evidence.Observation{Kind: evidence.DataType, Key: dt, Level: evidence.Declared, Where: where, Source: Source,
+			s.addManifest(evidence.Observation{Kind: evidence.DataType, Key: dt, Level: evidence.Declared, Where: where, Source: Source,
 				Detail: map[string]string{"permission": p.Name}})
 		}
 	}
 	for _, p := range s.man.CustomPerms {
-		s.set.Add(evidence.Observation{Kind: evidence.Property, Key: "custom_permission", Level: evidence.Declared,
+		s.addManifest(evidence.Observation{Kind: evidence.Property, Key: "custom_permission", Level: evidence.Declared,
 			Where: evidence.Location{File: "AndroidManifest.xml", Line: p.Line}, Source: Source,
 			Detail: map[string]string{"name": p.Name, "protection": p.Protection}})
 	}
@@ -252,19 +254,19 @@ func (s *scan) components() {
 			d["permission"] = c.Permission
 		}
 		party := s.partyOfJavaName(c.Name)
-		s.set.Add(evidence.Observation{Kind: evidence.Component, Key: c.Name, Level: evidence.Declared, Party: party, Where: where, Source: Source, Detail: d})
+		s.addManifest(evidence.Observation{Kind: evidence.Component, Key: c.Name, Level: evidence.Declared, Party: party, Where: where, Source: Source, Detail: d})
 		for _, id := range s.a.cat.MatchComponent(c.Name) {
-			s.sdk(id, evidence.Declared, where, "manifest component "+c.Name)
+			s.addManifest(s.sdk(id, evidence.Declared, where, "manifest component "+c.Name))
 		}
 		for _, md := range c.MetaData {
 			for _, id := range s.a.cat.MatchMetaData(md.Name) {
-				s.sdk(id, evidence.Declared, where, "meta-data "+md.Name)
+				s.addManifest(s.sdk(id, evidence.Declared, where, "meta-data "+md.Name))
 			}
 		}
 	}
 	for _, md := range m.MetaData {
 		for _, id := range s.a.cat.MatchMetaData(md.Name) {
-			s.sdk(id, evidence.Declared, evidence.Location{File: "AndroidManifest.xml"}, "meta-data "+md.Name)
+			s.addManifest(s.sdk(id, evidence.Declared, evidence.Location{File: "AndroidManifest.xml"}, "meta-data "+md.Name))
 		}
 	}
 	if m.Debuggable {
@@ -280,11 +282,11 @@ func (s *scan) property(key, value string, where evidence.Location) {
 		Detail: map[string]string{"value": value}})
 }
 
-// sdk records an SDK signature hit.
-func (s *scan) sdk(id string, level evidence.Level, where evidence.Location, how string) {
+// sdk makes the observation of an SDK signature hit.
+func (s *scan) sdk(id string, level evidence.Level, where evidence.Location, how string) evidence.Observation {
 	sdk, _ := s.a.cat.SDK(id)
-	s.set.Add(evidence.Observation{Kind: evidence.SDK, Key: id, Level: level, Party: evidence.Party{SDK: id, Name: sdk.Name},
-		Where: where, Source: Source, Detail: map[string]string{"match": how}})
+	return evidence.Observation{Kind: evidence.SDK, Key: id, Level: level, Party: evidence.Party{SDK: id, Name: sdk.Name},
+		Where: where, Source: Source, Detail: map[string]string{"match": how}}
 }
 
 // partyOfJavaName attributes a dotted class name.
@@ -393,7 +395,7 @@ func (s *scan) nativeLibs() {
 				continue
 			}
 			seen[id+base] = true
-			s.sdk(id, evidence.Present, evidence.Location{File: e.Name}, "native library "+base)
+			s.addLib(s.sdk(id, evidence.Present, evidence.Location{File: e.Name}, "native library "+base))
 		}
 	}
 }
@@ -429,9 +431,19 @@ func (s *scan) detectPackers() {
 func (s *scan) packers() { s.set.Add(s.packerObs...) }
 
 func (s *scan) archiveProblems() {
-	for _, p := range s.arch.Problems {
+	probs := s.arch.Problems
+	more := s.moreAnomalies + s.arch.MoreProblems()
+	if len(probs) > maxAnomalies {
+		more += len(probs) - maxAnomalies
+		probs = probs[:maxAnomalies]
+	}
+	for _, p := range probs {
 		s.set.Add(evidence.Observation{Kind: evidence.Property, Key: "archive_anomaly", Level: evidence.Present,
 			Where: evidence.Location{File: p.Entry}, Source: Source, Detail: map[string]string{"reason": p.Reason}})
+	}
+	if more > 0 {
+		s.fail("", evidence.Lostf(evidence.PartOther, evidence.CauseLimit,
+			"%d more archive anomalies were not listed: at most %d are listed per input", more, maxAnomalies))
 	}
 	sort.SliceStable(s.set.Errors, func(i, j int) bool { return s.set.Errors[i].File < s.set.Errors[j].File })
 }

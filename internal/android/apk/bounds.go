@@ -33,6 +33,13 @@ const (
 	// maxURLLength is the longest URL kept from a text file; longer runs
 	// of URL characters are not URLs anyone connects to.
 	maxURLLength = 2048
+	// maxManifestObservations bounds the observations made from the
+	// manifest (permissions, components, SDKs they name), and
+	// maxLibObservations those made from native library names.
+	maxManifestObservations = 50_000
+	maxLibObservations      = 20_000
+	// maxAnomalies bounds the archive anomalies listed per input.
+	maxAnomalies = 1_000
 )
 
 // lost classifies an error met while reading part p of the package, from
@@ -99,6 +106,32 @@ type observationBounds struct {
 	assetURLs, assetEndpoints              int
 	assetURLsDropped                       dropCounter
 	assetEndpointsDropped                  dropCounter
+	manifest, libs                         int
+	manifestDropped, libsDropped           dropCounter
+}
+
+// addManifest adds an observation made from the manifest within the
+// bounds.
+func (s *scan) addManifest(o evidence.Observation) {
+	b := &s.bounds
+	if b.manifest >= maxManifestObservations {
+		b.manifestDropped.add(o.Where.File)
+		return
+	}
+	b.manifest++
+	s.set.Add(o)
+}
+
+// addLib adds an observation made from a native library name within the
+// bounds.
+func (s *scan) addLib(o evidence.Observation) {
+	b := &s.bounds
+	if b.libs >= maxLibObservations {
+		b.libsDropped.add(o.Where.File)
+		return
+	}
+	b.libs++
+	s.set.Add(o)
 }
 
 // addCode adds an observation made from bytecode within the bounds.
@@ -141,6 +174,8 @@ func (s *scan) reportDropped() {
 		{&b.sdksDropped, evidence.PartCode, "SDK observations from code", maxCodeSDKs},
 		{&b.assetURLsDropped, evidence.PartAssets, "URLs in text files", maxAssetURLs},
 		{&b.assetEndpointsDropped, evidence.PartAssets, "endpoints in text files", maxAssetEndpoints},
+		{&b.manifestDropped, evidence.PartManifest, "observations from the manifest", maxManifestObservations},
+		{&b.libsDropped, evidence.PartAssets, "SDK observations from native libraries", maxLibObservations},
 	} {
 		if d.c.n > 0 {
 			s.fail(d.c.first, evidence.Lostf(d.part, evidence.CauseLimit,

@@ -225,7 +225,11 @@ func (s *scan) nestedUnits(ctx context.Context, w *nestedWalk, parent *artifact.
 	for _, d := range deeper {
 		units = append(units, s.nestedUnits(ctx, w, na, d)...)
 	}
-	s.arch.Problems = append(s.arch.Problems, prefixProblems(na)...)
+	// Anomalies past those listed are only counted.
+	probs := prefixProblems(na)
+	room := max(maxAnomalies+1-len(s.arch.Problems), 0)
+	s.arch.Problems = append(s.arch.Problems, probs[:min(room, len(probs))]...)
+	s.moreAnomalies += len(probs) - min(room, len(probs)) + na.MoreProblems()
 	return units
 }
 

@@ -460,3 +460,74 @@ func TestContextEndStopsAnalysis(t *testing.T) {
 		t.Fatalf("bare dex, cancelled: no code/timeout error in %+v", set.Errors)
 	}
 }
+
+// Observations from the manifest and native library names are bounded
+// too, and archive anomalies are listed up to a bound.
+func TestOtherGrowthBounded(t *testing.T) {
+	s := &scan{a: newAnalyzer(t), set: &evidence.Set{}}
+	for range maxManifestObservations + 3 {
+		s.addManifest(evidence.Observation{Kind: evidence.Permission, Key: "p", Where: evidence.Location{File: "AndroidManifest.xml"}})
+	}
+	for range maxLibObservations + 2 {
+		s.addLib(evidence.Observation{Kind: evidence.SDK, Key: "s", Where: evidence.Location{File: "lib/x86/libx.so"}})
+	}
+	s.reportDropped()
+	if n := len(losses(s.set, evidence.PartManifest, evidence.CauseLimit)); n != 1 {
+		t.Errorf("%d manifest/limit errors", n)
+	}
+	if n := len(losses(s.set, evidence.PartAssets, evidence.CauseLimit)); n != 1 {
+		t.Errorf("%d assets/limit errors", n)
+	}
+
+	// 3,000 entries with hostile names beside a valid manifest.
+	manifest := readEntry(t, fixture("apks/clean.apk"), "AndroidManifest.xml")
+	var out bytes.Buffer
+	w := zip.NewWriter(&out)
+	add := func(name string, data []byte) {
+		fw, err := w.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Store})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fw.Write(data)
+	}
+	add("AndroidManifest.xml", manifest)
+	for i := range 3000 {
+		add(fmt.Sprintf("../evil%d", i), nil)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "names.apk")
+	if err := os.WriteFile(path, out.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	set := analyzeBounded(t, context.Background(), newAnalyzer(t), path, artifact.DefaultLimits())
+	var anomalies int
+	for _, o := range set.Of(evidence.Property) {
+		if o.Key == "archive_anomaly" {
+			anomalies++
+		}
+	}
+	lost := losses(set, evidence.PartOther, evidence.CauseLimit)
+	if anomalies != maxAnomalies || len(lost) != 1 || !strings.HasPrefix(lost[0].Err, "2000 more archive anomalies") {
+		t.Fatalf("%d anomalies listed, errors %+v", anomalies, lost)
+	}
+}
+
+func readEntry(t *testing.T, path, name string) []byte {
+	t.Helper()
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	r, err := zr.Open(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
