@@ -531,3 +531,41 @@ func readEntry(t *testing.T, path, name string) []byte {
 	}
 	return b
 }
+
+// Every error on every fixture says what part it cost and why.
+func TestEveryLossClassified(t *testing.T) {
+	a := newAnalyzer(t)
+	var paths []string
+	for _, g := range []string{"apks/*.apk", "apks/real/*.apk", "bad/*.apk"} {
+		m, err := filepath.Glob(fixture(g))
+		if err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, m...)
+	}
+	var checked int
+	for _, p := range paths {
+		in, err := artifact.Open(p, artifact.DefaultLimits())
+		if err != nil {
+			continue
+		}
+		if !a.Accept(in) {
+			in.Close()
+			continue
+		}
+		set, err := a.Analyze(context.Background(), in)
+		in.Close()
+		if err != nil {
+			continue
+		}
+		checked++
+		for _, e := range set.Errors {
+			if e.Part == "" || e.Cause == "" {
+				t.Errorf("%s: error without part or cause: %+v", filepath.Base(p), e)
+			}
+		}
+	}
+	if checked < 20 {
+		t.Errorf("only %d fixtures analyzed", checked)
+	}
+}
