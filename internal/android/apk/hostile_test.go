@@ -569,3 +569,37 @@ func TestEveryLossClassified(t *testing.T) {
 		t.Errorf("only %d fixtures analyzed", checked)
 	}
 }
+
+// A payload a recognised packer hides (here: not a readable archive) is
+// a code loss explained by the packer, not damage.
+func TestPackerExplainsUnreadablePayload(t *testing.T) {
+	zr, err := zip.OpenReader(fixture("apks/packed.apk"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	var out bytes.Buffer
+	w := zip.NewWriter(&out)
+	for _, f := range zr.File {
+		if err := w.Copy(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fw, err := w.Create("assets/payload.jar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fw.Write(bytes.Repeat([]byte("encrypted payload "), 100))
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "packed-payload.apk")
+	if err := os.WriteFile(path, out.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	set := analyzeBounded(t, context.Background(), newAnalyzer(t), path, artifact.DefaultLimits())
+	lost := losses(set, evidence.PartCode, evidence.CausePacker)
+	if len(lost) != 1 || lost[0].File != "assets/payload.jar" || evidence.Grave(lost[0].Part, lost[0].Cause) {
+		t.Fatalf("want one code/packer error on the payload, got %+v", set.Errors)
+	}
+}
