@@ -161,14 +161,16 @@ func OpenZip(r io.ReaderAt, size int64, name string, lim Limits) (*Archive, erro
 func openZip(r io.ReaderAt, size int64, name string, lim Limits, sp *spending, depth int) (*Archive, error) {
 	// Count the entries before archive/zip builds them: refusing a
 	// directory of millions of entries must not cost their memory first.
-	if n := centralCount(r, size, lim.MaxEntries); n > lim.MaxEntries {
+	nestedLeft := -1 // entries nested archives may still list; -1: no bound
+	if depth > 0 && lim.MaxNestedEntries > 0 {
+		nestedLeft = int(max(sp.entries.Load(), 0))
+	}
+	n := centralCount(r, size, max(lim.MaxEntries, nestedLeft))
+	if n > lim.MaxEntries {
 		return nil, fmt.Errorf("%s: more than %d entries, the limit: %w", name, lim.MaxEntries, ErrLimit)
 	}
-	if depth > 0 && lim.MaxNestedEntries > 0 {
-		left := int(max(sp.entries.Load(), 0))
-		if n := centralCount(r, size, left); n > left {
-			return nil, fmt.Errorf("%s: nested archives list more than %d entries in all: %w", name, lim.MaxNestedEntries, ErrFanOut)
-		}
+	if nestedLeft >= 0 && n > nestedLeft {
+		return nil, fmt.Errorf("%s: nested archives list more than %d entries in all: %w", name, lim.MaxNestedEntries, ErrFanOut)
 	}
 	zr, err := zip.NewReader(r, size)
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
