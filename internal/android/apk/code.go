@@ -978,8 +978,9 @@ var rootMethods = map[string]bool{
 // reach walks the call graph from the start-up roots and returns, for each
 // method reached, the method it was reached from (for the path shown in
 // evidence). Calls are followed within and across dex files; virtual calls
-// resolve to the named class only; depth and size are bounded.
-func (ci *codeIndex) reach(rootClasses []string) map[ref]ref {
+// resolve to the named class only; depth and size are bounded. When ctx
+// ends it returns what was reached so far and the context's error.
+func (ci *codeIndex) reach(ctx context.Context, rootClasses []string) (map[ref]ref, error) {
 	const maxNodes = 200_000
 	byClass := map[string]ref{} // desc → (unit, class idx)
 	for ui, u := range ci.units {
@@ -1016,8 +1017,16 @@ func (ci *codeIndex) reach(rootClasses []string) map[ref]ref {
 			desc = u.classes[loc.n].super
 		}
 	}
-	defs := ci.defs()
-	for len(queue) > 0 {
+	defs, err := ci.defs(ctx)
+	if err != nil {
+		return parent, err
+	}
+	for steps := 0; len(queue) > 0; steps++ {
+		if steps%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return parent, err
+			}
+		}
 		r := queue[0]
 		queue = queue[1:]
 		u := ci.units[r.u]
@@ -1037,14 +1046,14 @@ func (ci *codeIndex) reach(rootClasses []string) map[ref]ref {
 			}
 		}
 	}
-	return parent
+	return parent, nil
 }
 
 // defs finds, for every method some dex calls without defining it, the
 // first two dex files that define it (a unit of -1 when none), as a node
 // or as a leaf (a node of -1). A call resolves to the first of the two
 // that is not the caller's own dex.
-func (ci *codeIndex) defs() map[uint64][2]ref {
+func (ci *codeIndex) defs(ctx context.Context) (map[uint64][2]ref, error) {
 	none := ref{-1, -1}
 	defs := map[uint64][2]ref{}
 	for _, u := range ci.units {
@@ -1053,7 +1062,7 @@ func (ci *codeIndex) defs() map[uint64][2]ref {
 		}
 	}
 	if len(defs) == 0 {
-		return defs
+		return defs, nil
 	}
 	add := func(h uint64, r ref) {
 		d, ok := defs[h]
@@ -1066,6 +1075,9 @@ func (ci *codeIndex) defs() map[uint64][2]ref {
 		}
 	}
 	for ui, u := range ci.units {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		for n, nd := range u.nodes {
 			add(nd.hash, ref{int32(ui), int32(n)})
 		}
@@ -1073,7 +1085,7 @@ func (ci *codeIndex) defs() map[uint64][2]ref {
 			add(h, ref{int32(ui), -1})
 		}
 	}
-	return defs
+	return defs, nil
 }
 
 // path renders how a start-up method was reached, root first.
@@ -1114,7 +1126,10 @@ func methodName(nameProto string) string {
 // It stops early, with the context's error, when ctx ends.
 func (s *scan) emit(ctx context.Context, units []*unit, rootClasses []string) error {
 	ci := &codeIndex{units: units}
-	parent := ci.reach(rootClasses)
+	parent, err := ci.reach(ctx, rootClasses)
+	if err != nil {
+		return err
+	}
 	type sdkRef struct {
 		types map[string]bool
 		where evidence.Location
