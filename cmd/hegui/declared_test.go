@@ -162,6 +162,7 @@ func TestEveryBuiltinRuleFiresAndPasses(t *testing.T) {
 		{filepath.Join(td, "bad/traversal.apk")},
 		{filepath.Join(td, "bad/truncated-dex.apk")},
 		{filepath.Join(td, "bad/zipbomb.apk")},
+		{filepath.Join(td, "bad/url-flood.apk")},
 		{apk("leaky.apk"), ev("leaky-policy-gaps.json"), ev("leaky-traffic-leaks.json")},
 		{apk("leaky.apk"), ev("leaky-policy-complete.json"), ev("leaky-traffic-clean.json")},
 		{apk("leaky.apk"), ev("leaky-policy-empty.json")},

@@ -37,7 +37,15 @@ type Config struct {
 	Log      *slog.Logger
 	// ToolVersion is written into reports.
 	ToolVersion string
+	// Memory bounds the bytes of decompressed code that every scan of the
+	// Scanner holds at once, whatever the number of workers (default
+	// DefaultMemory); one image is always let in, so nothing waits forever.
+	Memory int64
 }
+
+// DefaultMemory is the default shared budget for decompressed code in
+// memory: a few of the largest dex files seen in real apps.
+const DefaultMemory = 256 << 20
 
 // Scanner holds what every scan of a process shares: catalogs, rules and
 // input kinds. It is safe for concurrent Runs.
@@ -48,6 +56,7 @@ type Scanner struct {
 	Registry *Registry
 	log      *slog.Logger
 	version  string
+	memory   *artifact.Budget
 }
 
 // ConfigError is a problem with what the caller asked for (a rule file, an
@@ -116,7 +125,11 @@ func New(cfg Config) (*Scanner, error) {
 	if err != nil {
 		return nil, configErr("rules: %v", err)
 	}
-	return &Scanner{Catalog: cat, Law: lc, Engine: eng, Registry: reg, log: log, version: cfg.ToolVersion}, nil
+	mem := cfg.Memory
+	if mem <= 0 {
+		mem = DefaultMemory
+	}
+	return &Scanner{Catalog: cat, Law: lc, Engine: eng, Registry: reg, log: log, version: cfg.ToolVersion, memory: artifact.NewBudget(mem)}, nil
 }
 
 // DataVersions lists the versions of the reference data.
@@ -211,6 +224,10 @@ func (s *Scanner) Run(ctx context.Context, req Request) (*Outcome, error) {
 	lim := artifact.DefaultLimits()
 	if req.Limits != nil {
 		lim = *req.Limits
+	}
+	if lim.Memory == nil {
+		// One budget for the process: memory does not grow with workers.
+		lim.Memory = s.memory
 	}
 	results := s.analyze(ctx, files, lim, req.Workers, req.InputTimeout)
 	targets, warnings := s.Group(results, groups)

@@ -284,3 +284,23 @@ func TestTargetsFile(t *testing.T) {
 		}
 	}
 }
+
+// Every scan of a Scanner draws decompressed code from one budget, and
+// gives it all back.
+func TestScansShareOneMemoryBudget(t *testing.T) {
+	sc, err := New(Config{Memory: 1 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaky := filepath.Join(td, "apks/leaky.apk")
+	out, err := sc.Run(context.Background(), Request{Inputs: []string{leaky, leaky, leaky}, Workers: 3})
+	if err != nil || len(out.Reports) != 3 {
+		t.Fatalf("%v, %d reports", err, len(out.Reports))
+	}
+	if sc.memory.Peak() == 0 {
+		t.Error("the scan did not use the Scanner's memory budget")
+	}
+	if sc.memory.Held() != 0 {
+		t.Errorf("%d bytes still held after the scan", sc.memory.Held())
+	}
+}

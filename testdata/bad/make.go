@@ -7,6 +7,10 @@
 //	go run make.go
 //
 // The output is deterministic: fixed entry times, fixed content.
+//
+// With -big DIR it also writes, into DIR, full-size versions of the inputs
+// that are committed here at a reduced size (url-flood.apk), for measuring
+// time and memory by hand; they are not committed.
 package main
 
 import (
@@ -15,10 +19,13 @@ import (
 	"compress/flate"
 	"encoding/binary"
 	"errors"
+	"flag"
 	"fmt"
 	"hash/crc32"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
 )
 
 // DOS date and time of 2008-01-01 00:00:00.
@@ -31,6 +38,8 @@ const (
 const bombSize = 4 << 30
 
 func main() {
+	big := flag.String("big", "", "also write full-size versions of the reduced inputs into this directory")
+	flag.Parse()
 	steps := []struct {
 		name string
 		make func() ([]byte, error)
@@ -43,6 +52,18 @@ func main() {
 		{"zipbomb.apk", zipBomb},
 		{"traversal.apk", traversal},
 		{"duplicate-entry.apk", duplicateEntry},
+		{"junk-plugins.apk", junkPlugins},
+		{"deep-nesting.apk", deepNesting},
+		{"lying-dex.apk", lyingDex},
+		{"fanout.apk", fanOut},
+		{"url-flood.apk", func() ([]byte, error) { return urlFlood(8) }},
+		{"lying-sizes.apk", lyingSizes},
+	}
+	if *big != "" {
+		steps = append(steps, struct {
+			name string
+			make func() ([]byte, error)
+		}{filepath.Join(*big, "url-flood-full.apk"), func() ([]byte, error) { return urlFlood(300) }})
 	}
 	for _, s := range steps {
 		b, err := s.make()
@@ -208,6 +229,293 @@ func duplicateEntry() ([]byte, error) {
 		return nil, err
 	}
 	return out.Bytes(), nil
+}
+
+// junkPlugins is leaky.apk with assets/plugins.zip: 512 "plug-in" jars,
+// each a zip holding one stored entry of zeros, just under 4 MiB (below
+// the size from which compression ratios are checked). The jars deflate
+// to about 4 KB each and, being alike, plugins.zip deflates again to a
+// few KB: 2 GiB of nested archives in a few KB, enough to spend a shared
+// inflation budget of 2 GiB before classes.dex is read.
+func junkPlugins() ([]byte, error) {
+	jar, err := zipOf(false, entryData{"payload.bin", make([]byte, 4<<20-256)})
+	if err != nil {
+		return nil, err
+	}
+	var jars []entryData
+	for i := range 512 {
+		jars = append(jars, entryData{fmt.Sprintf("p%03d.jar", i), jar})
+	}
+	plugins, err := zipOf(true, jars...)
+	if err != nil {
+		return nil, err
+	}
+	return appendEntries("../apks/leaky.apk", entryData{"assets/plugins.zip", plugins})
+}
+
+// deepNesting is clean.apk with assets/l1.zip, which holds l2.zip, which
+// holds l3.zip, and so on to l10.zip, which holds the DEX of
+// leaky.apk!assets/plugin.jar (IMEI and contacts): code hidden ten
+// archives deep.
+func deepNesting() ([]byte, error) {
+	dex, err := pluginDex()
+	if err != nil {
+		return nil, err
+	}
+	inner, err := zipOf(true, entryData{"classes.dex", dex})
+	if err != nil {
+		return nil, err
+	}
+	for i := 10; i > 1; i-- {
+		if inner, err = zipOf(true, entryData{fmt.Sprintf("l%d.zip", i), inner}); err != nil {
+			return nil, err
+		}
+	}
+	return appendEntries("../apks/clean.apk", entryData{"assets/l1.zip", inner})
+}
+
+// lyingDex is leaky.apk whose classes.dex header claims 0x3fffffff
+// string ids (a table of 4 GiB) and whose classes2.dex header claims
+// 0xffffff class definitions: both tables run past the end of their file.
+func lyingDex() ([]byte, error) {
+	return rewrite("../apks/leaky.apk", func(name string, data []byte) ([]byte, bool, error) {
+		var off int
+		var v uint32
+		switch name {
+		case "classes.dex":
+			off, v = 0x38, 0x3fffffff // string_ids_size
+		case "classes2.dex":
+			off, v = 0x60, 0x00ffffff // class_defs_size
+		default:
+			return nil, false, nil
+		}
+		if len(data) < 0x70 || string(data[:4]) != "dex\n" {
+			return nil, false, fmt.Errorf("%s: not a DEX file", name)
+		}
+		m := append([]byte(nil), data...)
+		binary.LittleEndian.PutUint32(m[off:], v)
+		return m, true, nil
+	})
+}
+
+// fanOut is clean.apk with assets/a.zip: 100 zips (b), each of 100 zips
+// (c), each of 100 empty zips. Opened naively that is 10,101 archives and
+// a million empty ones one level deeper than archives are opened, all
+// from a few KB.
+func fanOut() ([]byte, error) {
+	empty, err := zipOf(false)
+	if err != nil {
+		return nil, err
+	}
+	level := empty
+	for _, prefix := range []string{"e", "c", "b"} {
+		var es []entryData
+		for i := range 100 {
+			es = append(es, entryData{fmt.Sprintf("%s%02d.zip", prefix, i), level})
+		}
+		if level, err = zipOf(prefix != "e", es...); err != nil {
+			return nil, err
+		}
+	}
+	return appendEntries("../apks/clean.apk", entryData{"assets/a.zip", level})
+}
+
+// urlFlood is clean.apk with files text files under assets/urls/, each
+// listing 2,000 distinct URLs (http://hN.flood.cn/): 16,000 URLs in the
+// committed file, 600,000 in the full-size one.
+func urlFlood(files int) ([]byte, error) {
+	var es []entryData
+	n := 0
+	for f := range files {
+		var b strings.Builder
+		for range 2000 {
+			fmt.Fprintf(&b, "http://h%d.flood.cn/\n", n)
+			n++
+		}
+		es = append(es, entryData{fmt.Sprintf("assets/urls/%03d.txt", f), []byte(b.String())})
+	}
+	return appendEntries("../apks/clean.apk", es...)
+}
+
+// lyingSizes is leaky.apk plus four central directory entries,
+// classes3.dex to classes6.dex, that all point at one local entry: a
+// deflate stream of 256 MiB of zeros (about 250 KB). Each declares a
+// compressed size of 2 MiB, so the ratio the archive declares (128:1)
+// passes a check of declared sizes while the real one is about 1000:1.
+func lyingSizes() ([]byte, error) {
+	b, err := os.ReadFile("../apks/leaky.apk")
+	if err != nil {
+		return nil, err
+	}
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		return nil, err
+	}
+	var z rawZip
+	for _, f := range zr.File {
+		r, err := f.OpenRaw()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", f.Name, err)
+		}
+		body, err := io.ReadAll(r)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", f.Name, err)
+		}
+		off := z.local(f.Name, f.Method, f.CRC32, uint32(len(body)), uint32(f.UncompressedSize64), body)
+		z.central(f.Name, f.Method, f.CRC32, uint32(len(body)), uint32(f.UncompressedSize64), off)
+	}
+	const size = 256 << 20
+	var body bytes.Buffer
+	fw, err := flate.NewWriter(&body, flate.BestCompression)
+	if err != nil {
+		return nil, err
+	}
+	crc := crc32.NewIEEE()
+	zero := make([]byte, 1<<20)
+	for n := 0; n < size; n += len(zero) {
+		crc.Write(zero)
+		if _, err := fw.Write(zero); err != nil {
+			return nil, err
+		}
+	}
+	if err := fw.Close(); err != nil {
+		return nil, err
+	}
+	const claimed = 2 << 20
+	off := z.local("classes3.dex", zip.Deflate, crc.Sum32(), claimed, size, body.Bytes())
+	for i := 3; i <= 6; i++ {
+		z.central(fmt.Sprintf("classes%d.dex", i), zip.Deflate, crc.Sum32(), claimed, size, off)
+	}
+	return z.bytes(), nil
+}
+
+// pluginDex is the DEX inside leaky.apk!assets/plugin.jar.
+func pluginDex() ([]byte, error) {
+	jar, err := entry("../apks/leaky.apk", "assets/plugin.jar")
+	if err != nil {
+		return nil, err
+	}
+	zr, err := zip.NewReader(bytes.NewReader(jar), int64(len(jar)))
+	if err != nil {
+		return nil, fmt.Errorf("plugin.jar: %w", err)
+	}
+	return read(zr, "classes.dex")
+}
+
+type entryData struct {
+	name string
+	data []byte
+}
+
+// zipOf makes a zip of the entries, deflated or stored.
+func zipOf(deflate bool, es ...entryData) ([]byte, error) {
+	var out bytes.Buffer
+	w := zip.NewWriter(&out)
+	for _, e := range es {
+		var err error
+		if deflate {
+			err = add(w, e.name, e.data)
+		} else {
+			err = addRaw(w, &zip.FileHeader{Name: e.name, Method: zip.Store, CRC32: crc32.ChecksumIEEE(e.data),
+				CompressedSize64: uint64(len(e.data)), UncompressedSize64: uint64(len(e.data))}, e.data)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
+}
+
+// appendEntries copies the APK at path and adds deflated entries after
+// its own; the APK signing block is dropped.
+func appendEntries(path string, es ...entryData) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		return nil, err
+	}
+	var out bytes.Buffer
+	w := zip.NewWriter(&out)
+	for _, f := range zr.File {
+		if err := copyRaw(w, f); err != nil {
+			return nil, err
+		}
+	}
+	for _, e := range es {
+		if err := add(w, e.name, e.data); err != nil {
+			return nil, err
+		}
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
+}
+
+// rawZip writes a zip record by record, so that central directory entries
+// may say what archive/zip's writer would not let them: several entries
+// pointing at one local entry, compressed sizes that lie.
+type rawZip struct {
+	out, cd bytes.Buffer
+	n       int
+}
+
+func (z *rawZip) local(name string, method uint16, crc, csize, usize uint32, body []byte) uint32 {
+	off := uint32(z.out.Len())
+	var h [30]byte
+	le := binary.LittleEndian
+	le.PutUint32(h[0:], 0x04034b50)
+	le.PutUint16(h[4:], 20)
+	le.PutUint16(h[8:], method)
+	le.PutUint16(h[10:], dosTime)
+	le.PutUint16(h[12:], dosDate)
+	le.PutUint32(h[14:], crc)
+	le.PutUint32(h[18:], csize)
+	le.PutUint32(h[22:], usize)
+	le.PutUint16(h[26:], uint16(len(name)))
+	z.out.Write(h[:])
+	z.out.WriteString(name)
+	z.out.Write(body)
+	return off
+}
+
+func (z *rawZip) central(name string, method uint16, crc, csize, usize, off uint32) {
+	var h [46]byte
+	le := binary.LittleEndian
+	le.PutUint32(h[0:], 0x02014b50)
+	le.PutUint16(h[4:], 20)
+	le.PutUint16(h[6:], 20)
+	le.PutUint16(h[10:], method)
+	le.PutUint16(h[12:], dosTime)
+	le.PutUint16(h[14:], dosDate)
+	le.PutUint32(h[16:], crc)
+	le.PutUint32(h[20:], csize)
+	le.PutUint32(h[24:], usize)
+	le.PutUint16(h[28:], uint16(len(name)))
+	le.PutUint32(h[42:], off)
+	z.cd.Write(h[:])
+	z.cd.WriteString(name)
+	z.n++
+}
+
+func (z *rawZip) bytes() []byte {
+	cdOff := uint32(z.out.Len())
+	var end [22]byte
+	le := binary.LittleEndian
+	le.PutUint32(end[0:], 0x06054b50)
+	le.PutUint16(end[8:], uint16(z.n))
+	le.PutUint16(end[10:], uint16(z.n))
+	le.PutUint32(end[12:], uint32(z.cd.Len()))
+	le.PutUint32(end[16:], cdOff)
+	z.out.Write(z.cd.Bytes())
+	z.out.Write(end[:])
+	return z.out.Bytes()
 }
 
 // rewrite copies the APK at path entry by entry, replacing the content of

@@ -61,6 +61,16 @@ type scan struct {
 	arch *artifact.Archive
 	man  *Manifest
 	res  *arsc.Table
+	// mem is the run's memory budget for dex images, or nil.
+	mem *artifact.Budget
+	// packerObs are the packer observations, found before the code is
+	// read: a packer explains code that cannot be read.
+	packerObs []evidence.Observation
+	bounds    observationBounds
+	// dexLeft is how many more dex files may be analyzed.
+	dexLeft int
+	// moreAnomalies counts anomalies of nested archives not kept.
+	moreAnomalies int
 }
 
 // Analyze reads the APK. It returns an error only when nothing could be
@@ -78,19 +88,19 @@ func (a *Analyzer) Analyze(ctx context.Context, in *artifact.Input) (*evidence.S
 	if err != nil {
 		return nil, err
 	}
-	s := &scan{a: a, set: set, arch: arch}
-	s.manifest()
-	s.resources()
+	s := &scan{a: a, set: set, arch: arch, mem: in.Limits.Memory, dexLeft: maxDexFiles}
+	s.manifest(ctx)
+	s.resources(ctx)
+	s.detectPackers()
 	s.identity()
 	s.permissions()
 	s.components()
-	s.networkConfig()
+	s.networkConfig(ctx)
 	s.nativeLibs()
-	if err := s.bytecode(ctx); err != nil {
-		return nil, err
-	}
-	s.assetsText()
+	s.bytecode(ctx)
+	s.assetsText(ctx)
 	s.packers()
+	s.reportDropped()
 	s.archiveProblems()
 	return set, nil
 }
@@ -99,22 +109,25 @@ func (s *scan) fail(file string, err error) {
 	s.set.Fail(Source, file, err)
 }
 
-func (s *scan) manifest() {
+func (s *scan) manifest(ctx context.Context) {
 	e := s.arch.Find("AndroidManifest.xml")
 	if e == nil {
-		s.fail("AndroidManifest.xml", errors.New("no AndroidManifest.xml in the archive"))
+		s.fail("AndroidManifest.xml", evidence.Lost(evidence.PartManifest, evidence.CauseMalformed, errors.New("no AndroidManifest.xml in the archive")))
 		s.man = &Manifest{}
 		return
 	}
-	data, err := s.arch.Read(e)
-	if err != nil && len(data) == 0 {
-		s.fail("AndroidManifest.xml", err)
-		s.man = &Manifest{}
-		return
+	data, err := s.arch.ReadContext(ctx, e)
+	if err != nil {
+		// A manifest cut short is still decoded as far as it goes.
+		s.fail("AndroidManifest.xml", lost(evidence.PartManifest, err))
+		if len(data) == 0 {
+			s.man = &Manifest{}
+			return
+		}
 	}
 	doc, err := axml.Decode(data)
 	if err != nil {
-		s.fail("AndroidManifest.xml", fmt.Errorf("binary XML: %w", err))
+		s.fail("AndroidManifest.xml", evidence.Lost(evidence.PartManifest, evidence.CauseMalformed, fmt.Errorf("binary XML: %w", err)))
 	}
 	if doc == nil || doc.Root == nil {
 		s.man = &Manifest{}
@@ -126,7 +139,8 @@ func (s *scan) manifest() {
 		if len(s.man.Problems) > 0 {
 			why += "; first problem: " + s.man.Problems[0]
 		}
-		s.fail("AndroidManifest.xml", fmt.Errorf("manifest unreadable (%s): permissions and components are missing from this report", why))
+		s.fail("AndroidManifest.xml", evidence.Lostf(evidence.PartManifest, evidence.CauseMalformed,
+			"manifest unreadable (%s): permissions and components are missing from this report", why))
 	}
 	for _, p := range s.man.Problems {
 		s.set.Add(evidence.Observation{Kind: evidence.Property, Key: "manifest_anomaly", Level: evidence.Present,
@@ -134,19 +148,21 @@ func (s *scan) manifest() {
 	}
 }
 
-func (s *scan) resources() {
+func (s *scan) resources(ctx context.Context) {
 	e := s.arch.Find("resources.arsc")
 	if e == nil {
 		return
 	}
-	data, err := s.arch.Read(e)
-	if err != nil && len(data) == 0 {
-		s.fail("resources.arsc", err)
-		return
+	data, err := s.arch.ReadContext(ctx, e)
+	if err != nil {
+		s.fail("resources.arsc", lost(evidence.PartResources, err))
+		if len(data) == 0 {
+			return
+		}
 	}
 	t, err := arsc.Parse(data)
 	if err != nil {
-		s.fail("resources.arsc", fmt.Errorf("resource table: %w", err))
+		s.fail("resources.arsc", evidence.Lost(evidence.PartResources, evidence.CauseMalformed, fmt.Errorf("resource table: %w", err)))
 	}
 	s.res = t
 }
@@ -196,18 +212,18 @@ func (s *scan) permissions() {
 		if known {
 			d["protection"] = perm.Protection
 		}
-		s.set.Add(evidence.Observation{Kind: evidence.Permission, Key: p.Name, Level: evidence.Declared, Where: where, Source: Source, Detail: d})
+		s.addManifest(evidence.Observation{Kind: evidence.Permission, Key: p.Name, Level: evidence.Declared, Where: where, Source: Source, Detail: d})
 		// A permission capped below the minimum SDK is never granted.
 		if p.MaxSDK > 0 && p.MaxSDK < s.man.MinSDK {
 			continue
 		}
 		for _, dt := range perm.DataTypes {
-			s.set.Add(evidence.Observation{Kind: evidence.DataType, Key: dt, Level: evidence.Declared, Where: where, Source: Source,
+			s.addManifest(evidence.Observation{Kind: evidence.DataType, Key: dt, Level: evidence.Declared, Where: where, Source: Source,
 				Detail: map[string]string{"permission": p.Name}})
 		}
 	}
 	for _, p := range s.man.CustomPerms {
-		s.set.Add(evidence.Observation{Kind: evidence.Property, Key: "custom_permission", Level: evidence.Declared,
+		s.addManifest(evidence.Observation{Kind: evidence.Property, Key: "custom_permission", Level: evidence.Declared,
 			Where: evidence.Location{File: "AndroidManifest.xml", Line: p.Line}, Source: Source,
 			Detail: map[string]string{"name": p.Name, "protection": p.Protection}})
 	}
@@ -239,19 +255,19 @@ func (s *scan) components() {
 			d["permission"] = c.Permission
 		}
 		party := s.partyOfJavaName(c.Name)
-		s.set.Add(evidence.Observation{Kind: evidence.Component, Key: c.Name, Level: evidence.Declared, Party: party, Where: where, Source: Source, Detail: d})
+		s.addManifest(evidence.Observation{Kind: evidence.Component, Key: c.Name, Level: evidence.Declared, Party: party, Where: where, Source: Source, Detail: d})
 		for _, id := range s.a.cat.MatchComponent(c.Name) {
-			s.sdk(id, evidence.Declared, where, "manifest component "+c.Name)
+			s.addManifest(s.sdk(id, evidence.Declared, where, "manifest component "+c.Name))
 		}
 		for _, md := range c.MetaData {
 			for _, id := range s.a.cat.MatchMetaData(md.Name) {
-				s.sdk(id, evidence.Declared, where, "meta-data "+md.Name)
+				s.addManifest(s.sdk(id, evidence.Declared, where, "meta-data "+md.Name))
 			}
 		}
 	}
 	for _, md := range m.MetaData {
 		for _, id := range s.a.cat.MatchMetaData(md.Name) {
-			s.sdk(id, evidence.Declared, evidence.Location{File: "AndroidManifest.xml"}, "meta-data "+md.Name)
+			s.addManifest(s.sdk(id, evidence.Declared, evidence.Location{File: "AndroidManifest.xml"}, "meta-data "+md.Name))
 		}
 	}
 	if m.Debuggable {
@@ -267,11 +283,11 @@ func (s *scan) property(key, value string, where evidence.Location) {
 		Detail: map[string]string{"value": value}})
 }
 
-// sdk records an SDK signature hit.
-func (s *scan) sdk(id string, level evidence.Level, where evidence.Location, how string) {
+// sdk makes the observation of an SDK signature hit.
+func (s *scan) sdk(id string, level evidence.Level, where evidence.Location, how string) evidence.Observation {
 	sdk, _ := s.a.cat.SDK(id)
-	s.set.Add(evidence.Observation{Kind: evidence.SDK, Key: id, Level: level, Party: evidence.Party{SDK: id, Name: sdk.Name},
-		Where: where, Source: Source, Detail: map[string]string{"match": how}})
+	return evidence.Observation{Kind: evidence.SDK, Key: id, Level: level, Party: evidence.Party{SDK: id, Name: sdk.Name},
+		Where: where, Source: Source, Detail: map[string]string{"match": how}}
 }
 
 // partyOfJavaName attributes a dotted class name.
@@ -291,7 +307,7 @@ func (s *scan) partyOf(desc string) evidence.Party {
 
 // networkConfig records whether cleartext traffic is allowed, from the
 // manifest flag and the network security config it points to.
-func (s *scan) networkConfig() {
+func (s *scan) networkConfig(ctx context.Context) {
 	m := s.man
 	where := evidence.Location{File: "AndroidManifest.xml"}
 	// The platform default: cleartext allowed below target SDK 28.
@@ -304,16 +320,16 @@ func (s *scan) networkConfig() {
 		file := s.resolve(m.NetworkConfig)
 		if e := s.arch.Find(file); e != nil {
 			where = evidence.Location{File: file}
-			base, doms, err := s.readNetworkConfig(e)
+			base, doms, err := s.readNetworkConfig(ctx, e)
 			if err != nil {
-				s.fail(file, err)
+				s.fail(file, lost(evidence.PartResources, err))
 			}
 			if base != nil {
 				allowed, how = *base, "base-config cleartextTrafficPermitted="+strconv.FormatBool(*base)
 			}
 			domains = doms
 		} else {
-			s.fail("AndroidManifest.xml", fmt.Errorf("networkSecurityConfig %q not found in the archive", file))
+			s.fail("AndroidManifest.xml", evidence.Lostf(evidence.PartResources, evidence.CauseMalformed, "networkSecurityConfig %q not found in the archive", file))
 		}
 	}
 	if allowed || len(domains) > 0 {
@@ -327,8 +343,8 @@ func (s *scan) networkConfig() {
 
 // readNetworkConfig returns the base-config cleartext setting (nil when
 // not written) and the domains for which cleartext is permitted.
-func (s *scan) readNetworkConfig(e *artifact.Entry) (*bool, []string, error) {
-	data, err := s.arch.Read(e)
+func (s *scan) readNetworkConfig(ctx context.Context, e *artifact.Entry) (*bool, []string, error) {
+	data, err := s.arch.ReadContext(ctx, e)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -380,13 +396,13 @@ func (s *scan) nativeLibs() {
 				continue
 			}
 			seen[id+base] = true
-			s.sdk(id, evidence.Present, evidence.Location{File: e.Name}, "native library "+base)
+			s.addLib(s.sdk(id, evidence.Present, evidence.Location{File: e.Name}, "native library "+base))
 		}
 	}
 }
 
-// packers looks for hardening shells, which hide the real bytecode.
-func (s *scan) packers() {
+// detectPackers looks for hardening shells, which hide the real bytecode.
+func (s *scan) detectPackers() {
 	var files, libs []string
 	for _, e := range s.arch.Entries {
 		if e.Unsafe {
@@ -405,17 +421,30 @@ func (s *scan) packers() {
 				continue
 			}
 			seen[hit.Packer.ID] = true
-			s.set.Add(evidence.Observation{Kind: evidence.Property, Key: "packer", Level: evidence.Present,
+			s.packerObs = append(s.packerObs, evidence.Observation{Kind: evidence.Property, Key: "packer", Level: evidence.Present,
 				Where: evidence.Location{File: "AndroidManifest.xml"}, Source: Source,
 				Detail: map[string]string{"id": hit.Packer.ID, "name": hit.Packer.Name, "vendor": hit.Packer.Vendor, "match": hit.Evidence}})
 		}
 	}
 }
 
+// packers records the packers found.
+func (s *scan) packers() { s.set.Add(s.packerObs...) }
+
 func (s *scan) archiveProblems() {
-	for _, p := range s.arch.Problems {
+	probs := s.arch.Problems
+	more := s.moreAnomalies + s.arch.MoreProblems()
+	if len(probs) > maxAnomalies {
+		more += len(probs) - maxAnomalies
+		probs = probs[:maxAnomalies]
+	}
+	for _, p := range probs {
 		s.set.Add(evidence.Observation{Kind: evidence.Property, Key: "archive_anomaly", Level: evidence.Present,
 			Where: evidence.Location{File: p.Entry}, Source: Source, Detail: map[string]string{"reason": p.Reason}})
+	}
+	if more > 0 {
+		s.fail("", evidence.Lostf(evidence.PartOther, evidence.CauseLimit,
+			"%d more archive anomalies were not listed: at most %d are listed per input", more, maxAnomalies))
 	}
 	sort.SliceStable(s.set.Errors, func(i, j int) bool { return s.set.Errors[i].File < s.set.Errors[j].File })
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"path"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -27,6 +28,7 @@ import (
 // hash that lets a call from another dex file find it.
 type unit struct {
 	file    string // classes2.dex, assets/plugin.jar!classes.dex
+	order   []int  // entry indices from the package to the dex file
 	classes []classInfo
 	names   []string // distinct method names and protos, e.g. onCreate()V, by node
 	nodes   []node
@@ -36,7 +38,8 @@ type unit struct {
 	hits    []hit
 	urls    []urlHit
 	sdks    map[string]*sdkPresence
-	err     error
+	// errs are what could not be read, each classified (evidence.Lost).
+	errs []error
 }
 
 type classInfo struct {
@@ -55,7 +58,7 @@ type node struct {
 // hit is a PI API call site found in a method.
 type hit struct {
 	node   int32
-	api    catalog.API
+	api    *catalog.API
 	offset uint32
 	via    string // what matched: the API, a content URI, a settings key
 }
@@ -75,38 +78,68 @@ type sdkPresence struct {
 type dexSource struct {
 	name string
 	size int64 // declared size, to plan memory; the image may differ
-	load func() ([]byte, error)
+	// order is the path of entry indices from the package to the image;
+	// units are reported in this order, the order of the entries.
+	order []int
+	load  func(context.Context) ([]byte, error)
+}
+
+// nestedSource is an entry that may be an archive holding code.
+type nestedSource struct {
+	entry *artifact.Entry
+	name  string // as reported: path inside the package
+	order []int
 }
 
 // bytecode finds and analyzes every dex: classes*.dex at the root and dex
 // files inside nested archives (plug-ins, packers' payloads).
-func (s *scan) bytecode(ctx context.Context) error {
-	srcs := s.dexSources(s.arch, 0)
-	if len(srcs) == 0 {
-		s.fail("classes.dex", errors.New("no dex files in the package: bytecode evidence is missing"))
+//
+// The package's own dex files are read first, so that nested archives,
+// however many and large, can never spend the budget they need. Nested
+// archives are then opened one at a time, depth first, and released once
+// their dex files are summarised: memory holds one chain of nested
+// archives, not all of them.
+func (s *scan) bytecode(ctx context.Context) {
+	top, nested := s.codeEntries(s.arch, nil)
+	units := s.a.analyzeUnits(ctx, s.mem, s.admitDex(top))
+	w := nestedWalk{}
+	for _, n := range nested {
+		units = append(units, s.nestedUnits(ctx, &w, s.arch, n)...)
+	}
+	w.report(s)
+	units = slices.DeleteFunc(units, func(u *unit) bool { return u == nil })
+	slices.SortStableFunc(units, func(a, b *unit) int { return slices.Compare(a.order, b.order) })
+	if len(units) == 0 && s.man != nil && s.man.NoCode {
+		// A resource-only package says so: nothing is missing.
+		return
+	}
+	if len(units) == 0 {
+		s.loseCode("classes.dex", errors.New("no dex files in the package: bytecode evidence is missing"))
 		s.set.Add(evidence.Observation{Kind: evidence.Property, Key: "bytecode_incomplete", Level: evidence.Present, Source: Source,
 			Detail: map[string]string{"reason": "no dex files in the package"}})
-		return nil
-	}
-	units, err := s.a.analyzeUnits(ctx, srcs)
-	if err != nil {
-		return err
+		return
 	}
 	for _, u := range units {
-		if u.err != nil {
-			s.fail(u.file, evidence.Lost(evidence.PartCode, evidence.CauseMalformed, u.err))
+		for _, err := range u.errs {
+			s.loseCode(u.file, err)
 		}
 	}
-	s.emit(units, s.startupRoots())
-	return nil
+	if err := s.emit(ctx, units, s.startupRoots()); err != nil {
+		s.loseCode("", evidence.Lost(evidence.PartCode, evidence.CauseTimeout, fmt.Errorf("code evidence cut short: %w", err)))
+	}
 }
 
-// dexSources lists dex images in an archive, descending into nested
-// archives within the depth limit.
-func (s *scan) dexSources(a *artifact.Archive, depth int) []dexSource {
-	var out []dexSource
+// codeEntries lists the dex files of an archive and the entries that may
+// be archives holding more.
+func (s *scan) codeEntries(a *artifact.Archive, order []int) ([]dexSource, []nestedSource) {
+	var dexes []dexSource
+	var nested []nestedSource
 	copies := map[string]int{}
-	for _, e := range a.Entries {
+	prefix := ""
+	if a.Depth() > 0 {
+		prefix = strings.TrimPrefix(a.Name, s.arch.Name+"!") + "!"
+	}
+	for i, e := range a.Entries {
 		if e.Unsafe {
 			continue
 		}
@@ -122,30 +155,86 @@ func (s *scan) dexSources(a *artifact.Archive, depth int) []dexSource {
 			name = fmt.Sprintf("%s#%d", name, n)
 		}
 		lower := strings.ToLower(name)
-		prefix := ""
-		if a.Depth() > 0 {
-			prefix = strings.TrimPrefix(a.Name, s.arch.Name+"!") + "!"
-		}
+		at := append(slices.Clip(order), i)
 		switch {
 		case strings.HasSuffix(lower, ".dex") || strings.Contains(lower, ".dex#"):
 			e := e
-			out = append(out, dexSource{name: prefix + name, size: int64(min(e.Size, 1<<40)), load: func() ([]byte, error) { return a.Read(e) }})
+			load := func(ctx context.Context) ([]byte, error) { return a.ReadContext(ctx, e) }
+			dexes = append(dexes, dexSource{name: prefix + name, size: int64(min(e.Size, 1<<40)), order: at, load: load})
 		case strings.HasSuffix(lower, ".jar") || strings.HasSuffix(lower, ".apk") || strings.HasSuffix(lower, ".zip"):
-			if depth >= a.Depth()+s.arch.Depth()+3 {
-				continue
-			}
-			nested, err := a.OpenNested(e)
-			if err != nil {
-				// Encrypted payloads of packers land here; the packer
-				// finding explains it.
-				s.fail(prefix+name, fmt.Errorf("nested archive: %w", err))
-				continue
-			}
-			out = append(out, s.dexSources(nested, depth+1)...)
-			s.arch.Problems = append(s.arch.Problems, prefixProblems(nested)...)
+			nested = append(nested, nestedSource{entry: e, name: prefix + name, order: at})
 		}
 	}
-	return out
+	return dexes, nested
+}
+
+// admitDex keeps the dex files within the per-input bound; the rest are
+// reported as one error.
+func (s *scan) admitDex(srcs []dexSource) []dexSource {
+	if len(srcs) <= s.dexLeft {
+		s.dexLeft -= len(srcs)
+		return srcs
+	}
+	keep := srcs[:s.dexLeft]
+	rest := srcs[s.dexLeft:]
+	s.dexLeft = 0
+	s.loseCode(rest[0].name, evidence.Lost(evidence.PartCode, evidence.CauseLimit,
+		skipped(len(rest), rest[0].name, "dex files", fmt.Errorf("the package holds more than %d dex files", maxDexFiles))))
+	return keep
+}
+
+// nestedWalk tracks the nested archives skipped once a bound shared by the
+// whole input is reached: they are reported together, not one by one.
+type nestedWalk struct {
+	stop  error // why the rest is skipped, classified
+	n     int
+	first string
+}
+
+func (w *nestedWalk) report(s *scan) {
+	if w.n == 0 {
+		return
+	}
+	var le *evidence.LostError
+	errors.As(w.stop, &le)
+	s.loseCode(w.first, evidence.Lost(le.Part, le.Cause, skipped(w.n, w.first, "nested archives", le.Err)))
+}
+
+// nestedUnits opens a nested archive, analyzes its dex files and then the
+// archives nested in it, and lets it go.
+func (s *scan) nestedUnits(ctx context.Context, w *nestedWalk, parent *artifact.Archive, n nestedSource) []*unit {
+	if w.stop != nil {
+		w.n++
+		return nil
+	}
+	if err := ctx.Err(); err != nil {
+		w.stop, w.first, w.n = lost(evidence.PartCode, err), n.name, 1
+		return nil
+	}
+	na, err := parent.OpenNestedContext(ctx, n.entry)
+	if err != nil {
+		err = lost(evidence.PartCode, fmt.Errorf("nested archive: %w", err))
+		if errors.Is(err, artifact.ErrBudget) || errors.Is(err, artifact.ErrFanOut) || ctx.Err() != nil {
+			// Every later nested archive would fail the same way.
+			w.stop, w.first, w.n = err, n.name, 1
+			return nil
+		}
+		// Encrypted payloads of packers land here; the packer finding
+		// explains it.
+		s.loseCode(n.name, err)
+		return nil
+	}
+	dexes, deeper := s.codeEntries(na, n.order)
+	units := s.a.analyzeUnits(ctx, s.mem, s.admitDex(dexes))
+	for _, d := range deeper {
+		units = append(units, s.nestedUnits(ctx, w, na, d)...)
+	}
+	// Anomalies past those listed are only counted.
+	probs := prefixProblems(na)
+	room := max(maxAnomalies+1-len(s.arch.Problems), 0)
+	s.arch.Problems = append(s.arch.Problems, probs[:min(room, len(probs))]...)
+	s.moreAnomalies += len(probs) - min(room, len(probs)) + na.MoreProblems()
+	return units
 }
 
 func prefixProblems(a *artifact.Archive) []artifact.Problem {
@@ -165,8 +254,15 @@ func prefixProblems(a *artifact.Archive) []artifact.Problem {
 // Inflating is sequential and slower than parsing, so two large images
 // (one parsed while the next is inflated) keep the cores as busy as more
 // would; holding fewer serialises inflating and parsing and costs a
-// quarter of the time on large multidex apps.
-func (a *Analyzer) analyzeUnits(ctx context.Context, srcs []dexSource) ([]*unit, error) {
+// quarter of the time on large multidex apps. When the run has a memory
+// budget (mem), every image is also paid from it, so that inputs analyzed
+// in parallel share one bound.
+//
+// It returns one unit per source, in order; a unit holds the errors met
+// and, when the image could be read, its summary. Sources left unread
+// because a budget was spent or ctx ended are reported by one unit's
+// error, and their units are nil.
+func (a *Analyzer) analyzeUnits(ctx context.Context, mem *artifact.Budget, srcs []dexSource) []*unit {
 	units := make([]*unit, len(srcs))
 	var largest int64
 	for _, src := range srcs {
@@ -174,37 +270,77 @@ func (a *Analyzer) analyzeUnits(ctx context.Context, srcs []dexSource) ([]*unit,
 	}
 	fl := newInFlight(runtime.GOMAXPROCS(0), 2*largest)
 	var wg sync.WaitGroup
+	// stop reports the sources from i on as not read, in one error.
+	stop := func(i int, err error) {
+		units[i] = &unit{file: srcs[i].name, order: srcs[i].order,
+			errs: []error{lost(evidence.PartCode, skipped(len(srcs)-i, srcs[i].name, "dex files", err))}}
+	}
 	for i, src := range srcs {
 		if err := ctx.Err(); err != nil {
-			wg.Wait()
-			return nil, err
+			stop(i, err)
+			break
 		}
 		// Take the room before inflating, so the bound holds for the
 		// images in memory, not only for those being parsed.
 		want := fl.acquire(src.size)
-		data, err := src.load()
-		if err != nil && len(data) == 0 {
-			units[i] = &unit{file: src.name, err: err}
-			fl.release(want)
-			continue
+		if mem != nil {
+			if err := mem.Acquire(ctx, want); err != nil {
+				fl.release(want)
+				stop(i, err)
+				break
+			}
+		}
+		data, err := src.load(ctx)
+		var readErr error
+		if err != nil {
+			readErr = lost(evidence.PartCode, err)
+			if len(data) == 0 {
+				fl.release(want)
+				if mem != nil {
+					mem.Release(want)
+				}
+				if errors.Is(err, artifact.ErrBudget) || ctx.Err() != nil {
+					// Every later read would fail the same way.
+					stop(i, err)
+					break
+				}
+				units[i] = &unit{file: src.name, order: src.order, errs: []error{readErr}}
+				continue
+			}
 		}
 		// The declared size may lie; account for what was inflated.
 		held := fl.adjust(want, int64(len(data)))
+		if mem != nil {
+			if held > want {
+				mem.Take(held - want)
+			} else {
+				mem.Release(want - held)
+			}
+		}
 		wg.Add(1)
-		go func(i int, name string, data []byte) {
+		go func(i int, src dexSource, data []byte, readErr error) {
 			defer wg.Done()
 			defer fl.release(held)
+			if mem != nil {
+				defer mem.Release(held)
+			}
 			defer func() {
 				// A parser bug costs this dex file, not the scan.
 				if r := recover(); r != nil {
-					units[i] = &unit{file: name, err: fmt.Errorf("internal error while analyzing: %v", r)}
+					units[i] = &unit{file: src.name, order: src.order,
+						errs: []error{evidence.Lostf(evidence.PartCode, evidence.CauseMalformed, "internal error while analyzing: %v", r)}}
 				}
 			}()
-			units[i] = a.analyzeDexBytes(ctx, name, data)
-		}(i, src.name, data)
+			u := a.analyzeDexBytes(ctx, src.name, data)
+			u.order = src.order
+			if readErr != nil {
+				u.errs = append([]error{readErr}, u.errs...)
+			}
+			units[i] = u
+		}(i, src, data, readErr)
 	}
 	wg.Wait()
-	return units, ctx.Err()
+	return units
 }
 
 // inFlight bounds the dex images held at once, by count and by bytes. One
@@ -258,12 +394,19 @@ func (f *inFlight) release(taken int64) {
 
 // apiIndex is the catalog's PI APIs keyed by DEX class descriptor.
 type apiIndex struct {
-	methods map[string]map[string][]catalog.API
-	fields  map[string]map[string][]catalog.API
+	methods map[string]map[string]apiList
+	fields  map[string]map[string]apiList
+}
+
+// apiList is the APIs of one member, each with the text that says what a
+// call site matched ("Class.member"), made once.
+type apiList struct {
+	apis []catalog.API
+	via  []string
 }
 
 func newAPIIndex(cat *catalog.Catalog) apiIndex {
-	ix := apiIndex{methods: map[string]map[string][]catalog.API{}, fields: map[string]map[string][]catalog.API{}}
+	ix := apiIndex{methods: map[string]map[string]apiList{}, fields: map[string]map[string]apiList{}}
 	for _, api := range cat.APIs() {
 		if api.Class == "" || api.Member == "" {
 			continue
@@ -274,9 +417,12 @@ func newAPIIndex(cat *catalog.Catalog) apiIndex {
 			m = ix.fields
 		}
 		if m[desc] == nil {
-			m[desc] = map[string][]catalog.API{}
+			m[desc] = map[string]apiList{}
 		}
-		m[desc][api.Member] = append(m[desc][api.Member], api)
+		l := m[desc][api.Member]
+		l.apis = append(l.apis, api)
+		l.via = append(l.via, api.Class+"."+api.Member)
+		m[desc][api.Member] = l
 	}
 	return ix
 }
@@ -284,16 +430,39 @@ func newAPIIndex(cat *catalog.Catalog) apiIndex {
 // analyzeDexBytes parses one dex image and summarises it. Everything sized
 // by the image's tables lives only while the image is parsed; the unit
 // keeps the summary described at [unit].
+//
+// A damaged image is read as far as it goes: id tables cut short, class
+// definitions or methods that cannot be decoded cost themselves, not the
+// file, and the damage is the unit's error (truncated when the image is
+// shorter than its header says, malformed otherwise).
 func (a *Analyzer) analyzeDexBytes(ctx context.Context, name string, data []byte) *unit {
 	u := &unit{file: name, sdks: map[string]*sdkPresence{}}
-	f, err := dex.Parse(data)
-	if err != nil {
-		u.err = fmt.Errorf("dex: %w", err)
+	f, perr := dex.ParsePartial(data)
+	if f == nil {
+		u.errs = append(u.errs, evidence.Lost(evidence.PartCode, evidence.CauseMalformed, fmt.Errorf("dex: %w", perr)))
 		return u
 	}
+	var damage []error
+	if perr != nil {
+		damage = append(damage, fmt.Errorf("dex: %w", perr))
+	}
+	defer func() {
+		if len(damage) > 0 {
+			cause := evidence.CauseMalformed
+			if f.Truncated() {
+				cause = evidence.CauseTruncated
+			}
+			u.errs = append(u.errs, evidence.Lost(evidence.PartCode, cause, errors.Join(damage...)))
+		}
+	}()
+	// timedOut records that ctx ended: the summary so far is kept.
+	timedOut := func(err error) {
+		u.errs = append(u.errs, evidence.Lost(evidence.PartCode, evidence.CauseTimeout, fmt.Errorf("dex analysis stopped: %w", err)))
+	}
+	sizes := f.Sizes()
 	classes, err := f.Classes()
 	if err != nil {
-		u.err = fmt.Errorf("dex: %w", err)
+		damage = append(damage, fmt.Errorf("dex: %w", err))
 	}
 	u.classes = make([]classInfo, len(classes))
 	for i, c := range classes {
@@ -314,13 +483,13 @@ func (a *Analyzer) analyzeDexBytes(ctx context.Context, name string, data []byte
 
 	// Method and field tables: which ids are PI APIs. An invoke names a
 	// method id, so one lookup per id replaces one per call site.
-	nm := f.Header.NumMethods
-	var apiLists [][]catalog.API
+	nm := sizes.Methods
+	var apiLists []apiList
 	apiOf := make([]int32, nm) // index into apiLists plus one, 0 when none
 	// Type ids are at most 65536 (Parse checks), so a table is smaller
 	// than a map.
-	typeName := make([]string, f.Header.NumTypes)
-	typeDone := make([]bool, f.Header.NumTypes)
+	typeName := make([]string, sizes.Types)
+	typeDone := make([]bool, sizes.Types)
 	className := func(t uint32) string {
 		if int(t) >= len(typeName) {
 			return ""
@@ -334,8 +503,12 @@ func (a *Analyzer) analyzeDexBytes(ctx context.Context, name string, data []byte
 	// Calls into the platform never lead back to app or SDK code the
 	// call graph could follow; they are not kept as edges.
 	platform := make([]bool, nm)
-	platformType := make([]int8, f.Header.NumTypes) // 0 unknown, 1 platform, 2 not
+	platformType := make([]int8, sizes.Types) // 0 unknown, 1 platform, 2 not
 	for i := uint32(0); i < nm; i++ {
+		if i%(1<<16) == 0 && ctx.Err() != nil {
+			timedOut(ctx.Err())
+			return u
+		}
 		t, n, err := f.MethodClassIdx(i)
 		if err != nil || int(t) >= len(platformType) {
 			continue
@@ -352,13 +525,17 @@ func (a *Analyzer) analyzeDexBytes(ctx context.Context, name string, data []byte
 			continue
 		}
 		mname, _ := f.String(n)
-		if apis := members[mname]; apis != nil {
+		if apis, ok := members[mname]; ok {
 			apiLists = append(apiLists, apis)
 			apiOf[i] = int32(len(apiLists))
 		}
 	}
-	fieldAPI := map[uint32][]catalog.API{}
-	for i := uint32(0); i < f.Header.NumFields; i++ {
+	fieldAPI := map[uint32]apiList{}
+	for i := uint32(0); i < sizes.Fields; i++ {
+		if i%(1<<16) == 0 && ctx.Err() != nil {
+			timedOut(ctx.Err())
+			return u
+		}
 		t, n, err := f.FieldClassIdx(i)
 		if err != nil {
 			continue
@@ -368,7 +545,7 @@ func (a *Analyzer) analyzeDexBytes(ctx context.Context, name string, data []byte
 			continue
 		}
 		fname, _ := f.String(n)
-		if apis := members[fname]; apis != nil {
+		if apis, ok := members[fname]; ok {
 			fieldAPI[i] = apis
 		}
 	}
@@ -382,9 +559,25 @@ func (a *Analyzer) analyzeDexBytes(ctx context.Context, name string, data []byte
 		codeOf[i] = noCode
 	}
 	nameIdx := map[string]int32{}
-	var callees []uint32                          // method ids, sliced by node like u.edges
-	strKind := make([]uint8, f.Header.NumStrings) // 0 unknown, 1 nothing, 2 url, 3 content uri/settings key
+	var callees []uint32                    // method ids, sliced by node like u.edges
+	strKind := make([]uint8, sizes.Strings) // 0 unknown, 1 nothing, 2 url, 3 content uri/settings key
+	// Strings and content-URI APIs are decoded once per string id, however
+	// many instructions load them.
+	urlOf := map[uint32]string{}
+	type uriHit struct {
+		api *catalog.API
+		uri string
+	}
+	uriOf := map[uint32]uriHit{}
 	var consts []uint32
+	var hitsDropped, urlsDropped int
+	addHit := func(h hit) {
+		if len(u.hits) >= maxUnitHits {
+			hitsDropped++
+			return
+		}
+		u.hits = append(u.hits, h)
+	}
 	walkErr := f.Walk(func(m dex.Code, insns []dex.Insn) error {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -408,16 +601,18 @@ func (a *Analyzer) analyzeDexBytes(ctx context.Context, name string, data []byte
 					callees = append(callees, in.Index)
 				}
 				if int(in.Index) < len(apiOf) && apiOf[in.Index] > 0 {
-					for _, api := range apiLists[apiOf[in.Index]-1] {
-						u.hits = append(u.hits, hit{node: ni, api: api, offset: in.Offset, via: api.Class + "." + api.Member})
-						if len(api.Args) > 0 {
+					l := apiLists[apiOf[in.Index]-1]
+					for k := range l.apis {
+						addHit(hit{node: ni, api: &l.apis[k], offset: in.Offset, via: l.via[k]})
+						if len(l.apis[k].Args) > 0 {
 							needArgs = true
 						}
 					}
 				}
 			case dex.OpStaticGet, dex.OpInstanceGet:
-				for _, api := range fieldAPI[in.Index] {
-					u.hits = append(u.hits, hit{node: ni, api: api, offset: in.Offset, via: api.Class + "." + api.Member})
+				l := fieldAPI[in.Index]
+				for k := range l.apis {
+					addHit(hit{node: ni, api: &l.apis[k], offset: in.Offset, via: l.via[k]})
 				}
 			case dex.OpConstString:
 				if int(in.Index) >= len(strKind) {
@@ -430,19 +625,34 @@ func (a *Analyzer) analyzeDexBytes(ctx context.Context, name string, data []byte
 				}
 				switch k {
 				case 2:
-					s, _ := f.String(in.Index)
+					if len(u.urls) >= maxUnitURLs {
+						urlsDropped++
+						break
+					}
+					s, ok := urlOf[in.Index]
+					if !ok {
+						s, _ = f.String(in.Index)
+						urlOf[in.Index] = s
+					}
 					u.urls = append(u.urls, urlHit{node: ni, url: s, offset: in.Offset})
 				case 3:
-					s, _ := f.String(in.Index)
-					if api, ok := a.cat.ContentURI(s); ok {
-						u.hits = append(u.hits, hit{node: ni, api: api, offset: in.Offset, via: s})
+					uh, ok := uriOf[in.Index]
+					if !ok {
+						uh.uri, _ = f.String(in.Index)
+						if api, ok := a.cat.ContentURI(uh.uri); ok {
+							uh.api = &api
+						}
+						uriOf[in.Index] = uh
+					}
+					if uh.api != nil {
+						addHit(hit{node: ni, api: uh.api, offset: in.Offset, via: uh.uri})
 					}
 				}
 				consts = append(consts, in.Index)
 			}
 		}
 		if needArgs {
-			u.hits = a.filterArgs(f, u.hits, firstHit, consts)
+			u.hits = filterArgs(f, u.hits, firstHit, consts)
 		}
 		if len(callees) == start && len(u.hits) == firstHit && len(u.urls) == firstURL && u.classes[m.ClassDef].party.SDK == "" {
 			if int(m.MethodIdx) < len(codeOf) {
@@ -468,11 +678,20 @@ func (a *Analyzer) analyzeDexBytes(ctx context.Context, name string, data []byte
 		return nil
 	})
 	if walkErr != nil {
-		if ctx.Err() != nil {
-			u.err = ctx.Err()
-			return u
+		if err := ctx.Err(); err != nil {
+			// What was walked is kept; the edges below keep it consistent.
+			timedOut(err)
+		} else {
+			damage = append(damage, fmt.Errorf("dex code: %w", walkErr))
 		}
-		u.err = errors.Join(u.err, fmt.Errorf("dex code: %w", walkErr))
+	}
+	if hitsDropped > 0 {
+		u.errs = append(u.errs, evidence.Lostf(evidence.PartCode, evidence.CauseLimit,
+			"%d more PI API call sites were not kept: at most %d are kept per dex file", hitsDropped, maxUnitHits))
+	}
+	if urlsDropped > 0 {
+		u.errs = append(u.errs, evidence.Lostf(evidence.PartCode, evidence.CauseLimit,
+			"%d more URL constants were not kept: at most %d are kept per dex file", urlsDropped, maxUnitURLs))
 	}
 
 	// Resolve callees now that every method with code is known: a node
@@ -506,11 +725,29 @@ func (a *Analyzer) analyzeDexBytes(ctx context.Context, name string, data []byte
 }
 
 // filterArgs drops hits, from index first on, whose API needs a string
-// argument (such as "android_id") that the method never loads.
-func (a *Analyzer) filterArgs(f *dex.File, hits []hit, first int, consts []uint32) []hit {
+// argument (such as "android_id") that the method never loads. Only
+// strings short enough to be one of the arguments are decoded, each once.
+func filterArgs(f *dex.File, hits []hit, first int, consts []uint32) []hit {
+	want := map[string]bool{}
+	longest := 0
+	for _, h := range hits[first:] {
+		for _, arg := range h.api.Args {
+			want[arg] = true
+			longest = max(longest, len(arg))
+		}
+	}
 	have := map[string]bool{}
+	done := map[uint32]bool{}
 	for _, i := range consts {
-		if s, err := f.String(i); err == nil {
+		if done[i] {
+			continue
+		}
+		done[i] = true
+		// A character takes at most three bytes of Modified UTF-8.
+		if b, err := f.StringBytes(i); err != nil || len(b) > 3*longest {
+			continue
+		}
+		if s, err := f.String(i); err == nil && want[s] {
 			have[s] = true
 		}
 	}
@@ -675,18 +912,32 @@ func javaName(desc string) string {
 	return strings.ReplaceAll(desc, "/", ".")
 }
 
-// analyzeDex handles a bare .dex file given on the command line.
+// analyzeDex handles a bare .dex file given on the command line. It is
+// held in memory whole, so it obeys the entry limit and the run's memory
+// budget like a dex inside a package.
 func (a *Analyzer) analyzeDex(ctx context.Context, in *artifact.Input, set *evidence.Set) (*evidence.Set, error) {
+	if in.Size > in.Limits.MaxEntrySize {
+		return nil, fmt.Errorf("%s: %d bytes, more than the entry limit of %d: %w", path.Base(in.Path), in.Size, in.Limits.MaxEntrySize, artifact.ErrLimit)
+	}
+	if mem := in.Limits.Memory; mem != nil {
+		if err := mem.Acquire(ctx, in.Size); err != nil {
+			return nil, err
+		}
+		defer mem.Release(in.Size)
+	}
 	data := make([]byte, in.Size)
 	if _, err := in.ReaderAt().ReadAt(data, 0); err != nil {
 		return nil, err
 	}
 	u := a.analyzeDexBytes(ctx, path.Base(in.Path), data)
-	if u.err != nil {
-		set.Fail(Source, u.file, evidence.Lost(evidence.PartCode, evidence.CauseMalformed, u.err))
-	}
 	s := &scan{a: a, set: set, man: &Manifest{}}
-	s.emit([]*unit{u}, nil)
+	for _, err := range u.errs {
+		s.loseCode(u.file, err)
+	}
+	if err := s.emit(ctx, []*unit{u}, nil); err != nil {
+		s.loseCode(u.file, evidence.Lost(evidence.PartCode, evidence.CauseTimeout, fmt.Errorf("code evidence cut short: %w", err)))
+	}
+	s.reportDropped()
 	return set, nil
 }
 
@@ -731,8 +982,9 @@ var rootMethods = map[string]bool{
 // reach walks the call graph from the start-up roots and returns, for each
 // method reached, the method it was reached from (for the path shown in
 // evidence). Calls are followed within and across dex files; virtual calls
-// resolve to the named class only; depth and size are bounded.
-func (ci *codeIndex) reach(rootClasses []string) map[ref]ref {
+// resolve to the named class only; depth and size are bounded. When ctx
+// ends it returns what was reached so far and the context's error.
+func (ci *codeIndex) reach(ctx context.Context, rootClasses []string) (map[ref]ref, error) {
 	const maxNodes = 200_000
 	byClass := map[string]ref{} // desc → (unit, class idx)
 	for ui, u := range ci.units {
@@ -769,8 +1021,16 @@ func (ci *codeIndex) reach(rootClasses []string) map[ref]ref {
 			desc = u.classes[loc.n].super
 		}
 	}
-	defs := ci.defs()
-	for len(queue) > 0 {
+	defs, err := ci.defs(ctx)
+	if err != nil {
+		return parent, err
+	}
+	for steps := 0; len(queue) > 0; steps++ {
+		if steps%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return parent, err
+			}
+		}
 		r := queue[0]
 		queue = queue[1:]
 		u := ci.units[r.u]
@@ -790,14 +1050,14 @@ func (ci *codeIndex) reach(rootClasses []string) map[ref]ref {
 			}
 		}
 	}
-	return parent
+	return parent, nil
 }
 
 // defs finds, for every method some dex calls without defining it, the
 // first two dex files that define it (a unit of -1 when none), as a node
 // or as a leaf (a node of -1). A call resolves to the first of the two
 // that is not the caller's own dex.
-func (ci *codeIndex) defs() map[uint64][2]ref {
+func (ci *codeIndex) defs(ctx context.Context) (map[uint64][2]ref, error) {
 	none := ref{-1, -1}
 	defs := map[uint64][2]ref{}
 	for _, u := range ci.units {
@@ -806,7 +1066,7 @@ func (ci *codeIndex) defs() map[uint64][2]ref {
 		}
 	}
 	if len(defs) == 0 {
-		return defs
+		return defs, nil
 	}
 	add := func(h uint64, r ref) {
 		d, ok := defs[h]
@@ -819,6 +1079,9 @@ func (ci *codeIndex) defs() map[uint64][2]ref {
 		}
 	}
 	for ui, u := range ci.units {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		for n, nd := range u.nodes {
 			add(nd.hash, ref{int32(ui), int32(n)})
 		}
@@ -826,7 +1089,7 @@ func (ci *codeIndex) defs() map[uint64][2]ref {
 			add(h, ref{int32(ui), -1})
 		}
 	}
-	return defs
+	return defs, nil
 }
 
 // path renders how a start-up method was reached, root first.
@@ -863,10 +1126,14 @@ func methodName(nameProto string) string {
 	return nameProto
 }
 
-// emit turns the units into observations.
-func (s *scan) emit(units []*unit, rootClasses []string) {
+// emit turns the units into observations, within the per-input bounds.
+// It stops early, with the context's error, when ctx ends.
+func (s *scan) emit(ctx context.Context, units []*unit, rootClasses []string) error {
 	ci := &codeIndex{units: units}
-	parent := ci.reach(rootClasses)
+	parent, err := ci.reach(ctx, rootClasses)
+	if err != nil {
+		return err
+	}
 	type sdkRef struct {
 		types map[string]bool
 		where evidence.Location
@@ -878,6 +1145,9 @@ func (s *scan) emit(units []*unit, rootClasses []string) {
 	}
 	startupSDK := map[string]startupHit{}
 	for ui, u := range units {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		// SDK presence by classes.
 		ids := make([]string, 0, len(u.sdks))
 		for id := range u.sdks {
@@ -887,7 +1157,7 @@ func (s *scan) emit(units []*unit, rootClasses []string) {
 		for _, id := range ids {
 			p := u.sdks[id]
 			sdk, _ := s.a.cat.SDK(id)
-			s.set.Add(evidence.Observation{Kind: evidence.SDK, Key: id, Level: evidence.Present, Party: evidence.Party{SDK: id, Name: sdk.Name},
+			s.addCode(evidence.Observation{Kind: evidence.SDK, Key: id, Level: evidence.Present, Party: evidence.Party{SDK: id, Name: sdk.Name},
 				Where: evidence.Location{File: u.file, Class: javaName(p.first)}, Source: Source,
 				Detail: map[string]string{"match": "classes", "classes": fmt.Sprint(p.classes)}})
 		}
@@ -907,7 +1177,7 @@ func (s *scan) emit(units []*unit, rootClasses []string) {
 			if h.api.DataType == "" {
 				continue
 			}
-			s.set.Add(evidence.Observation{Kind: evidence.DataType, Key: h.api.DataType, Level: evidence.Referenced, Party: cls.party,
+			s.addCode(evidence.Observation{Kind: evidence.DataType, Key: h.api.DataType, Level: evidence.Referenced, Party: cls.party,
 				Where: where, Source: Source, Detail: d})
 			if id := cls.party.SDK; id != "" {
 				sr := referenced[id]
@@ -921,7 +1191,9 @@ func (s *scan) emit(units []*unit, rootClasses []string) {
 		for _, uh := range u.urls {
 			nd := u.nodes[uh.node]
 			cls := u.classes[nd.cls]
-			s.endpoint(uh.url, cls.party, evidence.Location{File: u.file, Class: javaName(cls.desc), Method: u.names[nd.name], Offset: int64(uh.offset)})
+			if o, ok := s.endpoint(uh.url, cls.party, evidence.Location{File: u.file, Class: javaName(cls.desc), Method: u.names[nd.name], Offset: int64(uh.offset)}); ok {
+				s.addCode(o)
+			}
 		}
 	}
 	// SDK code reached from start-up: initialised before consent.
@@ -937,14 +1209,20 @@ func (s *scan) emit(units []*unit, rootClasses []string) {
 			}
 		}
 	}
-	for id, sr := range referenced {
+	refIDs := make([]string, 0, len(referenced))
+	for id := range referenced {
+		refIDs = append(refIDs, id)
+	}
+	sort.Strings(refIDs)
+	for _, id := range refIDs {
+		sr := referenced[id]
 		sdk, _ := s.a.cat.SDK(id)
 		types := make([]string, 0, len(sr.types))
 		for t := range sr.types {
 			types = append(types, t)
 		}
 		sort.Strings(types)
-		s.set.Add(evidence.Observation{Kind: evidence.SDK, Key: id, Level: evidence.Referenced, Party: evidence.Party{SDK: id, Name: sdk.Name},
+		s.addCode(evidence.Observation{Kind: evidence.SDK, Key: id, Level: evidence.Referenced, Party: evidence.Party{SDK: id, Name: sdk.Name},
 			Where: sr.where, Source: Source, Detail: map[string]string{"match": "PI API calls", "data_types": strings.Join(types, ",")}})
 	}
 	ids := make([]string, 0, len(startupSDK))
@@ -955,7 +1233,8 @@ func (s *scan) emit(units []*unit, rootClasses []string) {
 	for _, id := range ids {
 		sdk, _ := s.a.cat.SDK(id)
 		h := startupSDK[id]
-		s.set.Add(evidence.Observation{Kind: evidence.SDK, Key: id, Level: evidence.Referenced, Party: evidence.Party{SDK: id, Name: sdk.Name},
+		s.addCode(evidence.Observation{Kind: evidence.SDK, Key: id, Level: evidence.Referenced, Party: evidence.Party{SDK: id, Name: sdk.Name},
 			Where: h.where, Source: Source, Detail: map[string]string{"match": "code run at start-up", "startup": "true", "startup_path": h.path}})
 	}
+	return nil
 }

@@ -2,27 +2,35 @@ package apk
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"net"
 	"net/url"
 	"path"
 	"regexp"
 	"strings"
 
+	"github.com/hegui/hegui/internal/artifact"
 	"github.com/hegui/hegui/internal/evidence"
 )
 
-// endpoint records a URL found in code or resources, when its host is a
-// real network host (not a placeholder, namespace or documentation URL).
-func (s *scan) endpoint(raw string, party evidence.Party, where evidence.Location) {
+// endpoint makes the observation of a URL found in code or resources, when
+// its host is a real network host (not a placeholder, namespace or
+// documentation URL).
+func (s *scan) endpoint(raw string, party evidence.Party, where evidence.Location) (evidence.Observation, bool) {
 	host, scheme, clean, ok := parseEndpoint(raw)
 	if !ok || s.a.cat.NonNetworkHost(host) {
-		return
+		return evidence.Observation{}, false
+	}
+	if len(clean) < len(raw) {
+		// Do not keep a long constant alive through a short prefix.
+		clean = strings.Clone(clean)
 	}
 	d := map[string]string{"url": clean, "scheme": scheme}
 	if id, ok := s.a.cat.MatchHost(host); ok {
 		d["sdk"] = id
 	}
-	s.set.Add(evidence.Observation{Kind: evidence.Endpoint, Key: host, Level: evidence.Present, Party: party, Where: where, Source: Source, Detail: d})
+	return evidence.Observation{Kind: evidence.Endpoint, Key: host, Level: evidence.Present, Party: party, Where: where, Source: Source, Detail: d}, true
 }
 
 // parseEndpoint extracts a lower-case host from a URL-looking string.
@@ -66,10 +74,15 @@ func validHost(h string) bool {
 }
 
 // assetsText looks for URLs in text-like resources: compiled and raw
-// resources, assets, and the string pool of resources.arsc.
-func (s *scan) assetsText() {
+// resources, assets, and the string pool of resources.arsc. Files other
+// than the manifest and the resource table are secondary content: once
+// its budget is spent, or ctx ends, the files left are reported together
+// in one error.
+func (s *scan) assetsText(ctx context.Context) {
 	const maxRead = 4 << 20
 	seen := map[string]bool{}
+	var stop error
+	var left []string
 	for _, e := range s.arch.Entries {
 		if e.Unsafe || s.arch.Find(e.Name) != e || e.Size > maxRead {
 			continue
@@ -77,26 +90,65 @@ func (s *scan) assetsText() {
 		if !textLike(e.Name) {
 			continue
 		}
-		data, err := s.arch.Read(e)
-		if err != nil && len(data) == 0 {
-			s.fail(e.Name, err)
+		if stop == nil {
+			stop = ctx.Err()
+		}
+		if stop != nil {
+			left = append(left, e.Name)
 			continue
 		}
+		read := s.arch.ReadSecondary
+		if e.Name == "AndroidManifest.xml" || e.Name == "resources.arsc" {
+			// Primary content, read again for its URLs.
+			read = s.arch.ReadContext
+		}
+		data, err := read(ctx, e)
+		if err != nil {
+			if len(data) == 0 && (errors.Is(err, artifact.ErrBudget) || ctx.Err() != nil) {
+				// Every later read would fail the same way.
+				stop = err
+				left = append(left, e.Name)
+				continue
+			}
+			s.fail(e.Name, lost(evidence.PartAssets, err))
+			if len(data) == 0 {
+				continue
+			}
+		}
 		s.urlsIn(data, e.Name, seen)
+	}
+	if len(left) > 0 {
+		s.fail(left[0], lost(evidence.PartAssets, skipped(len(left), left[0], "text files", stop)))
 	}
 }
 
 // urlsIn scans bytes for URLs; UTF-16 text (as in resources.arsc and
 // binary XML string pools) is read too. It looks for "://" with
 // bytes.Index and grows the URL around it by hand: no regular expression
-// on the hot path.
+// on the hot path. Distinct URLs and the endpoints made from them are
+// bounded per input; the rest is counted.
 func (s *scan) urlsIn(data []byte, file string, seen map[string]bool) {
+	b := &s.bounds
 	for _, u := range findURLs(data, 2000) {
 		if seen[u] {
 			continue
 		}
+		if b.assetURLs >= maxAssetURLs {
+			b.assetURLsDropped.add(file)
+			continue
+		}
+		b.assetURLs++
 		seen[u] = true
-		s.endpoint(u, evidence.Party{}, evidence.Location{File: file})
+		o, ok := s.endpoint(u, evidence.Party{}, evidence.Location{File: file})
+		if !ok {
+			continue
+		}
+		if b.assetEndpoints >= maxAssetEndpoints {
+			b.assetEndpointsDropped.add(file)
+			continue
+		}
+		b.assetEndpoints++
+		s.set.Add(o)
 	}
 }
 
@@ -134,8 +186,11 @@ func findURLs(b []byte, max int) []string {
 			if (end-off)/step < 4 {
 				continue
 			}
-			out = append(out, narrow(b[start:end], step))
 			off = end
+			// Endpoints keep the first maxURLLength bytes of a URL; the
+			// rest of a longer run is not worth its memory.
+			end = min(end, start+maxURLLength*step)
+			out = append(out, narrow(b[start:end], step))
 		}
 	}
 	return out

@@ -9,17 +9,19 @@ import (
 
 // Manifest is what the analyzer needs from AndroidManifest.xml.
 type Manifest struct {
-	Package         string
-	VersionName     string
-	VersionCode     string
-	MinSDK          int
-	TargetSDK       int
-	Label           Ref
-	Application     string // fully qualified Application class, or ""
-	AppFactory      string // appComponentFactory, or ""
-	Cleartext       *bool  // android:usesCleartextTraffic, nil when absent
-	NetworkConfig   Ref    // android:networkSecurityConfig
-	Debuggable      bool
+	Package       string
+	VersionName   string
+	VersionCode   string
+	MinSDK        int
+	TargetSDK     int
+	Label         Ref
+	Application   string // fully qualified Application class, or ""
+	AppFactory    string // appComponentFactory, or ""
+	Cleartext     *bool  // android:usesCleartextTraffic, nil when absent
+	NetworkConfig Ref    // android:networkSecurityConfig
+	Debuggable    bool
+	// NoCode: android:hasCode="false", a resource-only package.
+	NoCode          bool
 	AllowBackup     *bool
 	Permissions     []UsesPermission
 	CustomPerms     []CustomPermission
@@ -145,6 +147,9 @@ func (m *Manifest) application(el *axml.Element) {
 	}
 	if a, ok := el.AndroidAttr("debuggable"); ok {
 		m.Debuggable = boolValue(a)
+	}
+	if a, ok := el.AndroidAttr("hasCode"); ok && !boolValue(a) {
+		m.NoCode = true
 	}
 	if a, ok := el.AndroidAttr("allowBackup"); ok {
 		v := boolValue(a)

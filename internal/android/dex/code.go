@@ -446,7 +446,7 @@ func (w *walker) class(ci int) error {
 			}
 		}
 	}
-	numMethods := uint64(f.Header.NumMethods)
+	numMethods := uint64(len(f.methodIDs) / methodIDSize)
 	for list := 2; list < 4; list++ {
 		idx := uint64(0)
 		for k := uint32(0); k < counts[list]; k++ {

@@ -97,29 +97,59 @@ type File struct {
 // Parse does not reject an image whose checksum, signature or declared file
 // size is wrong; see [File.VerifyChecksum] and [File.VerifySignature].
 func Parse(data []byte) (*File, error) {
+	f, probs, err := parse(data)
+	if err != nil {
+		return nil, err
+	}
+	if len(probs.errs) > 0 {
+		// The first problem says which table is bad.
+		return nil, probs.errs[0]
+	}
+	return f, nil
+}
+
+// ParsePartial is Parse for damaged images: an id table that runs past the
+// end of data, or that is larger than the format allows, is cut to the
+// entries that fit, and the File reads what is there. The cuts are returned
+// as problems joined with [errors.Join], each a [*FormatError], beside the
+// File. The File is nil only when the header itself is unusable.
+//
+// A truncated image, or a header that lies about the size of a table,
+// therefore still yields every class, method and string that lies inside
+// the data; [File.Sizes] tells how many entries of each table were kept.
+func ParsePartial(data []byte) (*File, error) {
+	f, probs, err := parse(data)
+	if err != nil {
+		return nil, err
+	}
+	return f, probs.err()
+}
+
+func parse(data []byte) (*File, problems, error) {
+	var probs problems
 	if uint64(len(data)) > 1<<32-1 {
-		return nil, &FormatError{Offset: -1, Msg: "image larger than 4 GiB"}
+		return nil, probs, &FormatError{Offset: -1, Msg: "image larger than 4 GiB"}
 	}
 	if len(data) < headerSize {
-		return nil, &FormatError{Offset: -1, Msg: fmt.Sprintf("file too short for a header: %d bytes", len(data))}
+		return nil, probs, &FormatError{Offset: -1, Msg: fmt.Sprintf("file too short for a header: %d bytes", len(data))}
 	}
 	if string(data[0:4]) != "dex\n" || data[7] != 0 {
-		return nil, formatErr(0, "bad magic %q", data[0:8])
+		return nil, probs, formatErr(0, "bad magic %q", data[0:8])
 	}
 	v := string(data[4:7])
 	n := 0
 	for _, c := range []byte(v) {
 		if c < '0' || c > '9' {
-			return nil, formatErr(4, "bad version %q", v)
+			return nil, probs, formatErr(4, "bad version %q", v)
 		}
 		n = n*10 + int(c-'0')
 	}
 	if n < minVersion || n > maxVersion {
-		return nil, formatErr(4, "unsupported version %s", v)
+		return nil, probs, formatErr(4, "unsupported version %s", v)
 	}
 	u32 := func(off int) uint32 { return binary.LittleEndian.Uint32(data[off:]) }
 	if tag := u32(0x28); tag != endianTag {
-		return nil, formatErr(0x28, "unsupported endian tag %#x", tag)
+		return nil, probs, formatErr(0x28, "unsupported endian tag %#x", tag)
 	}
 	f := &File{data: data}
 	h := &f.Header
@@ -140,15 +170,7 @@ func Parse(data []byte) (*File, error) {
 	h.DataSize, h.DataOff = u32(0x68), u32(0x6c)
 
 	if h.HeaderSize < headerSize || uint64(h.HeaderSize) > uint64(len(data)) {
-		return nil, formatErr(0x24, "bad header_size %#x", h.HeaderSize)
-	}
-	// The type, proto, field and method indices stored elsewhere in the
-	// format are 16 bits wide in places, which bounds these tables.
-	if h.NumTypes > 0x10000 {
-		return nil, formatErr(0x40, "type_ids_size %d exceeds 65536", h.NumTypes)
-	}
-	if h.NumProtos > 0x10000 {
-		return nil, formatErr(0x48, "proto_ids_size %d exceeds 65536", h.NumProtos)
+		return nil, probs, formatErr(0x24, "bad header_size %#x", h.HeaderSize)
 	}
 	tables := []struct {
 		name      string
@@ -166,17 +188,50 @@ func Parse(data []byte) (*File, error) {
 		{"class_defs", &f.classDefs, h.NumClasses, h.ClassDefsOff, classDefSize, 0x60},
 	}
 	for _, t := range tables {
-		if t.count == 0 {
+		count := uint64(t.count)
+		// The type and proto indices stored elsewhere in the format are
+		// 16 bits wide in places, which bounds these tables.
+		if (t.name == "type_ids" || t.name == "proto_ids") && count > 0x10000 {
+			probs.add(formatErr(t.headerOff, "%s_size %d exceeds 65536", t.name, t.count))
+			count = 0x10000
+		}
+		if count == 0 {
 			continue
 		}
-		end := uint64(t.off) + uint64(t.count)*t.size
+		end := uint64(t.off) + count*t.size
 		if end > uint64(len(data)) {
-			return nil, formatErr(t.headerOff, "%s: %d entries at %#x run past end of data (%d bytes)",
-				t.name, t.count, t.off, len(data))
+			probs.add(formatErr(t.headerOff, "%s: %d entries at %#x run past end of data (%d bytes)",
+				t.name, t.count, t.off, len(data)))
+			count = 0
+			if uint64(t.off) < uint64(len(data)) {
+				count = (uint64(len(data)) - uint64(t.off)) / t.size
+			}
+			end = uint64(t.off) + count*t.size
 		}
-		*t.dst = data[t.off:end:end]
+		if count > 0 {
+			*t.dst = data[t.off:end:end]
+		}
 	}
-	return f, nil
+	return f, probs, nil
+}
+
+// Sizes counts the entries of each id table that a File reads. They equal
+// the header's counts, except in a File from [ParsePartial] whose tables
+// were cut.
+type Sizes struct {
+	Strings, Types, Protos, Fields, Methods, Classes uint32
+}
+
+// Sizes returns how many entries of each id table the File reads.
+func (f *File) Sizes() Sizes {
+	return Sizes{
+		Strings: uint32(len(f.stringIDs) / stringIDSize),
+		Types:   uint32(len(f.typeIDs) / typeIDSize),
+		Protos:  uint32(len(f.protoIDs) / protoIDSize),
+		Fields:  uint32(len(f.fieldIDs) / fieldIDSize),
+		Methods: uint32(len(f.methodIDs) / methodIDSize),
+		Classes: uint32(len(f.classDefs) / classDefSize),
+	}
 }
 
 // Data returns the image the File was parsed from.
@@ -243,7 +298,7 @@ func idErr(table string, i, n uint32) error {
 // "Ljava/lang/String;".
 func (f *File) Type(i uint32) (string, error) {
 	if uint64(i) >= uint64(len(f.typeIDs)/typeIDSize) {
-		return "", idErr("type", i, f.Header.NumTypes)
+		return "", idErr("type", i, uint32(len(f.typeIDs)/typeIDSize))
 	}
 	s, err := f.String(binary.LittleEndian.Uint32(f.typeIDs[i*typeIDSize:]))
 	if err != nil {
@@ -256,7 +311,7 @@ func (f *File) Type(i uint32) (string, error) {
 // "(Ljava/lang/String;I)V".
 func (f *File) Proto(i uint32) (string, error) {
 	if uint64(i) >= uint64(len(f.protoIDs)/protoIDSize) {
-		return "", idErr("proto", i, f.Header.NumProtos)
+		return "", idErr("proto", i, uint32(len(f.protoIDs)/protoIDSize))
 	}
 	e := f.protoIDs[i*protoIDSize:]
 	ret, err := f.Type(binary.LittleEndian.Uint32(e[4:]))
@@ -316,7 +371,7 @@ func (f *File) typeListLen(off uint32) (int, error) {
 // the string index of its name, without decoding any string.
 func (f *File) MethodClassIdx(i uint32) (typeIdx uint32, nameIdx uint32, err error) {
 	if uint64(i) >= uint64(len(f.methodIDs)/methodIDSize) {
-		return 0, 0, idErr("method", i, f.Header.NumMethods)
+		return 0, 0, idErr("method", i, uint32(len(f.methodIDs)/methodIDSize))
 	}
 	e := f.methodIDs[i*methodIDSize:]
 	return uint32(binary.LittleEndian.Uint16(e)), binary.LittleEndian.Uint32(e[4:]), nil
@@ -325,7 +380,7 @@ func (f *File) MethodClassIdx(i uint32) (typeIdx uint32, nameIdx uint32, err err
 // MethodProtoIdx returns the proto index of method i.
 func (f *File) MethodProtoIdx(i uint32) (uint32, error) {
 	if uint64(i) >= uint64(len(f.methodIDs)/methodIDSize) {
-		return 0, idErr("method", i, f.Header.NumMethods)
+		return 0, idErr("method", i, uint32(len(f.methodIDs)/methodIDSize))
 	}
 	return uint32(binary.LittleEndian.Uint16(f.methodIDs[i*methodIDSize+2:])), nil
 }
@@ -334,7 +389,7 @@ func (f *File) MethodProtoIdx(i uint32) (uint32, error) {
 // the string index of its name, without decoding any string.
 func (f *File) FieldClassIdx(i uint32) (typeIdx uint32, nameIdx uint32, err error) {
 	if uint64(i) >= uint64(len(f.fieldIDs)/fieldIDSize) {
-		return 0, 0, idErr("field", i, f.Header.NumFields)
+		return 0, 0, idErr("field", i, uint32(len(f.fieldIDs)/fieldIDSize))
 	}
 	e := f.fieldIDs[i*fieldIDSize:]
 	return uint32(binary.LittleEndian.Uint16(e)), binary.LittleEndian.Uint32(e[4:]), nil
@@ -343,7 +398,7 @@ func (f *File) FieldClassIdx(i uint32) (typeIdx uint32, nameIdx uint32, err erro
 // TypeStringIdx returns the string index of the descriptor of type i.
 func (f *File) TypeStringIdx(i uint32) (uint32, error) {
 	if uint64(i) >= uint64(len(f.typeIDs)/typeIDSize) {
-		return 0, idErr("type", i, f.Header.NumTypes)
+		return 0, idErr("type", i, uint32(len(f.typeIDs)/typeIDSize))
 	}
 	return binary.LittleEndian.Uint32(f.typeIDs[i*typeIDSize:]), nil
 }

@@ -36,7 +36,10 @@
 // of the file is still walked; when the walk is over, [File.Walk] returns the
 // problems met, each a [*FormatError], joined with [errors.Join]. A file cut
 // short therefore yields a partial walk and an error that says where the data
-// ran out.
+// ran out. [Parse] refuses an image whose id tables do not fit in it;
+// [ParsePartial] reads such an image anyway, cutting the tables to the
+// entries that fit ([File.Sizes]), so that a truncated file or a header that
+// lies about a table still gives everything that lies inside the data.
 //
 // What the package deliberately does not do: it does not verify bytecode
 // (register numbers, types, control flow and branch targets are not checked),

@@ -5,10 +5,11 @@ import (
 	"testing"
 )
 
-// FuzzParse parses arbitrary bytes and, when that succeeds, walks the code
-// and resolves every id and every reported reference. Nothing may panic,
-// every error must be a *FormatError, and every reported instruction must
-// lie inside its method's code.
+// FuzzParse parses arbitrary bytes, strictly and partially, and walks the
+// code of what ParsePartial returns, resolving every id and every reported
+// reference. Nothing may panic, every error must be a *FormatError, every
+// reported instruction must lie inside its method's code, ParsePartial
+// must read every file Parse reads, and its tables must fit the data.
 func FuzzParse(f *testing.F) {
 	for _, name := range []string{"tc-debug.dex", "modern.dex"} {
 		f.Add(readDex(f, name))
@@ -17,13 +18,32 @@ func FuzzParse(f *testing.F) {
 	f.Add(readDex(f, "testactivity.dex")[:4<<10])
 	f.Add(readDex(f, "annotation.dex")[:4<<10])
 	f.Fuzz(func(t *testing.T, data []byte) {
-		file, err := Parse(data)
+		strict, serr := Parse(data)
+		if serr != nil {
+			var fe *FormatError
+			if !errors.As(serr, &fe) {
+				t.Fatalf("Parse error %T: %v", serr, serr)
+			}
+		}
+		file, err := ParsePartial(data)
 		if err != nil {
 			var fe *FormatError
 			if !errors.As(err, &fe) {
-				t.Fatalf("Parse error %T: %v", err, err)
+				t.Fatalf("ParsePartial error %T: %v", err, err)
+			}
+		}
+		if file == nil {
+			if strict != nil {
+				t.Fatal("ParsePartial refused a file Parse reads")
 			}
 			return
+		}
+		if strict != nil && (err != nil || strict.Sizes() != file.Sizes()) {
+			t.Fatalf("ParsePartial differs from Parse on a valid file: %v, %+v vs %+v", err, file.Sizes(), strict.Sizes())
+		}
+		sz := file.Sizes()
+		if uint64(sz.Strings)*4+uint64(sz.Types)*4+uint64(sz.Protos)*12+uint64(sz.Fields)*8+uint64(sz.Methods)*8+uint64(sz.Classes)*32 > 6*uint64(len(data)) {
+			t.Fatalf("tables %+v do not fit %d bytes", sz, len(data))
 		}
 		file.VerifyChecksum()
 		file.VerifySignature()

@@ -499,21 +499,24 @@ func TestBadReferences(t *testing.T) {
 	}
 }
 
-// resolveAll resolves every id of f, ignoring errors; it must not panic.
+// resolveAll resolves every id of f, and one past each table, ignoring
+// errors; it must not panic. It follows the tables as read, not the
+// header, which may lie in a File from ParsePartial.
 func resolveAll(f *File) {
-	for i := range f.Header.NumStrings {
+	sz := f.Sizes()
+	for i := range sz.Strings + 1 {
 		f.String(i)
 	}
-	for i := range f.Header.NumTypes {
+	for i := range sz.Types + 1 {
 		f.Type(i)
 	}
-	for i := range f.Header.NumProtos {
+	for i := range sz.Protos + 1 {
 		f.Proto(i)
 	}
-	for i := range f.Header.NumFields {
+	for i := range sz.Fields + 1 {
 		f.Field(i)
 	}
-	for i := range f.Header.NumMethods {
+	for i := range sz.Methods + 1 {
 		f.Method(i)
 	}
 	f.Classes()

@@ -43,7 +43,7 @@ func (f *File) StringBytes(i uint32) ([]byte, error) { return f.stringBytes(i) }
 
 func (f *File) stringBytes(i uint32) ([]byte, error) {
 	if uint64(i) >= uint64(len(f.stringIDs)/stringIDSize) {
-		return nil, idErr("string", i, f.Header.NumStrings)
+		return nil, idErr("string", i, uint32(len(f.stringIDs)/stringIDSize))
 	}
 	off := binary.LittleEndian.Uint32(f.stringIDs[i*stringIDSize:])
 	utf16Len, p, err := uleb128(f.data, uint64(off))

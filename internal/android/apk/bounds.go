@@ -1,0 +1,194 @@
+package apk
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/hegui/hegui/internal/artifact"
+	"github.com/hegui/hegui/internal/evidence"
+)
+
+// Per-input bounds on what the analysis keeps. A hostile package can hold
+// millions of call sites, URLs or dex files in a few megabytes; past these
+// bounds the rest is counted, not kept, and one error says what was
+// dropped. Real apps stay far below them.
+const (
+	// maxDexFiles is the most dex files analyzed per input, nested ones
+	// included.
+	maxDexFiles = 5_000
+	// maxUnitHits and maxUnitURLs bound the PI call sites and URL
+	// constants kept per dex file.
+	maxUnitHits = 50_000
+	maxUnitURLs = 50_000
+	// maxCodeDataTypes, maxCodeEndpoints and maxCodeSDKs bound the
+	// observations made from bytecode per input.
+	maxCodeDataTypes = 50_000
+	maxCodeEndpoints = 50_000
+	maxCodeSDKs      = 20_000
+	// maxAssetURLs is the most distinct URL strings checked in text files
+	// per input, maxAssetEndpoints the most endpoints recorded from them.
+	maxAssetURLs      = 10_000
+	maxAssetEndpoints = 5_000
+	// maxURLLength is the longest URL kept from a text file; longer runs
+	// of URL characters are not URLs anyone connects to.
+	maxURLLength = 2048
+	// maxManifestObservations bounds the observations made from the
+	// manifest (permissions, components, SDKs they name), and
+	// maxLibObservations those made from native library names.
+	maxManifestObservations = 50_000
+	maxLibObservations      = 20_000
+	// maxAnomalies bounds the archive anomalies listed per input.
+	maxAnomalies = 1_000
+)
+
+// lost classifies an error met while reading part p of the package, from
+// what artifact and context errors say; other damage is malformed data.
+// An error classified already keeps its class.
+func lost(p evidence.Part, err error) error {
+	if err == nil {
+		return nil
+	}
+	var le *evidence.LostError
+	if errors.As(err, &le) {
+		return err
+	}
+	return evidence.Lost(p, causeOf(err), err)
+}
+
+func causeOf(err error) evidence.Cause {
+	switch {
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return evidence.CauseTimeout
+	case errors.Is(err, artifact.ErrBudget):
+		return evidence.CauseBudget
+	case errors.Is(err, artifact.ErrDepth):
+		return evidence.CauseDepth
+	case errors.Is(err, artifact.ErrLimit):
+		return evidence.CauseLimit
+	case errors.Is(err, artifact.ErrTruncated):
+		return evidence.CauseTruncated
+	case errors.Is(err, artifact.ErrUnreadable):
+		return evidence.CauseUnreadable
+	}
+	return evidence.CauseMalformed
+}
+
+// loseCode records code that could not be read. A recognised packer
+// explains damaged code: its payload is encrypted, not broken.
+func (s *scan) loseCode(file string, err error) {
+	err = lost(evidence.PartCode, err)
+	var le *evidence.LostError
+	if len(s.packerObs) > 0 && errors.As(err, &le) && le.Cause == evidence.CauseMalformed {
+		err = evidence.Lost(evidence.PartCode, evidence.CausePacker, le.Err)
+	}
+	s.fail(file, err)
+}
+
+// dropCounter counts what a bound turned away, for one error at the end.
+type dropCounter struct {
+	n     int
+	first string // file of the first item dropped
+}
+
+func (d *dropCounter) add(file string) {
+	if d.n == 0 {
+		d.first = file
+	}
+	d.n++
+}
+
+// observationBounds is what an input has kept of the per-input bounds.
+type observationBounds struct {
+	dataTypes, endpoints, sdks             int
+	dataTypesDropped, codeEndpointsDropped dropCounter
+	sdksDropped                            dropCounter
+	assetURLs, assetEndpoints              int
+	assetURLsDropped                       dropCounter
+	assetEndpointsDropped                  dropCounter
+	manifest, libs                         int
+	manifestDropped, libsDropped           dropCounter
+}
+
+// addManifest adds an observation made from the manifest within the
+// bounds.
+func (s *scan) addManifest(o evidence.Observation) {
+	b := &s.bounds
+	if b.manifest >= maxManifestObservations {
+		b.manifestDropped.add(o.Where.File)
+		return
+	}
+	b.manifest++
+	s.set.Add(o)
+}
+
+// addLib adds an observation made from a native library name within the
+// bounds.
+func (s *scan) addLib(o evidence.Observation) {
+	b := &s.bounds
+	if b.libs >= maxLibObservations {
+		b.libsDropped.add(o.Where.File)
+		return
+	}
+	b.libs++
+	s.set.Add(o)
+}
+
+// addCode adds an observation made from bytecode within the bounds.
+func (s *scan) addCode(o evidence.Observation) {
+	b := &s.bounds
+	switch o.Kind {
+	case evidence.DataType:
+		if b.dataTypes >= maxCodeDataTypes {
+			b.dataTypesDropped.add(o.Where.File)
+			return
+		}
+		b.dataTypes++
+	case evidence.Endpoint:
+		if b.endpoints >= maxCodeEndpoints {
+			b.codeEndpointsDropped.add(o.Where.File)
+			return
+		}
+		b.endpoints++
+	case evidence.SDK:
+		if b.sdks >= maxCodeSDKs {
+			b.sdksDropped.add(o.Where.File)
+			return
+		}
+		b.sdks++
+	}
+	s.set.Add(o)
+}
+
+// reportDropped records one error for each bound that turned items away.
+func (s *scan) reportDropped() {
+	b := &s.bounds
+	for _, d := range []struct {
+		c    *dropCounter
+		part evidence.Part
+		what string
+		max  int
+	}{
+		{&b.dataTypesDropped, evidence.PartCode, "PI API call sites", maxCodeDataTypes},
+		{&b.codeEndpointsDropped, evidence.PartCode, "endpoints in code", maxCodeEndpoints},
+		{&b.sdksDropped, evidence.PartCode, "SDK observations from code", maxCodeSDKs},
+		{&b.assetURLsDropped, evidence.PartAssets, "URLs in text files", maxAssetURLs},
+		{&b.assetEndpointsDropped, evidence.PartAssets, "endpoints in text files", maxAssetEndpoints},
+		{&b.manifestDropped, evidence.PartManifest, "observations from the manifest", maxManifestObservations},
+		{&b.libsDropped, evidence.PartAssets, "SDK observations from native libraries", maxLibObservations},
+	} {
+		if d.c.n > 0 {
+			s.fail(d.c.first, evidence.Lostf(d.part, evidence.CauseLimit,
+				"%d more %s were dropped: at most %d are kept per input", d.c.n, d.what, d.max))
+		}
+	}
+}
+
+// skipped says that items were not read because a bound shared by the
+// rest of the input was reached: one error for all of them.
+func skipped(n int, first, what string, why error) error {
+	if n == 1 {
+		return fmt.Errorf("%s not read: %w", first, why)
+	}
+	return fmt.Errorf("%s and %d more %s not read: %w", first, n-1, what, why)
+}
