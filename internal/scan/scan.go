@@ -192,6 +192,9 @@ type Skip struct {
 	Why  text.Text
 }
 
+// MaxObservations bounds the observations kept from one input.
+const MaxObservations = 200_000
+
 // DefaultInputTimeout bounds one input's analysis.
 const DefaultInputTimeout = 10 * time.Minute
 
@@ -377,6 +380,13 @@ func (s *Scanner) One(ctx context.Context, path string, lim artifact.Limits) (re
 		}
 		res.Err = &InputError{Path: path, Err: err}
 		return res
+	}
+	if n := len(set.Observations); n > MaxObservations {
+		// Whatever the reader: a bounded report. Readers bound their own
+		// growth sooner; this is the floor every kind gets.
+		set.Observations = set.Observations[:MaxObservations:MaxObservations]
+		set.Fail("scan", "", evidence.Lostf(evidence.PartOther, evidence.CauseLimit,
+			"%d observations, more than the %d kept per input: %d dropped", n, MaxObservations, n-MaxObservations))
 	}
 	sum, err := in.SHA256()
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -302,5 +303,38 @@ func TestScansShareOneMemoryBudget(t *testing.T) {
 	}
 	if sc.memory.Held() != 0 {
 		t.Errorf("%d bytes still held after the scan", sc.memory.Held())
+	}
+}
+
+// floodReader stands for a reader that does not bound its own output.
+type floodReader struct{ n int }
+
+func (floodReader) Version() string { return "test" }
+
+func (f floodReader) Analyze(ctx context.Context, in *artifact.Input) (*evidence.Set, error) {
+	set := &evidence.Set{Target: evidence.Target{Path: in.Path}, Inputs: []string{"flood"}}
+	for i := range f.n {
+		set.Add(evidence.Observation{Kind: evidence.Endpoint, Key: "h" + strconv.Itoa(i), Level: evidence.Observed})
+	}
+	return set, nil
+}
+
+func TestObservationsBoundedForEveryKind(t *testing.T) {
+	sc := newScanner(t, func(cat *catalog.Catalog, log *slog.Logger) (*Registry, error) {
+		r, err := Builtin(cat, log)
+		if err != nil {
+			return nil, err
+		}
+		return r, r.Register(Kind{Name: "flood", Label: text.New("flood", "洪水"), Class: evidence.ClassTraffic,
+			Magic: [][]byte{[]byte("FLOOD")}, Analyzer: floodReader{n: MaxObservations + 10}})
+	})
+	p := filepath.Join(t.TempDir(), "x.flood")
+	write(t, p, "FLOOD")
+	res := sc.One(context.Background(), p, artifact.DefaultLimits())
+	if res.Err != nil || len(res.Set.Observations) != MaxObservations {
+		t.Fatalf("%v, %d observations", res.Err, len(res.Set.Observations))
+	}
+	if e := res.Set.Errors; len(e) != 1 || e[0].Cause != evidence.CauseLimit || !strings.Contains(e[0].Err, "10 dropped") {
+		t.Errorf("errors %+v", e)
 	}
 }
