@@ -213,6 +213,9 @@ const maxProblems = 1_000
 
 // problem records something odd about an entry.
 func (a *Archive) problem(name, reason string) {
+	// Entries of one archive may be read concurrently.
+	a.mu.Lock()
+	defer a.mu.Unlock()
 	if len(a.Problems) >= maxProblems {
 		a.moreProblems++
 		return
@@ -222,7 +225,11 @@ func (a *Archive) problem(name, reason string) {
 
 // MoreProblems is the number of problems found past the first thousand,
 // which are counted, not listed.
-func (a *Archive) MoreProblems() int { return a.moreProblems }
+func (a *Archive) MoreProblems() int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.moreProblems
+}
 
 // Depth is how deep this archive is nested (0 for the file given).
 func (a *Archive) Depth() int { return a.depth }

@@ -281,7 +281,9 @@ func (a *Analyzer) analyzeUnits(ctx context.Context, mem *artifact.Budget, srcs 
 			break
 		}
 		// Take the room before inflating, so the bound holds for the
-		// images in memory, not only for those being parsed.
+		// images in memory, not only for those being parsed. Room is
+		// taken in order; inflating and parsing then run side by side on
+		// every core, within the room.
 		want := fl.acquire(src.size)
 		if mem != nil {
 			if err := mem.Acquire(ctx, want); err != nil {
@@ -290,40 +292,16 @@ func (a *Analyzer) analyzeUnits(ctx context.Context, mem *artifact.Budget, srcs 
 				break
 			}
 		}
-		data, err := src.load(ctx)
-		var readErr error
-		if err != nil {
-			readErr = lost(evidence.PartCode, err)
-			if len(data) == 0 {
-				fl.release(want)
-				if mem != nil {
-					mem.Release(want)
-				}
-				if errors.Is(err, artifact.ErrBudget) || ctx.Err() != nil {
-					// Every later read would fail the same way.
-					stop(i, err)
-					break
-				}
-				units[i] = &unit{file: src.name, order: src.order, errs: []error{readErr}}
-				continue
-			}
-		}
-		// The declared size may lie; account for what was inflated.
-		held := fl.adjust(want, int64(len(data)))
-		if mem != nil {
-			if held > want {
-				mem.Take(held - want)
-			} else {
-				mem.Release(want - held)
-			}
-		}
 		wg.Add(1)
-		go func(i int, src dexSource, data []byte, readErr error) {
+		go func(i int, src dexSource, want int64) {
 			defer wg.Done()
-			defer fl.release(held)
-			if mem != nil {
-				defer mem.Release(held)
-			}
+			held := want
+			defer func() {
+				fl.release(held)
+				if mem != nil {
+					mem.Release(held)
+				}
+			}()
 			defer func() {
 				// A parser bug costs this dex file, not the scan.
 				if r := recover(); r != nil {
@@ -331,13 +309,31 @@ func (a *Analyzer) analyzeUnits(ctx context.Context, mem *artifact.Budget, srcs 
 						errs: []error{evidence.Lostf(evidence.PartCode, evidence.CauseMalformed, "internal error while analyzing: %v", r)}}
 				}
 			}()
+			data, err := src.load(ctx)
+			var readErr error
+			if err != nil {
+				readErr = lost(evidence.PartCode, err)
+				if len(data) == 0 {
+					units[i] = &unit{file: src.name, order: src.order, errs: []error{readErr}}
+					return
+				}
+			}
+			// The declared size may lie; account for what was inflated.
+			held = fl.adjust(want, int64(len(data)))
+			if mem != nil {
+				if held > want {
+					mem.Take(held - want)
+				} else {
+					mem.Release(want - held)
+				}
+			}
 			u := a.analyzeDexBytes(ctx, src.name, data)
 			u.order = src.order
 			if readErr != nil {
 				u.errs = append([]error{readErr}, u.errs...)
 			}
 			units[i] = u
-		}(i, src, data, readErr)
+		}(i, src, want)
 	}
 	wg.Wait()
 	return units
