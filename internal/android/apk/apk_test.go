@@ -412,3 +412,21 @@ func boolString(b bool) string {
 	}
 	return "false"
 }
+
+// BenchmarkAnalyzeFile analyzes the APK named by $HEGUI_BENCH_APK (for
+// profiling large apps that are not committed); skipped without it.
+func BenchmarkAnalyzeFile(b *testing.B) {
+	p := os.Getenv("HEGUI_BENCH_APK")
+	if p == "" {
+		b.Skip("set HEGUI_BENCH_APK to an APK")
+	}
+	a := newAnalyzer(b)
+	st, err := os.Stat(p)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(st.Size())
+	for b.Loop() {
+		analyze(b, a, p)
+	}
+}
