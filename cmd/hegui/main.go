@@ -13,6 +13,7 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"github.com/hegui/hegui/internal/text"
 	"github.com/spf13/cobra"
 )
 
@@ -100,7 +101,7 @@ MIIT notices 164/337, the necessary-PI provisions for 39 app types).`,
 	root.PersistentFlags().BoolVarP(&g.verbose, "verbose", "v", false, "log progress to stderr")
 	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
 		switch {
-		case strings.HasPrefix(g.lang, "zh"):
+		case text.IsZh(g.lang):
 			g.lang = "zh"
 		case strings.HasPrefix(g.lang, "en"):
 			g.lang = "en"

@@ -2,7 +2,8 @@ package catalog
 
 import (
 	"slices"
-	"strings"
+
+	"github.com/hegui/hegui/internal/text"
 )
 
 // DataType is one personal-information type of the vocabulary.
@@ -30,7 +31,7 @@ type DataType struct {
 // Name returns the display name in lang ("zh…" for Chinese, anything else
 // for English), falling back to the other language and then to the key.
 func (d DataType) Name(lang string) string {
-	zh := strings.HasPrefix(strings.ToLower(lang), "zh")
+	zh := text.IsZh(lang)
 	switch {
 	case zh && d.Zh != "":
 		return d.Zh

@@ -17,7 +17,8 @@ package law
 import (
 	"slices"
 	"strconv"
-	"strings"
+
+	"github.com/hegui/hegui/internal/text"
 )
 
 // Verification marks carried by every entry: how well its content was checked.
@@ -197,10 +198,7 @@ func (t AppType) Name(lang string) string {
 	return t.NameEn
 }
 
-func isZh(lang string) bool {
-	lang = strings.ToLower(lang)
-	return lang == "zh" || strings.HasPrefix(lang, "zh-") || strings.HasPrefix(lang, "zh_")
-}
+func isZh(lang string) bool { return text.IsZh(lang) }
 
 // joinCite joins a citation prefix and a number, with a space only where an
 // ASCII code meets the number ("GB/T 41391-2022 6.6", "《个人信息保护法》第二十八条").

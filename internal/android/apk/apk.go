@@ -144,7 +144,7 @@ func (s *scan) manifest(ctx context.Context) {
 	}
 	for _, p := range s.man.Problems {
 		s.set.Add(evidence.Observation{Kind: evidence.Property, Key: "manifest_anomaly", Level: evidence.Present,
-			Where: evidence.Location{File: "AndroidManifest.xml"}, Source: Source, Detail: map[string]string{"reason": p}})
+			Where: evidence.Location{File: "AndroidManifest.xml"}, Source: Source, Detail: map[string]string{evidence.DetailReason: p}})
 	}
 }
 
@@ -206,11 +206,11 @@ func (s *scan) permissions() {
 		where := evidence.Location{File: "AndroidManifest.xml", Line: p.Line}
 		d := map[string]string{}
 		if p.MaxSDK > 0 {
-			d["max_sdk"] = strconv.Itoa(p.MaxSDK)
+			d[evidence.DetailMaxSDK] = strconv.Itoa(p.MaxSDK)
 		}
 		perm, known := s.a.cat.Permission(p.Name)
 		if known {
-			d["protection"] = perm.Protection
+			d[evidence.DetailProtection] = perm.Protection
 		}
 		s.addManifest(evidence.Observation{Kind: evidence.Permission, Key: p.Name, Level: evidence.Declared, Where: where, Source: Source, Detail: d})
 		// A permission capped below the minimum SDK is never granted.
@@ -219,13 +219,13 @@ func (s *scan) permissions() {
 		}
 		for _, dt := range perm.DataTypes {
 			s.addManifest(evidence.Observation{Kind: evidence.DataType, Key: dt, Level: evidence.Declared, Where: where, Source: Source,
-				Detail: map[string]string{"permission": p.Name}})
+				Detail: map[string]string{evidence.DetailPermission: p.Name}})
 		}
 	}
 	for _, p := range s.man.CustomPerms {
 		s.addManifest(evidence.Observation{Kind: evidence.Property, Key: "custom_permission", Level: evidence.Declared,
 			Where: evidence.Location{File: "AndroidManifest.xml", Line: p.Line}, Source: Source,
-			Detail: map[string]string{"name": p.Name, "protection": p.Protection}})
+			Detail: map[string]string{evidence.DetailName: p.Name, evidence.DetailProtection: p.Protection}})
 	}
 	if len(s.man.QueriesPackages)+len(s.man.QueriesIntents) > 0 || s.man.QueriesAllProvs {
 		s.set.Add(evidence.Observation{Kind: evidence.Property, Key: "package_queries", Level: evidence.Declared,
@@ -238,9 +238,9 @@ func (s *scan) components() {
 	m := s.man
 	for _, c := range m.Components {
 		where := evidence.Location{File: "AndroidManifest.xml", Class: c.Name, Line: c.Line}
-		d := map[string]string{"type": c.Type, "exported": strconv.FormatBool(c.Exported)}
+		d := map[string]string{evidence.DetailType: c.Type, evidence.DetailExported: strconv.FormatBool(c.Exported)}
 		if len(c.Actions) > 0 {
-			d["actions"] = strings.Join(c.Actions, ",")
+			d[evidence.DetailActions] = strings.Join(c.Actions, ",")
 		}
 		if len(c.Schemes) > 0 {
 			d["schemes"] = strings.Join(c.Schemes, ",")
@@ -252,7 +252,7 @@ func (s *scan) components() {
 			d["authorities"] = strings.Join(c.Authorities, ",")
 		}
 		if c.Permission != "" {
-			d["permission"] = c.Permission
+			d[evidence.DetailPermission] = c.Permission
 		}
 		party := s.partyOfJavaName(c.Name)
 		s.addManifest(evidence.Observation{Kind: evidence.Component, Key: c.Name, Level: evidence.Declared, Party: party, Where: where, Source: Source, Detail: d})
@@ -280,14 +280,14 @@ func (s *scan) components() {
 
 func (s *scan) property(key, value string, where evidence.Location) {
 	s.set.Add(evidence.Observation{Kind: evidence.Property, Key: key, Level: evidence.Declared, Where: where, Source: Source,
-		Detail: map[string]string{"value": value}})
+		Detail: map[string]string{evidence.DetailValue: value}})
 }
 
 // sdk makes the observation of an SDK signature hit.
 func (s *scan) sdk(id string, level evidence.Level, where evidence.Location, how string) evidence.Observation {
 	sdk, _ := s.a.cat.SDK(id)
 	return evidence.Observation{Kind: evidence.SDK, Key: id, Level: level, Party: evidence.Party{SDK: id, Name: sdk.Name},
-		Where: where, Source: Source, Detail: map[string]string{"match": how}}
+		Where: where, Source: Source, Detail: map[string]string{evidence.DetailMatch: how}}
 }
 
 // partyOfJavaName attributes a dotted class name.
@@ -333,9 +333,9 @@ func (s *scan) networkConfig(ctx context.Context) {
 		}
 	}
 	if allowed || len(domains) > 0 {
-		d := map[string]string{"value": strconv.FormatBool(allowed), "how": how}
+		d := map[string]string{evidence.DetailValue: strconv.FormatBool(allowed), evidence.DetailHow: how}
 		if len(domains) > 0 {
-			d["domains"] = strings.Join(domains, ",")
+			d[evidence.DetailDomains] = strings.Join(domains, ",")
 		}
 		s.set.Add(evidence.Observation{Kind: evidence.Property, Key: "cleartext_traffic", Level: evidence.Declared, Where: where, Source: Source, Detail: d})
 	}
@@ -423,7 +423,7 @@ func (s *scan) detectPackers() {
 			seen[hit.Packer.ID] = true
 			s.packerObs = append(s.packerObs, evidence.Observation{Kind: evidence.Property, Key: "packer", Level: evidence.Present,
 				Where: evidence.Location{File: "AndroidManifest.xml"}, Source: Source,
-				Detail: map[string]string{"id": hit.Packer.ID, "name": hit.Packer.Name, "vendor": hit.Packer.Vendor, "match": hit.Evidence}})
+				Detail: map[string]string{evidence.DetailID: hit.Packer.ID, evidence.DetailName: hit.Packer.Name, evidence.DetailVendor: hit.Packer.Vendor, evidence.DetailMatch: hit.Evidence}})
 		}
 	}
 }
@@ -440,7 +440,7 @@ func (s *scan) archiveProblems() {
 	}
 	for _, p := range probs {
 		s.set.Add(evidence.Observation{Kind: evidence.Property, Key: "archive_anomaly", Level: evidence.Present,
-			Where: evidence.Location{File: p.Entry}, Source: Source, Detail: map[string]string{"reason": p.Reason}})
+			Where: evidence.Location{File: p.Entry}, Source: Source, Detail: map[string]string{evidence.DetailReason: p.Reason}})
 	}
 	if more > 0 {
 		s.fail("", evidence.Lostf(evidence.PartOther, evidence.CauseLimit,

@@ -116,7 +116,7 @@ func (s *scan) bytecode(ctx context.Context) {
 	if len(units) == 0 {
 		s.loseCode("classes.dex", errors.New("no dex files in the package: bytecode evidence is missing"))
 		s.set.Add(evidence.Observation{Kind: evidence.Property, Key: "bytecode_incomplete", Level: evidence.Present, Source: Source,
-			Detail: map[string]string{"reason": "no dex files in the package"}})
+			Detail: map[string]string{evidence.DetailReason: "no dex files in the package"}})
 		return
 	}
 	for _, u := range units {
@@ -1155,20 +1155,20 @@ func (s *scan) emit(ctx context.Context, units []*unit, rootClasses []string) er
 			sdk, _ := s.a.cat.SDK(id)
 			s.addCode(evidence.Observation{Kind: evidence.SDK, Key: id, Level: evidence.Present, Party: evidence.Party{SDK: id, Name: sdk.Name},
 				Where: evidence.Location{File: u.file, Class: javaName(p.first)}, Source: Source,
-				Detail: map[string]string{"match": "classes", "classes": fmt.Sprint(p.classes)}})
+				Detail: map[string]string{evidence.DetailMatch: "classes", "classes": fmt.Sprint(p.classes)}})
 		}
 		for _, h := range u.hits {
 			nd := u.nodes[h.node]
 			cls := u.classes[nd.cls]
 			where := evidence.Location{File: u.file, Class: javaName(cls.desc), Method: u.names[nd.name], Offset: int64(h.offset)}
-			d := map[string]string{"api": h.via}
+			d := map[string]string{evidence.DetailAPI: h.via}
 			if h.api.Confidence != "" {
 				d["confidence"] = h.api.Confidence
 			}
 			r := ref{int32(ui), h.node}
 			if _, ok := parent[r]; ok {
-				d["startup"] = "true"
-				d["startup_path"] = ci.path(parent, r)
+				d[evidence.DetailStartup] = "true"
+				d[evidence.DetailStartupPath] = ci.path(parent, r)
 			}
 			if h.api.DataType == "" {
 				continue
@@ -1219,7 +1219,7 @@ func (s *scan) emit(ctx context.Context, units []*unit, rootClasses []string) er
 		}
 		sort.Strings(types)
 		s.addCode(evidence.Observation{Kind: evidence.SDK, Key: id, Level: evidence.Referenced, Party: evidence.Party{SDK: id, Name: sdk.Name},
-			Where: sr.where, Source: Source, Detail: map[string]string{"match": "PI API calls", "data_types": strings.Join(types, ",")}})
+			Where: sr.where, Source: Source, Detail: map[string]string{evidence.DetailMatch: "PI API calls", "data_types": strings.Join(types, ",")}})
 	}
 	ids := make([]string, 0, len(startupSDK))
 	for id := range startupSDK {
@@ -1230,7 +1230,7 @@ func (s *scan) emit(ctx context.Context, units []*unit, rootClasses []string) er
 		sdk, _ := s.a.cat.SDK(id)
 		h := startupSDK[id]
 		s.addCode(evidence.Observation{Kind: evidence.SDK, Key: id, Level: evidence.Referenced, Party: evidence.Party{SDK: id, Name: sdk.Name},
-			Where: h.where, Source: Source, Detail: map[string]string{"match": "code run at start-up", "startup": "true", "startup_path": h.path}})
+			Where: h.where, Source: Source, Detail: map[string]string{evidence.DetailMatch: "code run at start-up", evidence.DetailStartup: "true", evidence.DetailStartupPath: h.path}})
 	}
 	return nil
 }

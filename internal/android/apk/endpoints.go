@@ -26,9 +26,9 @@ func (s *scan) endpoint(raw string, party evidence.Party, where evidence.Locatio
 		// Do not keep a long constant alive through a short prefix.
 		clean = strings.Clone(clean)
 	}
-	d := map[string]string{"url": clean, "scheme": scheme}
+	d := map[string]string{evidence.DetailURL: clean, evidence.DetailScheme: scheme}
 	if id, ok := s.a.cat.MatchHost(host); ok {
-		d["sdk"] = id
+		d[evidence.DetailSDK] = id
 	}
 	return evidence.Observation{Kind: evidence.Endpoint, Key: host, Level: evidence.Present, Party: party, Where: where, Source: Source, Detail: d}, true
 }
