@@ -65,6 +65,7 @@ type jsonReport struct {
 		Title       string
 		Subject     string
 		Fingerprint string
+		Detail      map[string]string
 		LegalBasis  []struct{ ID, Citation string } `json:"legal_basis"`
 		Evidence    []json.RawMessage
 	}
@@ -119,18 +120,36 @@ func TestScanLeakyJSON(t *testing.T) {
 		t.Errorf("%d permissions, want 14", len(r.Permissions))
 	}
 	want := map[string][]string{
-		"HG-AND-001": {"device_id_imei", "imsi", "android_id", "mac_address", "device_serial", "installed_apps", "phone_number", "running_apps"},
+		"HG-AND-001": {"app", "umeng-analytics", "jpush", "bugly"},
 		"HG-AND-002": {"umeng-analytics", "jpush", "bugly"},
 		"HG-AND-003": {"umeng-analytics", "jpush", "bugly", "amap-location"},
-		"HG-AND-008": {"device_id_imei", "imsi", "mac_address", "device_serial"},
+		"HG-AND-008": {"app", "umeng-analytics"},
 		"HG-AND-009": {"cleartext"},
-		"HG-AND-012": {"installed_apps"},
+		"HG-AND-012": {"app", "jpush"},
 	}
 	for rule, subjects := range want {
 		got := r.fired(rule)
 		for _, s := range subjects {
 			if !slices.Contains(got, s) {
 				t.Errorf("%s: no finding for %s (got %v)", rule, s, got)
+			}
+		}
+	}
+	// One finding per party, listing the PI types read.
+	types := map[string][]string{
+		"HG-AND-001": {"device_id_imei", "imsi", "android_id", "mac_address", "device_serial", "installed_apps", "phone_number", "running_apps"},
+		"HG-AND-008": {"device_id_imei", "imsi", "mac_address", "device_serial"},
+	}
+	for rule, keys := range types {
+		var got []string
+		for _, f := range r.Findings {
+			if f.RuleID == rule {
+				got = append(got, strings.Split(f.Detail["data_types"], ",")...)
+			}
+		}
+		for _, k := range keys {
+			if !slices.Contains(got, k) {
+				t.Errorf("%s: %s in no finding (got %v)", rule, k, got)
 			}
 		}
 	}

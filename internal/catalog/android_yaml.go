@@ -61,6 +61,14 @@ func (b *builder) permissions(f *permissionsFile) error {
 		})
 	}
 	slices.SortFunc(b.t.perms, func(x, y Permission) int { return strings.Compare(x.Name, y.Name) })
+	// A PI type's guards are runtime permissions of this file.
+	for _, t := range b.t.types {
+		for _, g := range t.GuardedBy {
+			if !seen[g] {
+				return entryErr("types "+t.Key, fmt.Errorf("guarded_by %q: not in %s", g, FilePermissions))
+			}
+		}
+	}
 	return nil
 }
 

@@ -24,8 +24,13 @@ type DataType struct {
 	// Includes lists the keys an umbrella key covers (location covers
 	// precise_location, …); empty for ordinary keys.
 	Includes []string
-	Notes    string
-	Sources  []string
+	// GuardedBy lists the Android runtime permissions of which the app
+	// must hold one for the platform to return this PI; empty when none
+	// does (or when some API returns it without one). Code reading a
+	// guarded type in an app that declares none of them gets nothing.
+	GuardedBy []string
+	Notes     string
+	Sources   []string
 }
 
 // Name returns the display name in lang ("zh…" for Chinese, anything else

@@ -18,6 +18,7 @@ type piTypesFile struct {
 		Identifier        bool     `yaml:"identifier"`
 		NonResettable     bool     `yaml:"non_resettable"`
 		Includes          []string `yaml:"includes"`
+		GuardedBy         []string `yaml:"guarded_by"`
 		Notes             string   `yaml:"notes"`
 		Source            []string `yaml:"source"`
 	} `yaml:"types"`
@@ -55,7 +56,7 @@ func (b *builder) piTypes(f *piTypesFile) error {
 			Key: t.Key, Zh: t.Zh, En: t.En, Category: t.Category,
 			Sensitive: t.Sensitive, SensitiveCategory: t.SensitiveCategory,
 			Identifier: t.Identifier, NonResettable: t.NonResettable,
-			Includes: t.Includes, Notes: t.Notes, Sources: t.Source,
+			Includes: t.Includes, GuardedBy: t.GuardedBy, Notes: t.Notes, Sources: t.Source,
 		})
 	}
 	for _, t := range b.t.types {

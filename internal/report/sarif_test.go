@@ -312,12 +312,12 @@ func TestSARIFLeaky(t *testing.T) {
 
 	// A fired finding from first-party code: critical → error, fingerprint,
 	// a location in classes.dex at the call's byte offset, the method named.
-	f := findFinding(t, rep, "HG-AND-001", "android_id")
-	r := findResult(t, lg, "HG-AND-001", "android_id")
+	f := findFinding(t, rep, "HG-AND-001", "app")
+	r := findResult(t, lg, "HG-AND-001", "app")
 	if r.Level != "error" || r.PartialFingerprints["heguiFingerprint/v1"] != f.Fingerprint {
 		t.Errorf("level %q fingerprints %v, want error and %s", r.Level, r.PartialFingerprints, f.Fingerprint)
 	}
-	if !strings.HasPrefix(r.Message.Text, f.Title+": android_id (com.example.leaky). ") {
+	if !strings.HasPrefix(r.Message.Text, f.Title+": app (com.example.leaky). ") {
 		t.Errorf("message %q", r.Message.Text)
 	}
 	loc := r.Locations[0]
@@ -418,13 +418,13 @@ func TestSARIFLanguages(t *testing.T) {
 	if lgZh.Runs[0].Language != "zh-CN" {
 		t.Errorf("language %q", lgZh.Runs[0].Language)
 	}
-	rEn := findResult(t, lgEn, "HG-AND-001", "android_id")
-	rZh := findResult(t, lgZh, "HG-AND-001", "android_id")
+	rEn := findResult(t, lgEn, "HG-AND-001", "app")
+	rZh := findResult(t, lgZh, "HG-AND-001", "app")
 	rule, _ := e.eng.Rule("HG-AND-001")
 	if rEn.Message.Text == rZh.Message.Text {
 		t.Fatalf("same message in both languages: %q", rEn.Message.Text)
 	}
-	if !strings.HasPrefix(rZh.Message.Text, rule.Title.Zh+"：android_id（com.example.leaky）。") {
+	if !strings.HasPrefix(rZh.Message.Text, rule.Title.Zh+"：app（com.example.leaky）。") {
 		t.Errorf("zh message %q", rZh.Message.Text)
 	}
 	if !strings.HasPrefix(rEn.Message.Text, rule.Title.En) {

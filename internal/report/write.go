@@ -207,7 +207,7 @@ func writeTable(out io.Writer, r *Report) error {
 	for _, f := range r.Findings {
 		fmt.Fprintf(out, "  [%s] %s  %s", severityWord(l, f.Severity), f.RuleID, f.Title)
 		if f.Subject != "" {
-			fmt.Fprintf(out, ": %s", f.Subject)
+			fmt.Fprintf(out, "%s%s", colon(l), partyWord(l, f.Subject))
 		}
 		fmt.Fprintln(out)
 		if s := f.Suppressed; s != nil {
@@ -222,6 +222,9 @@ func writeTable(out io.Writer, r *Report) error {
 			cites = append(cites, lb.Citation)
 		}
 		fmt.Fprintf(out, "      %s%s%s\n", text.Pick(l, "Law", "依据"), colon(l), strings.Join(cites, text.Pick(l, "; ", "；")))
+		if dt := f.Detail["data_types"]; dt != "" && dt != f.Subject {
+			fmt.Fprintf(out, "      %s%s%s\n", text.Pick(l, "PI types", "个人信息类型"), colon(l), strings.ReplaceAll(dt, ",", text.Pick(l, ", ", "、")))
+		}
 		if p := f.Detail[evidence.DetailStartupPath]; p != "" {
 			fmt.Fprintf(out, "      %s%s%s\n", text.Pick(l, "Start-up path", "启动调用路径"), colon(l), p)
 		}

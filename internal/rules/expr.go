@@ -296,6 +296,8 @@ func (env *Env) activation() *activation {
 // runState is shared by the checks of one Run.
 type runState struct {
 	act *activation
+	// declared holds the permissions the app declares, built on first use.
+	declared map[string]bool
 }
 
 // with returns the variables with o bound to observation i.

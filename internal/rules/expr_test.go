@@ -137,7 +137,9 @@ func TestExpressionCostIsBounded(t *testing.T) {
 		s.Add(evidence.Observation{Kind: evidence.Permission, Key: "p", Level: evidence.Declared})
 	}
 	st := statusOf(e.Run(s, Options{}), "HG-T-2")
-	if st.State != "not_evaluated" || !strings.Contains(st.Reason, "cost") {
+	// Whichever bound ends it first on a loaded machine, the cost budget
+	// or the time limit, the rule is not evaluated.
+	if st.State != "not_evaluated" || !strings.Contains(st.Reason, "cost") && !strings.Contains(st.Reason, "took longer") {
 		t.Errorf("runaway condition: %+v", st)
 	}
 }

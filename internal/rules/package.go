@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -36,6 +37,7 @@ func packageChecks() map[string]Check {
 		"packed":                    packed,
 		"archive_tampering":         archiveTampering,
 		"installed_apps":            installedApps,
+		"unguarded_reads":           unguardedReads,
 		"unnecessary_for_app_type":  unnecessaryForAppType,
 	}
 }
@@ -64,20 +66,12 @@ func groupBy(obs []evidence.Observation, subject func(evidence.Observation) stri
 // sdkCollectsPI: third-party SDK code in the package calls PI APIs.
 func sdkCollectsPI(env *Env) ([]Match, *Text) {
 	var obs []evidence.Observation
-	for _, o := range env.Set.Observations {
-		if o.Kind == evidence.DataType && o.Level.Rank() >= evidence.Referenced.Rank() && !o.Party.FirstParty() {
+	for _, o := range env.codeReads() {
+		if !o.Party.FirstParty() {
 			obs = append(obs, o)
 		}
 	}
-	ms := groupBy(obs, func(o evidence.Observation) string { return o.Party.SDK })
-	for i := range ms {
-		ms[i].Detail = map[string]string{"sdk": ms[i].Subject, "data_types": strings.Join(distinctKeys(ms[i].Evidence), ",")}
-		if sdk, ok := env.Catalog.SDK(ms[i].Subject); ok {
-			ms[i].Detail[evidence.DetailSDKName] = sdk.Name
-			ms[i].Detail[evidence.DetailVendor] = sdk.Vendor
-		}
-	}
-	return ms, nil
+	return env.byParty(obs), nil
 }
 
 // sdkDeclaresPI: an SDK whose vendor says it collects PI is embedded, but
@@ -101,19 +95,43 @@ func sdkDeclaresPI(env *Env) ([]Match, *Text) {
 	return out, nil
 }
 
-// sdkForeignVendor: an SDK of a vendor outside mainland China is embedded;
-// what it collects may leave the country.
+// sdkForeignVendor: SDKs of a vendor outside mainland China are embedded;
+// what they collect may leave the country. One finding per vendor, listing
+// its SDKs.
 func sdkForeignVendor(env *Env) ([]Match, *Text) {
 	var out []Match
+	at := map[string]int{}
 	for _, m := range groupBy(env.Set.Of(evidence.SDK), func(o evidence.Observation) string { return o.Key }) {
 		sdk, ok := env.Catalog.SDK(m.Subject)
 		if !ok || sdk.Country == "" || sdk.Country == "cn" || !collectsPI(env, m.Subject, sdk.Collects) {
 			continue
 		}
-		m.Detail = map[string]string{"sdk": m.Subject, "sdk_name": sdk.Name, "vendor": sdk.Vendor, "country": sdk.Country}
-		out = append(out, m)
+		vendor := sdk.Vendor
+		if vendor == "" {
+			vendor = sdk.Name
+		}
+		i, seen := at[vendor]
+		if !seen {
+			i = len(out)
+			at[vendor] = i
+			out = append(out, Match{Subject: vendor, Detail: map[string]string{"vendor": vendor, "country": sdk.Country}})
+		}
+		out[i].Evidence = append(out[i].Evidence, m.Evidence...)
+		out[i].Detail["sdk"] = joinNew(out[i].Detail["sdk"], m.Subject)
+		out[i].Detail["sdk_name"] = joinNew(out[i].Detail["sdk_name"], sdk.Name)
 	}
 	return out, nil
+}
+
+// joinNew appends v to a comma-separated list unless it is there.
+func joinNew(list, v string) string {
+	if list == "" {
+		return v
+	}
+	if slices.Contains(strings.Split(list, ","), v) {
+		return list
+	}
+	return list + "," + v
 }
 
 func collectsPI(env *Env, sdkID string, declared []string) bool {
@@ -151,37 +169,34 @@ func sensitivePermission(env *Env) ([]Match, *Text) {
 	return out, nil
 }
 
-// sensitiveAPI: code reads sensitive PI.
+// sensitiveAPI: code reads sensitive PI; one finding per party.
 func sensitiveAPI(env *Env) ([]Match, *Text) {
 	var obs []evidence.Observation
-	for _, o := range env.Set.Observations {
-		if o.Kind != evidence.DataType || o.Level.Rank() < evidence.Referenced.Rank() {
-			continue
-		}
+	for _, o := range env.codeReads() {
 		if t, ok := env.Catalog.DataType(o.Key); ok && t.Sensitive {
 			obs = append(obs, o)
 		}
 	}
-	ms := groupBy(obs, func(o evidence.Observation) string { return o.Key })
-	for i := range ms {
-		ms[i].Detail = map[string]string{"data_type": ms[i].Subject}
-	}
-	return ms, nil
+	return env.byParty(obs), nil
 }
 
-// startupPIAccess: PI read by code that runs when the process starts.
+// startupPIAccess: PI read by code that runs when the process starts, one
+// finding per party. Categories named in the rule's exclude_categories
+// (device facts such as the model or OS version) are not PI whose
+// collection before consent regulators charge.
 func startupPIAccess(env *Env) ([]Match, *Text) {
+	exclude := strings.Split(env.Rule.Params["exclude_categories"], ",")
 	var obs []evidence.Observation
-	for _, o := range env.Set.Observations {
-		if o.Kind == evidence.DataType && o.Attr(evidence.DetailStartup) == "true" {
-			obs = append(obs, o)
+	for _, o := range env.codeReads() {
+		if o.Attr(evidence.DetailStartup) != "true" {
+			continue
 		}
+		if t, ok := env.Catalog.DataType(o.Key); ok && slices.Contains(exclude, t.Category) {
+			continue
+		}
+		obs = append(obs, o)
 	}
-	ms := groupBy(obs, func(o evidence.Observation) string { return o.Key })
-	for i := range ms {
-		ms[i].Detail = map[string]string{"data_type": ms[i].Subject, "startup_path": ms[i].Evidence[0].Attr(evidence.DetailStartupPath)}
-	}
-	return ms, nil
+	return env.byParty(obs), nil
 }
 
 // startupSDKInit: third-party SDK code reached from start-up.
@@ -221,22 +236,16 @@ func cleartextTraffic(env *Env) ([]Match, *Text) {
 	return out, nil
 }
 
-// nonResettableID: code reads identifiers the user cannot reset.
+// nonResettableID: code reads identifiers the user cannot reset; one
+// finding per party.
 func nonResettableID(env *Env) ([]Match, *Text) {
 	var obs []evidence.Observation
-	for _, o := range env.Set.Observations {
-		if o.Kind != evidence.DataType || o.Level.Rank() < evidence.Referenced.Rank() {
-			continue
-		}
+	for _, o := range env.codeReads() {
 		if t, ok := env.Catalog.DataType(o.Key); ok && t.Identifier && t.NonResettable {
 			obs = append(obs, o)
 		}
 	}
-	ms := groupBy(obs, func(o evidence.Observation) string { return o.Key })
-	for i := range ms {
-		ms[i].Detail = map[string]string{"data_type": ms[i].Subject}
-	}
-	return ms, nil
+	return env.byParty(obs), nil
 }
 
 // packed: a hardening shell hides the bytecode.
@@ -273,18 +282,40 @@ func archiveTampering(env *Env) ([]Match, *Text) {
 	return []Match{{Subject: "archive", Evidence: obs, Detail: map[string]string{"count": strconv.Itoa(len(obs))}}}, nil
 }
 
-// installedApps: the installed-app list is read (named by MIIT 337 item 3).
+// installedApps: the installed-app list is read; one finding per party.
 func installedApps(env *Env) ([]Match, *Text) {
 	var obs []evidence.Observation
-	for _, o := range env.Set.Of(evidence.DataType) {
-		if o.Key == "installed_apps" && o.Level.Rank() >= evidence.Referenced.Rank() {
+	for _, o := range env.codeReads() {
+		if o.Key == "installed_apps" {
 			obs = append(obs, o)
 		}
 	}
-	if len(obs) == 0 {
-		return nil, nil
+	return env.byParty(obs), nil
+}
+
+// unguardedReads: code reads PI that a runtime permission guards, and the
+// app declares none of the permissions: the platform returns nothing, so
+// this is reported as a fact for the inspector, never as collection.
+func unguardedReads(env *Env) ([]Match, *Text) {
+	var obs []evidence.Observation
+	missing := map[string][]string{}
+	for _, o := range env.Set.Of(evidence.DataType) {
+		if g := env.unguarded(o); g != nil {
+			obs = append(obs, o)
+			missing[partyOf(o)] = append(missing[partyOf(o)], g...)
+		}
 	}
-	return []Match{{Subject: "installed_apps", Evidence: obs}}, nil
+	ms := env.byParty(obs)
+	for i := range ms {
+		ms[i].Detail["permissions_missing"] = strings.Join(distinctStrings(missing[ms[i].Subject]), ",")
+	}
+	return ms, nil
+}
+
+func distinctStrings(xs []string) []string {
+	out := slices.Clone(xs)
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // unnecessaryForAppType: PI collected that the app type's basic function

@@ -11,7 +11,7 @@ import (
 
 // builtinDigests are the SHA-256 digests of the built-in rule files, in the order of builtinRules.
 var builtinDigests = []string{
-	"b02953110225445c0970859a0f0570ed511d1f5d331f8fd7bbad010bd576ada7",
+	"85eeb34678279671225536fca01df775ba879910088c9c6a7dc1e0b5b79977e7",
 	"ae436529f8a3e69785fccd6e11ef9ed737bedf0725461b980c7fe8295522c6d0",
 	"312c53b5ef16eaf74972d222a81dc0c389adcd96b64f2e67ac0b60aaca7cafd9",
 	"975fd6b2117fa678a0d52d9aa873b0cf86c0fc5dbfcaf3b6c4926e72a30be6ba",
@@ -40,6 +40,7 @@ func builtinRules() [][]Rule {
 				Needs:         []string{"package"},
 				NeedsBytecode: true,
 				Check:         "startup_pi_access",
+				Params:        map[string]string{"exclude_categories": "device,telephony"},
 				Tags:          []string{"consent", "startup"},
 				Source:        "builtin",
 			},
@@ -252,14 +253,14 @@ func builtinRules() [][]Rule {
 				Severity: "high",
 				Title:    text.Text{Zh: "读取软件安装列表", En: "Installed-app list read"},
 				Description: text.Text{
-					Zh: "代码读取已安装应用列表。软件安装列表可推断用户的宗教、健康、金融等特征，工信部通报将“常用软件列表”列为违规共享的个人信息。",
-					En: "Code reads the list of installed apps. The list reveals religion, health or finances and is named by MIIT as personal information shared without consent.",
+					Zh: "代码枚举设备上已安装的应用列表（读取自身或单个指定应用的信息不在此列）。软件安装列表可推断用户的宗教、健康、金融等特征；业务功能不需要时收集属于超范围收集。",
+					En: "Code enumerates the apps installed on the device (reading the app's own package, or one named package, is not this). The list reveals religion, health or finances; collecting it when no business function needs it is over-scope collection.",
 				},
 				Remediation: text.Text{
 					Zh: "除非为核心功能所必需，移除对应用列表的读取；改用 <queries> 声明具体包名并按需查询。",
 					En: "Unless a core function needs it, stop reading the app list; declare the specific packages in <queries> and query only those.",
 				},
-				LegalBasis:    []string{"MIIT337-3", "PIPL-6", "CAC191-4.1"},
+				LegalBasis:    []string{"MIIT337-2", "MIIT164-2", "PIPL-6", "CAC191-4.1"},
 				Needs:         []string{"package"},
 				NeedsBytecode: true,
 				Check:         "installed_apps",
@@ -286,6 +287,28 @@ func builtinRules() [][]Rule {
 				Reads:      []evidence.Part{"manifest", "code"},
 				Check:      "unnecessary_for_app_type",
 				Tags:       []string{"necessity"},
+				Source:     "builtin",
+			},
+			{
+				ID:       "HG-AND-014",
+				Severity: "info",
+				Title: text.Text{
+					Zh: "代码读取个人信息但应用未声明相应权限（弱信号）",
+					En: "Code reads personal information the app holds no permission for (weak signal)",
+				},
+				Description: text.Text{
+					Zh: "代码调用了读取受运行时权限保护的个人信息的接口（如位置、电话状态、通讯录、相机、麦克风），但应用未声明任何相应权限，系统不会返回这些信息。这通常是通用库或SDK中未使用的代码，仅作为检测人员需了解的事实列出，不视为收集。",
+					En: "Code calls APIs that read personal information guarded by a runtime permission (location, phone state, contacts, camera, microphone…), but the app declares none of the permissions, so the platform returns nothing. This is usually unused code in a general-purpose library or SDK; it is listed as a fact for the inspector, not as collection.",
+				},
+				Remediation: text.Text{
+					Zh: "无需整改；若应用后续申请该权限，此处代码将开始收集，应在隐私政策中说明。",
+					En: "Nothing to fix; should the app later request the permission, this code would start collecting and must then be disclosed in the privacy policy.",
+				},
+				LegalBasis: []string{"PIPL-6"},
+				Needs:      []string{"android"},
+				Reads:      []evidence.Part{"manifest", "code"},
+				Check:      "unguarded_reads",
+				Tags:       []string{"coverage", "permission"},
 				Source:     "builtin",
 			},
 		},

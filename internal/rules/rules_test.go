@@ -84,8 +84,87 @@ func sampleSet() *evidence.Set {
 			Detail: map[string]string{"api": "TelephonyManager.getDeviceId"}},
 		evidence.Observation{Kind: evidence.DataType, Key: "contacts", Level: evidence.Declared,
 			Detail: map[string]string{"permission": "android.permission.READ_CONTACTS"}},
+		evidence.Observation{Kind: evidence.Permission, Key: "android.permission.READ_PHONE_STATE", Level: evidence.Declared},
+		evidence.Observation{Kind: evidence.Permission, Key: "android.permission.READ_CONTACTS", Level: evidence.Declared},
 	)
 	return s
+}
+
+// Code reading PI that a runtime permission guards, in an app declaring
+// none of its permissions, is a weak signal: no high or critical finding,
+// one informational finding naming the missing permission.
+func TestUnguardedReadsAreWeak(t *testing.T) {
+	e := engine(t)
+	set := sampleSet()
+	set.Observations = set.Observations[:len(set.Observations)-2] // no permissions
+	set.Add(evidence.Observation{Kind: evidence.DataType, Key: "precise_location", Level: evidence.Observed,
+		Where: evidence.Location{File: "run.pcap", Packet: 3}})
+	res := e.Run(set, Options{})
+	var rules []string
+	for _, f := range res.Findings {
+		rules = append(rules, f.RuleID+":"+f.Subject)
+		if f.Severity.Rank() >= High.Rank() {
+			for _, o := range f.Evidence {
+				if o.Key == "device_id_imei" {
+					t.Errorf("%s (%s) rests on an IMEI read the app cannot make", f.RuleID, f.Severity)
+				}
+			}
+		}
+	}
+	var weak *Finding
+	for i, f := range res.Findings {
+		if f.RuleID == "HG-AND-014" {
+			weak = &res.Findings[i]
+		}
+	}
+	if weak == nil || weak.Subject != "jpush" || weak.Detail["permissions_missing"] != "android.permission.READ_PHONE_STATE" || weak.Severity != Info {
+		t.Fatalf("HG-AND-014: %+v (findings %v)", weak, rules)
+	}
+}
+
+// Findings are grouped by cause: one per party and rule, listing the PI
+// types, strongest evidence first.
+func TestFindingsGroupedByParty(t *testing.T) {
+	e := engine(t)
+	set := sampleSet()
+	at := func(m string) evidence.Location {
+		return evidence.Location{File: "classes.dex", Class: "cn.jpush.B", Method: m}
+	}
+	set.Add(
+		evidence.Observation{Kind: evidence.DataType, Key: "imsi", Level: evidence.Referenced, Party: evidence.Party{SDK: "jpush"}, Where: at("b()V"),
+			Detail: map[string]string{"startup": "true", "startup_path": "App.onCreate → JPushInterface.init → B.b"}},
+		evidence.Observation{Kind: evidence.DataType, Key: "device_info", Level: evidence.Referenced, Party: evidence.Party{SDK: "jpush"}, Where: at("c()V"),
+			Detail: map[string]string{"startup": "true", "startup_path": "App.onCreate → C.c"}},
+		evidence.Observation{Kind: evidence.DataType, Key: "device_id_imei", Level: evidence.Referenced, Where: evidence.Location{File: "classes.dex", Class: "com.example.Id", Method: "get()V"},
+			Detail: map[string]string{"startup": "true", "startup_path": "App.onCreate → Id.get"}},
+	)
+	res := e.Run(set, Options{})
+	var startup []Finding
+	for _, f := range res.Findings {
+		if f.RuleID == "HG-AND-001" {
+			startup = append(startup, f)
+		}
+	}
+	if len(startup) != 2 || startup[0].Subject == startup[1].Subject {
+		t.Fatalf("HG-AND-001: want one finding for jpush and one for the app, got %+v", startup)
+	}
+	for _, f := range startup {
+		switch f.Subject {
+		case "jpush":
+			if f.Detail["data_types"] != "device_id_imei,imsi" {
+				t.Errorf("jpush data types %q (the device model is not charged before consent)", f.Detail["data_types"])
+			}
+			if f.Detail["startup_path"] != "App.onCreate → A.a" || f.Evidence[0].Where.Class != "cn.jpush.A" {
+				t.Errorf("strongest (shortest) path first: %q, %+v", f.Detail["startup_path"], f.Evidence[0].Where)
+			}
+		case SubjectApp:
+			if f.Detail["data_types"] != "device_id_imei" {
+				t.Errorf("app data types %q", f.Detail["data_types"])
+			}
+		default:
+			t.Errorf("subject %q", f.Subject)
+		}
+	}
 }
 
 func TestRunFindingsStatusAndFingerprints(t *testing.T) {
