@@ -108,6 +108,10 @@ type Endpoint struct {
 	Scheme string            `json:"scheme"`
 	URLs   []string          `json:"urls,omitempty"`
 	Count  int               `json:"url_count,omitempty"`
+	// Owner is who runs the host, from the host catalog (company and
+	// country), whether or not an SDK of that company is in the package.
+	Owner   string `json:"owner,omitempty"`
+	Country string `json:"country,omitempty"`
 	SDK    string            `json:"sdk,omitempty"`
 	Party  string            `json:"party"`
 	Source evidence.Location `json:"source"`
@@ -231,7 +235,7 @@ func Build(set *evidence.Set, res rules.Result, m Meta) *Report {
 	r.permissions(set, m)
 	r.dataTypes(set, m)
 	r.sdks(set, m)
-	r.endpoints(set)
+	r.endpoints(set, m)
 	r.components(set)
 	r.properties(set)
 	r.declared(set)
@@ -400,7 +404,19 @@ func (r *Report) sdks(set *evidence.Set, m Meta) {
 	sort.SliceStable(r.SDKs, func(i, j int) bool { return r.SDKs[i].ID < r.SDKs[j].ID })
 }
 
-func (r *Report) endpoints(set *evidence.Set) {
+func (r *Report) endpoints(set *evidence.Set, m Meta) {
+	present := map[string]bool{}
+	for _, o := range set.Of(evidence.SDK) {
+		present[o.Key] = true
+	}
+	// sdkOf names the SDK behind a host only when that SDK is in the
+	// package: "owned by vendor X" is not "SDK X present".
+	sdkOf := func(o evidence.Observation) string {
+		if id := o.Attr(evidence.DetailSDK); present[id] {
+			return id
+		}
+		return ""
+	}
 	type key struct{ host, scheme string }
 	at := map[key]int{}
 	urls := map[key]map[string]bool{}
@@ -417,12 +433,21 @@ func (r *Report) endpoints(set *evidence.Set) {
 			// Keep the first URL in sort order as the representative,
 			// with its own source, so output does not depend on order.
 			if e := &r.Endpoints[i]; u != "" && (e.URL == "" || u < e.URL) {
-				e.URL, e.SDK, e.Party, e.Source = u, o.Attr(evidence.DetailSDK), party(o.Party), o.Where
+				e.URL, e.SDK, e.Party, e.Source = u, sdkOf(o), party(o.Party), o.Where
 			}
 			continue
 		}
 		at[k] = len(r.Endpoints)
-		r.Endpoints = append(r.Endpoints, Endpoint{Host: o.Key, URL: u, Scheme: k.scheme, SDK: o.Attr(evidence.DetailSDK), Party: party(o.Party), Source: o.Where})
+		ep := Endpoint{Host: o.Key, URL: u, Scheme: k.scheme, SDK: sdkOf(o), Party: party(o.Party), Source: o.Where, Country: o.Attr(evidence.DetailCountry)}
+		if m.Catalog != nil {
+			if own, ok := m.Catalog.HostOwner(o.Key); ok {
+				ep.Owner = own.Company
+				if ep.Country == "" {
+					ep.Country = own.Country
+				}
+			}
+		}
+		r.Endpoints = append(r.Endpoints, ep)
 	}
 	for i := range r.Endpoints {
 		e := &r.Endpoints[i]

@@ -188,16 +188,25 @@ func writeTable(out io.Writer, r *Report) error {
 		section(text.Pick(l, "Endpoints", "网络地址"), len(r.Endpoints))
 	}
 	hosts := map[string][]string{}
+	owner := map[string]string{}
 	var order []string
 	for _, e := range r.Endpoints {
 		if _, ok := hosts[e.Host]; !ok {
 			order = append(order, e.Host)
 		}
 		hosts[e.Host] = appendOnce(hosts[e.Host], e.Scheme)
+		if e.Owner != "" {
+			owner[e.Host] = e.Owner
+			if e.Country != "" {
+				owner[e.Host] += " (" + e.Country + ")"
+			}
+		} else if e.Country != "" {
+			owner[e.Host] = "(" + e.Country + ")"
+		}
 	}
 	sort.Strings(order)
 	for _, h := range order {
-		g.row(h, strings.Join(hosts[h], ","))
+		g.row(h, strings.Join(hosts[h], ","), owner[h])
 	}
 	if err := g.flush("  "); err != nil {
 		return err

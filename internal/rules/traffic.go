@@ -37,6 +37,12 @@ func countryOf(env *Env, o evidence.Observation) string {
 			return sdk.Country
 		}
 	}
+	// A host the host catalog knows has its owner's country.
+	if h := hostOf(o); h != "" {
+		if own, ok := env.Catalog.HostOwner(h); ok {
+			return own.Country
+		}
+	}
 	return ""
 }
 
