@@ -103,18 +103,18 @@ type SDK struct {
 // and scheme: URL is the first URL seen (in sort order), URLs every
 // distinct one up to maxURLs, Count how many there were.
 type Endpoint struct {
-	Host   string            `json:"host"`
-	URL    string            `json:"url"`
-	Scheme string            `json:"scheme"`
-	URLs   []string          `json:"urls,omitempty"`
-	Count  int               `json:"url_count,omitempty"`
+	Host   string   `json:"host"`
+	URL    string   `json:"url"`
+	Scheme string   `json:"scheme"`
+	URLs   []string `json:"urls,omitempty"`
+	Count  int      `json:"url_count,omitempty"`
 	// Owner is who runs the host, from the host catalog (company and
 	// country), whether or not an SDK of that company is in the package.
-	Owner   string `json:"owner,omitempty"`
-	Country string `json:"country,omitempty"`
-	SDK    string            `json:"sdk,omitempty"`
-	Party  string            `json:"party"`
-	Source evidence.Location `json:"source"`
+	Owner   string            `json:"owner,omitempty"`
+	Country string            `json:"country,omitempty"`
+	SDK     string            `json:"sdk,omitempty"`
+	Party   string            `json:"party"`
+	Source  evidence.Location `json:"source"`
 }
 
 // Component is a declared app component.
