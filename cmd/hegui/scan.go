@@ -44,7 +44,7 @@ the same app: inputs about the same package are joined into one report.`,
   hegui scan --fail-on high --app-type ride_hailing app.apk
   hegui scan apps/`,
 		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 0 {
+			if len(args) == 0 && len(o.targets) == 0 && o.targetsFile == "" {
 				return usageErr("scan: give at least one APK, DEX or directory")
 			}
 			return nil
@@ -133,6 +133,10 @@ func runScan(cmd *cobra.Command, g *globals, o *scanOpts, args []string) error {
 		} else {
 			fmt.Fprintln(g.stderr, "hegui:", f.Err)
 		}
+	}
+	if cmd.Context().Err() != nil {
+		// Interrupted: what was written is partial; no gate verdict.
+		return &exitError{code: 130, err: errors.New(text.Pick(g.lang, "scan interrupted: the report is incomplete", "扫描被中断：报告不完整"))}
 	}
 	if len(out.Failed) > 0 {
 		n := len(out.Failed)

@@ -6,12 +6,14 @@ package artifact
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"sync"
 )
 
 // Kind is the kind of an input, sniffed from its content.
@@ -45,10 +47,13 @@ type Input struct {
 	head []byte
 
 	// The SHA-256 is computed beside the analysis (the file is read with
-	// ReadAt, which is safe concurrently): hashed holds it once done.
-	hashed chan struct{}
-	sum    string
-	sumErr error
+	// ReadAt, which is safe concurrently): hashed is closed once done;
+	// closing stop ends it early.
+	hashed   chan struct{}
+	stop     chan struct{}
+	stopOnce sync.Once
+	sum      string
+	sumErr   error
 }
 
 // ErrEmpty is returned for a zero-byte input.
@@ -79,11 +84,15 @@ func Open(path string, lim Limits) (*Input, error) {
 		f.Close()
 		return nil, fmt.Errorf("%s: %w", path, ErrEmpty)
 	}
-	in := &Input{Path: path, Size: st.Size(), Limits: lim, file: f, hashed: make(chan struct{})}
+	if lim.MaxInput > 0 && st.Size() > lim.MaxInput {
+		f.Close()
+		return nil, fmt.Errorf("%s: %d bytes, more than the input limit of %d: %w", path, st.Size(), lim.MaxInput, ErrLimit)
+	}
+	in := &Input{Path: path, Size: st.Size(), Limits: lim, file: f, hashed: make(chan struct{}), stop: make(chan struct{})}
 	go func() {
 		defer close(in.hashed)
 		h := sha256.New()
-		if _, err := io.Copy(h, io.NewSectionReader(f, 0, in.Size)); err != nil {
+		if _, err := io.Copy(h, stoppable{io.NewSectionReader(f, 0, in.Size), in.stop}); err != nil {
 			in.sumErr = fmt.Errorf("%s: read: %w", path, err)
 			return
 		}
@@ -99,17 +108,50 @@ func Open(path string, lim Limits) (*Input, error) {
 // Head returns up to n of the input's first bytes (at most 512).
 func (in *Input) Head(n int) []byte { return in.head[:min(n, len(in.head))] }
 
-// Close releases the file, once its hash is done.
+// Close releases the file, stopping its hash if still running.
 func (in *Input) Close() error {
+	in.stopOnce.Do(func() { close(in.stop) })
 	<-in.hashed
 	return in.file.Close()
 }
 
 // SHA256 returns the input's SHA-256 in hex, waiting for it if needed.
 func (in *Input) SHA256() (string, error) {
-	<-in.hashed
-	return in.sum, in.sumErr
+	return in.SHA256Context(context.Background())
 }
+
+// SHA256Context is SHA256, giving up (and stopping the hash) when ctx
+// ends.
+func (in *Input) SHA256Context(ctx context.Context) (string, error) {
+	select {
+	case <-in.hashed:
+		return in.sum, in.sumErr
+	case <-ctx.Done():
+		in.stopOnce.Do(func() { close(in.stop) })
+		<-in.hashed
+		if in.sumErr == nil {
+			return in.sum, nil
+		}
+		return "", fmt.Errorf("%s: hashing stopped: %w", in.Path, ctx.Err())
+	}
+}
+
+// stoppable reads r until stop is closed.
+type stoppable struct {
+	r    io.Reader
+	stop <-chan struct{}
+}
+
+func (s stoppable) Read(p []byte) (int, error) {
+	select {
+	case <-s.stop:
+		return 0, errHashStopped
+	default:
+	}
+	return s.r.Read(p)
+}
+
+var errHashStopped = errors.New("stopped")
 
 // ReaderAt gives random access to the input's bytes.
 func (in *Input) ReaderAt() io.ReaderAt { return in.file }

@@ -22,6 +22,8 @@ import (
 // normal input: zip bombs, entries that lie about their size, millions of
 // entries, archives nested inside archives.
 type Limits struct {
+	// MaxInput is the largest file opened as an input (0: no limit).
+	MaxInput int64
 	// MaxEntries is the most entries an archive may list.
 	MaxEntries int
 	// MaxEntrySize is the most bytes one entry may inflate to.
@@ -64,6 +66,7 @@ type Limits struct {
 // few MiB each.
 func DefaultLimits() Limits {
 	return Limits{
+		MaxInput:     8 << 30,
 		MaxEntries:       200_000,
 		MaxEntrySize:     256 << 20,
 		MaxTotal:         2 << 30,

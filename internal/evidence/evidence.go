@@ -272,17 +272,6 @@ func moreText(n int) string {
 	return fmt.Sprintf("%d more errors of this kind were not listed", n)
 }
 
-// Incomplete returns the errors that lost part p, with a known cause.
-func (s *Set) Incomplete(p Part) []Error {
-	var out []Error
-	for _, e := range s.Errors {
-		if e.Part == p && e.Cause != "" {
-			out = append(out, e)
-		}
-	}
-	return out
-}
-
 // HasInput reports whether an input kind, or an input of a class
 // ("package", "policy", …), fed the set.
 func (s *Set) HasInput(name string) bool {

@@ -21,12 +21,6 @@ func TestFailBoundsErrorsPerClass(t *testing.T) {
 	if sum.More != 100_000-MaxErrorsPerClass || sum.Part != PartCode || sum.Cause != CauseDepth {
 		t.Fatalf("summary = %+v", sum)
 	}
-	if got := len(s.Incomplete(PartCode)); got != MaxErrorsPerClass+1 {
-		t.Errorf("Incomplete(code) = %d entries", got)
-	}
-	if got := s.Incomplete(PartManifest); len(got) != 1 || got[0].File != "AndroidManifest.xml" {
-		t.Errorf("Incomplete(manifest) = %+v", got)
-	}
 	if s.Errors[len(s.Errors)-1].Part != "" {
 		t.Errorf("an unwrapped error has part %q", s.Errors[len(s.Errors)-1].Part)
 	}

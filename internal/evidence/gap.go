@@ -52,13 +52,17 @@ const (
 	CauseTimeout Cause = "timeout"
 	// CauseUnreadable: an I/O error.
 	CauseUnreadable Cause = "unreadable"
+	// CauseAbsent: the input kind does not carry the part (a bare DEX file
+	// has no manifest). Rules that read it are not evaluated; nothing was
+	// lost, so no evidence-incomplete finding is raised.
+	CauseAbsent Cause = "absent"
 )
 
 // Grave reports whether losing part p for cause c hides evidence a gate
 // must not pass over: code or the manifest lost to damage, budgets, limits
 // or depth. A packer's encryption is reported by its own finding.
 func Grave(p Part, c Cause) bool {
-	if c == CausePacker {
+	if c == CausePacker || c == CauseAbsent {
 		return false
 	}
 	return p == PartCode || p == PartManifest || p == PartInput

@@ -100,8 +100,10 @@ func (env *Env) unguarded(o evidence.Observation) []string {
 	if o.Kind != evidence.DataType || o.Level != evidence.Referenced || !env.Set.HasInput(evidence.InputAndroid) {
 		return nil
 	}
-	if len(env.Set.Incomplete(evidence.PartManifest)) > 0 {
-		return nil
+	for _, e := range env.Set.Errors {
+		if e.Part == evidence.PartManifest || e.Part == evidence.PartInput {
+			return nil
+		}
 	}
 	t, ok := env.Catalog.DataType(o.Key)
 	if !ok || len(t.GuardedBy) == 0 {

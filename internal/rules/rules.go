@@ -17,6 +17,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io/fs"
+	"path"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -297,8 +299,12 @@ func (e *Engine) Run(set *evidence.Set, opts Options) Result {
 			set.Classes[in] = c
 		}
 	}
-	packed := len(observations(set, evidence.Property, "packer")) > 0 || len(observations(set, evidence.Property, "bytecode_incomplete")) > 0
 	lost := lostParts(set)
+	if len(observations(set, evidence.Property, "packer")) > 0 || len(observations(set, evidence.Property, "bytecode_incomplete")) > 0 {
+		// A packed app's real code was not read: no rule over code passes.
+		lost[evidence.PartCode] = append(lost[evidence.PartCode], evidence.Error{Source: "android", Part: evidence.PartCode, Cause: evidence.CausePacker,
+			Err: whyPacked.En})
+	}
 	for i := range e.rules {
 		r := &e.rules[i]
 		if missing := missingInputs(set, r.Needs); len(missing) > 0 {
@@ -319,8 +325,6 @@ func (e *Engine) Run(set *evidence.Set, opts Options) Result {
 			st := Status{RuleID: r.ID, State: "passed"}
 			if parts, first := unread(r, lost); len(parts) > 0 {
 				st = notEvaluated(r.ID, whyIncomplete(parts, first))
-			} else if r.NeedsBytecode && packed {
-				st = notEvaluated(r.ID, whyPacked)
 			}
 			res.Status = append(res.Status, st)
 			continue
@@ -391,10 +395,20 @@ func dedupe(r *Rule, set *evidence.Set, matches []Match) []Finding {
 		if len(f.Detail) == 0 {
 			f.Detail = nil
 		}
-		f.Fingerprint = Fingerprint(r.ID, set.Target.ID, s)
+		f.Fingerprint = Fingerprint(r.ID, identity(set.Target), s)
 		out = append(out, *f)
 	}
 	return out
+}
+
+// identity names a target for fingerprints: its id (package name, bundle
+// id), or for a target without one (an input nothing could read) its file
+// name, so two such inputs do not share fingerprints.
+func identity(t evidence.Target) string {
+	if t.ID != "" {
+		return t.ID
+	}
+	return "file:" + path.Base(filepath.ToSlash(t.Path))
 }
 
 // Fingerprint identifies a finding across scans of new builds of the same

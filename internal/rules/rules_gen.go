@@ -11,7 +11,7 @@ import (
 
 // builtinDigests are the SHA-256 digests of the built-in rule files, in the order of builtinRules.
 var builtinDigests = []string{
-	"85eeb34678279671225536fca01df775ba879910088c9c6a7dc1e0b5b79977e7",
+	"91792b99f446454ce432444efc774c3bf05084191e2f6c2628e372706eb2fd51",
 	"ae436529f8a3e69785fccd6e11ef9ed737bedf0725461b980c7fe8295522c6d0",
 	"312c53b5ef16eaf74972d222a81dc0c389adcd96b64f2e67ac0b60aaca7cafd9",
 	"975fd6b2117fa678a0d52d9aa873b0cf86c0fc5dbfcaf3b6c4926e72a30be6ba",
@@ -39,6 +39,7 @@ func builtinRules() [][]Rule {
 				LegalBasis:    []string{"CAC191-3.1", "PIPL-13", "PIPL-14", "MIIT164-1", "GBT41391-6.4"},
 				Needs:         []string{"package"},
 				NeedsBytecode: true,
+				Reads:         []evidence.Part{"code", "manifest"},
 				Check:         "startup_pi_access",
 				Params:        map[string]string{"exclude_categories": "device,telephony"},
 				Tags:          []string{"consent", "startup"},
@@ -62,6 +63,7 @@ func builtinRules() [][]Rule {
 				LegalBasis:    []string{"CAC191-3.1", "CAC191-5.1", "MIIT164-1", "GBT41391-6.6"},
 				Needs:         []string{"package"},
 				NeedsBytecode: true,
+				Reads:         []evidence.Part{"code", "manifest"},
 				Check:         "startup_sdk_init",
 				Tags:          []string{"consent", "startup", "sdk"},
 				Source:        "builtin",

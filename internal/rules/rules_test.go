@@ -260,3 +260,22 @@ rules:
 		t.Error(err)
 	}
 }
+
+// Every built-in rule says which parts of the inputs it reads, so that a
+// part lost to damage or a limit leaves it not evaluated, never passed.
+func TestBuiltinRulesStateWhatTheyRead(t *testing.T) {
+	readsNothing := map[string]bool{"HG-AND-011": true, "HG-GEN-001": true, "HG-GEN-002": true}
+	for _, r := range engine(t).Rules() {
+		if len(r.parts()) == 0 && !readsNothing[r.ID] {
+			t.Errorf("%s reads no part: add reads: [...] to its rule file", r.ID)
+		}
+	}
+}
+
+// A user rule that names no parts reads every part.
+func TestUserRuleReadsEverything(t *testing.T) {
+	r := Rule{ID: "HG-U-1", Source: "my.yaml"}
+	if len(r.parts()) != len(allParts) {
+		t.Errorf("user rule parts %v", r.parts())
+	}
+}

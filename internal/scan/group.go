@@ -41,7 +41,7 @@ func explicitGroups(groups [][]string) ([][]string, error) {
 			if st.IsDir() {
 				return nil, configErr("target %d: %s is a directory (a target names files)", i+1, p)
 			}
-			key := filepath.Clean(p)
+			key := pathKey(p)
 			if j, dup := seen[key]; dup {
 				return nil, configErr("target %d: %s is already in target %d", i+1, p, j+1)
 			}
@@ -74,15 +74,17 @@ func explicitGroups(groups [][]string) ([][]string, error) {
 func (s *Scanner) Group(results []Result, groups [][]string) (targets []Target, warnings []text.Text) {
 	byPath := map[string]*Result{}
 	for i := range results {
-		byPath[filepath.Clean(results[i].Path)] = &results[i]
+		byPath[pathKey(results[i].Path)] = &results[i]
 	}
 	grouped := map[*Result]bool{}
 	var explicit []Target
-	for _, g := range groups {
+	explicitIDs := map[string]int{} // package id -> index in explicit
+	for gi, g := range groups {
 		var t Target
+		var pkgs []string
 		for _, p := range g {
-			r := byPath[filepath.Clean(p)]
-			if r == nil {
+			r := byPath[pathKey(p)]
+			if r == nil || grouped[r] {
 				continue
 			}
 			grouped[r] = true
@@ -90,9 +92,21 @@ func (s *Scanner) Group(results []Result, groups [][]string) (targets []Target, 
 				targets = append(targets, Target{Paths: []string{r.Path}, Err: r.Err, Opened: r.Opened})
 				continue
 			}
+			if r.Set.FromPackage() {
+				pkgs = append(pkgs, r.Path)
+			}
 			t = join(t, r)
 		}
+		if len(pkgs) > 1 {
+			// One report would mix two apps' evidence under one identity.
+			targets = append(targets, Target{Paths: t.Paths, Err: &InputError{Path: pkgs[1],
+				Err: fmt.Errorf("target %d holds two app packages (%s and %s): a target is one app", gi+1, pkgs[0], pkgs[1])}})
+			continue
+		}
 		if t.Set != nil {
+			if id := t.Set.Target.ID; id != "" && t.Set.FromPackage() {
+				explicitIDs[id] = len(explicit)
+			}
 			explicit = append(explicit, t)
 		}
 	}
@@ -149,6 +163,12 @@ func (s *Scanner) Group(results []Result, groups [][]string) (targets []Target, 
 			targets = append(targets, t)
 		case r.Set.Target.ID != "":
 			id := r.Set.Target.ID
+			if j, ok := explicitIDs[id]; ok {
+				explicit[j] = addSide(explicit[j], r)
+				if packages[id] == 0 {
+					continue
+				}
+			}
 			if packages[id] > 0 {
 				continue // joined the packages above
 			}
@@ -205,4 +225,13 @@ func addSide(t Target, r *Result) Target {
 	t.Set.Merge(r.Set)
 	t.Paths = append(t.Paths, r.Path)
 	return t
+}
+
+// pathKey names a file for matching inputs with explicit targets: the
+// absolute, clean path, so "./a.apk", "a.apk" and "/dir/a.apk" are one.
+func pathKey(p string) string {
+	if abs, err := filepath.Abs(p); err == nil {
+		return abs
+	}
+	return filepath.Clean(p)
 }

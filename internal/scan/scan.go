@@ -218,11 +218,15 @@ func (s *Scanner) Run(ctx context.Context, req Request) (*Outcome, error) {
 	if err != nil {
 		return nil, err
 	}
+	files = appendNew(nil, files...) // a file named twice is read once
 	for _, g := range groups {
 		files = appendNew(files, g...)
 	}
 	if len(files) == 0 {
 		return nil, configErr("no input hegui reads under %v (hegui reads: %s)", req.Inputs, s.Registry.Readable(req.Lang))
+	}
+	if ctx.Err() != nil {
+		return nil, fmt.Errorf("%w before it started", ErrInterrupted)
 	}
 	lim := artifact.DefaultLimits()
 	if req.Limits != nil {
@@ -244,7 +248,7 @@ func (s *Scanner) Run(ctx context.Context, req Request) (*Outcome, error) {
 				// own that says nothing could be read, so JSON and SARIF
 				// readers see it beside the others.
 				set := &evidence.Set{Target: *t.Opened}
-				set.AddError(evidence.Error{Source: "scan", Err: f.Err, Part: evidence.PartInput, Cause: causeOf(t.Err)})
+				set.AddError(evidence.Error{Source: "scan", Err: f.Err, Part: evidence.PartInput, Cause: artifact.CauseOf(t.Err)})
 				res := s.Engine.Run(set, rules.Options{AppType: appType})
 				out.Reports = append(out.Reports, report.Build(set, res, report.Meta{ToolVersion: s.version, Lang: req.Lang, AppType: appType, Catalog: s.Catalog, Law: s.Law}))
 				f.Reported = true
@@ -289,17 +293,6 @@ func failure(err error) report.InputFailure {
 	return report.InputFailure{Err: err.Error()}
 }
 
-// causeOf classifies why an input could not be read at all.
-func causeOf(err error) evidence.Cause {
-	switch {
-	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
-		return evidence.CauseTimeout
-	case errors.Is(err, artifact.ErrLimit):
-		return evidence.CauseLimit
-	}
-	return evidence.CauseMalformed
-}
-
 // InputError is an input that could not be read at all.
 type InputError struct {
 	Path string
@@ -335,19 +328,38 @@ func (s *Scanner) analyze(ctx context.Context, files []string, lim artifact.Limi
 	sem := make(chan struct{}, workers)
 	var wg sync.WaitGroup
 	for i, p := range files {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			// Interrupted: the inputs not started are not read at all.
+			for j := i; j < len(files); j++ {
+				results[j] = Result{Path: files[j], Err: &InputError{Path: files[j], Err: fmt.Errorf("%w: not read", ErrInterrupted)}}
+			}
+			break
+		}
 		wg.Add(1)
-		sem <- struct{}{}
 		go func(i int, p string) {
 			defer wg.Done()
 			defer func() { <-sem }()
 			ictx, cancel := context.WithTimeout(ctx, timeout)
 			defer cancel()
 			results[i] = s.One(ictx, p, lim)
+			if ctx.Err() != nil && results[i].Err == nil {
+				// Cut short by the interrupt: its evidence is partial.
+				results[i].Set.AddError(evidence.Error{Source: "scan", Part: evidence.PartInput, Cause: evidence.CauseTimeout,
+					Err: "scan interrupted while this input was read"})
+			}
 		}(i, p)
 	}
 	wg.Wait()
 	return results
 }
+
+// ErrInterrupted is wrapped by the errors of inputs a cancelled scan did
+// not read.
+var ErrInterrupted = errors.New("scan interrupted")
 
 // One identifies and analyzes one file.
 func (s *Scanner) One(ctx context.Context, path string, lim artifact.Limits) (res Result) {
@@ -367,16 +379,18 @@ func (s *Scanner) One(ctx context.Context, path string, lim artifact.Limits) (re
 	res.Opened = &evidence.Target{Kind: string(in.Kind), Path: in.Path, Size: in.Size}
 	k := s.Registry.Identify(in, in.Head(sniffLen))
 	if k == nil {
-		res.Opened.SHA256, _ = in.SHA256()
+		res.Opened.SHA256, _ = in.SHA256Context(ctx)
 		res.Err = &InputError{Path: path, Err: fmt.Errorf("%w: it looks like %s; hegui reads: %s", ErrUnsupported, describe(in.Kind), s.Registry.Readable("en"))}
 		return res
 	}
 	res.Kind = k
 	set, err := k.Analyzer.Analyze(ctx, in)
 	if err != nil {
-		res.Opened.SHA256, _ = in.SHA256()
-		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+		res.Opened.SHA256, _ = in.SHA256Context(ctx)
+		if errors.Is(err, context.DeadlineExceeded) {
 			err = fmt.Errorf("not read within the time allowed for one input: %w", err)
+		} else if errors.Is(err, context.Canceled) {
+			err = fmt.Errorf("%w: %w", ErrInterrupted, err)
 		}
 		res.Err = &InputError{Path: path, Err: err}
 		return res
@@ -388,7 +402,7 @@ func (s *Scanner) One(ctx context.Context, path string, lim artifact.Limits) (re
 		set.Fail("scan", "", evidence.Lostf(evidence.PartOther, evidence.CauseLimit,
 			"%d observations, more than the %d kept per input: %d dropped", n, MaxObservations, n-MaxObservations))
 	}
-	sum, err := in.SHA256()
+	sum, err := in.SHA256Context(ctx)
 	if err != nil {
 		res.Err = &InputError{Path: path, Err: err}
 		return res
@@ -430,16 +444,15 @@ func describe(f artifact.Kind) string {
 	return "unrecognised data"
 }
 
+// appendNew appends the paths that name files not yet in list.
 func appendNew(list []string, more ...string) []string {
+	seen := map[string]bool{}
+	for _, l := range list {
+		seen[pathKey(l)] = true
+	}
 	for _, m := range more {
-		found := false
-		for _, l := range list {
-			if l == m {
-				found = true
-				break
-			}
-		}
-		if !found {
+		if k := pathKey(m); !seen[k] {
+			seen[k] = true
 			list = append(list, m)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -293,8 +294,19 @@ func TestScansShareOneMemoryBudget(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	leaky := filepath.Join(td, "apks/leaky.apk")
-	out, err := sc.Run(context.Background(), Request{Inputs: []string{leaky, leaky, leaky}, Workers: 3})
+	b, err := os.ReadFile(filepath.Join(td, "apks/leaky.apk"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var inputs []string
+	for _, n := range []string{"a.apk", "b.apk", "c.apk"} {
+		p := filepath.Join(t.TempDir(), n)
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		inputs = append(inputs, p)
+	}
+	out, err := sc.Run(context.Background(), Request{Inputs: inputs, Workers: 3})
 	if err != nil || len(out.Reports) != 3 {
 		t.Fatalf("%v, %d reports", err, len(out.Reports))
 	}
@@ -336,5 +348,33 @@ func TestObservationsBoundedForEveryKind(t *testing.T) {
 	}
 	if e := res.Set.Errors; len(e) != 1 || e[0].Cause != evidence.CauseLimit || !strings.Contains(e[0].Err, "10 dropped") {
 		t.Errorf("errors %+v", e)
+	}
+}
+
+// A file named twice, however spelt, is one input; an explicit target holds
+// one app; evidence about an app in an explicit target joins that target.
+func TestGroupingByFileAndExplicitTargets(t *testing.T) {
+	sc := newScanner(t, nil)
+	wd, _ := os.Getwd()
+	leaky := filepath.Join(td, "apks/leaky.apk")
+	abs := filepath.Join(wd, leaky)
+	out, err := sc.Run(context.Background(), Request{Inputs: []string{leaky, "./" + leaky, abs}})
+	if err != nil || len(out.Reports) != 1 {
+		t.Fatalf("one file named three ways: %v, %d reports", err, len(out.Reports))
+	}
+	clean := filepath.Join(td, "apks/clean.apk")
+	out, err = sc.Run(context.Background(), Request{Targets: [][]string{{leaky, clean}}})
+	if err != nil || len(out.Failed) != 1 || !strings.Contains(out.Failed[0].Err, "two app packages") {
+		t.Fatalf("two apps in one target: %v, failed %+v", err, out.Failed)
+	}
+	for _, r := range out.Reports {
+		if r.Target.ID == "com.example.clean" && len(r.Findings) > 0 && r.Findings[0].Severity == "critical" {
+			t.Error("leaky.apk's findings reported under com.example.clean")
+		}
+	}
+	ev := filepath.Join(td, "evidence/leaky-policy-gaps.json")
+	out, err = sc.Run(context.Background(), Request{Inputs: []string{ev}, Targets: [][]string{{leaky}}})
+	if err != nil || len(out.Reports) != 1 || !slices.Contains(out.Reports[0].Inputs, "policy") || len(out.Warnings) != 0 {
+		t.Fatalf("evidence about an app in an explicit target: %v, %d reports, warnings %v", err, len(out.Reports), out.Warnings)
 	}
 }

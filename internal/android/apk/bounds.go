@@ -1,9 +1,9 @@
 package apk
 
 import (
-	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/hegui/hegui/internal/artifact"
 	"github.com/hegui/hegui/internal/evidence"
@@ -53,33 +53,18 @@ func lost(p evidence.Part, err error) error {
 	if errors.As(err, &le) {
 		return err
 	}
-	return evidence.Lost(p, causeOf(err), err)
-}
-
-func causeOf(err error) evidence.Cause {
-	switch {
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return evidence.CauseTimeout
-	case errors.Is(err, artifact.ErrBudget):
-		return evidence.CauseBudget
-	case errors.Is(err, artifact.ErrDepth):
-		return evidence.CauseDepth
-	case errors.Is(err, artifact.ErrLimit):
-		return evidence.CauseLimit
-	case errors.Is(err, artifact.ErrTruncated):
-		return evidence.CauseTruncated
-	case errors.Is(err, artifact.ErrUnreadable):
-		return evidence.CauseUnreadable
-	}
-	return evidence.CauseMalformed
+	return evidence.Lost(p, artifact.CauseOf(err), err)
 }
 
 // loseCode records code that could not be read. A recognised packer
-// explains damaged code: its payload is encrypted, not broken.
+// explains a damaged payload inside the package (an encrypted plug-in or
+// asset): it is encrypted, not broken. It never explains the package's own
+// classes*.dex: a broken main dex beside a packer's marker file is lost
+// code all the same.
 func (s *scan) loseCode(file string, err error) {
 	err = lost(evidence.PartCode, err)
 	var le *evidence.LostError
-	if len(s.packerObs) > 0 && errors.As(err, &le) && le.Cause == evidence.CauseMalformed {
+	if len(s.packerObs) > 0 && !topLevelDex(file) && errors.As(err, &le) && le.Cause == evidence.CauseMalformed {
 		err = evidence.Lost(evidence.PartCode, evidence.CausePacker, le.Err)
 	}
 	s.fail(file, err)
@@ -191,4 +176,23 @@ func skipped(n int, first, what string, why error) error {
 		return fmt.Errorf("%s not read: %w", first, why)
 	}
 	return fmt.Errorf("%s and %d more %s not read: %w", first, n-1, what, why)
+}
+
+// topLevelDex reports whether a file is one of the package's own dex
+// files (classes.dex, classes2.dex…, a duplicate "classes.dex#2"), not a
+// dex inside a nested archive.
+func topLevelDex(file string) bool {
+	if strings.Contains(file, "!") || strings.Contains(file, "/") {
+		return false
+	}
+	name, _, _ := strings.Cut(file, "#")
+	if !strings.HasPrefix(name, "classes") || !strings.HasSuffix(name, ".dex") {
+		return false
+	}
+	for _, c := range strings.TrimSuffix(strings.TrimPrefix(name, "classes"), ".dex") {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
