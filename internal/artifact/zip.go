@@ -66,7 +66,7 @@ type Limits struct {
 // few MiB each.
 func DefaultLimits() Limits {
 	return Limits{
-		MaxInput:     8 << 30,
+		MaxInput:         8 << 30,
 		MaxEntries:       200_000,
 		MaxEntrySize:     256 << 20,
 		MaxTotal:         2 << 30,
