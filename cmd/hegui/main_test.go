@@ -1,6 +1,7 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -379,5 +380,59 @@ func TestUnreadableInputIsInTheJSONReport(t *testing.T) {
 	_, _, code = hegui(t, "scan", "--no-ignore", "--fail-on", "high", filepath.Join(td, "bad/truncated-dex.apk"))
 	if code != 1 {
 		t.Errorf("--fail-on high over a truncated dex: exit %d, want 1 (HG-GEN-001)", code)
+	}
+}
+
+// addEntry copies an APK with one more stored entry.
+func addEntry(t *testing.T, src, name string, data []byte) string {
+	t.Helper()
+	zr, err := zip.OpenReader(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	out := filepath.Join(t.TempDir(), filepath.Base(src))
+	fh, err := os.Create(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zw := zip.NewWriter(fh)
+	for _, f := range zr.File {
+		if err := zw.Copy(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write(data)
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	fh.Close()
+	return out
+}
+
+// A healthy app that ships a data file named .zip that is no zip at all
+// loses an asset, not code: no high finding, the gate passes.
+func TestDataZipIsNotLostCode(t *testing.T) {
+	junk := bytes.Repeat([]byte{0x5a, 0x17, 0x99, 0x03}, 4096)
+	apk := addEntry(t, filepath.Join(td, "apks/clean.apk"), "assets/levels.zip", junk)
+	stdout, _, code := hegui(t, "scan", "--no-ignore", "--fail-on", "high", "-f", "json", apk)
+	if code != 0 {
+		t.Errorf("--fail-on high exit %d over an unreadable data .zip", code)
+	}
+	var r jsonReport
+	if err := json.Unmarshal([]byte(stdout), &r); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stdout, `"part": "assets"`) || slices.Contains(r.fired("HG-GEN-001"), "code/malformed") || len(r.fired("HG-GEN-002")) != 1 {
+		t.Errorf("want an assets loss (HG-GEN-002) and no HG-GEN-001: %v %v", r.fired("HG-GEN-001"), r.fired("HG-GEN-002"))
+	}
+	// The same bytes named as code are lost code.
+	apk = addEntry(t, filepath.Join(td, "apks/clean.apk"), "assets/plugin.jar", junk)
+	if _, _, code := hegui(t, "scan", "--no-ignore", "--fail-on", "high", apk); code != 1 {
+		t.Errorf("--fail-on high exit %d over an unreadable plug-in .jar, want 1", code)
 	}
 }

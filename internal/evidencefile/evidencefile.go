@@ -132,7 +132,30 @@ func Read(r io.Reader, path, sha string, classes func(string) (evidence.Class, b
 	if len(inputs) == 0 {
 		inputs = []string{evidence.InputEvidence}
 	}
-	return &evidence.Set{Target: t, Observations: f.Observations, Errors: f.Errors, Inputs: inputs}, nil
+	set := &evidence.Set{Target: t, Observations: f.Observations, Inputs: inputs}
+	for i, e := range f.Errors {
+		// What another tool could not read is its own content: it may not
+		// speak for the package's code or manifest, which hegui reads.
+		switch e.Part {
+		case "", evidence.PartContent, evidence.PartOther:
+		default:
+			return nil, fmt.Errorf("evidence file: errors[%d]: part %q: an evidence file reports losses of its own content (part content or other)", i, e.Part)
+		}
+		switch e.Cause {
+		case "", evidence.CauseBudget, evidence.CauseLimit, evidence.CauseTruncated, evidence.CauseMalformed, evidence.CauseTimeout, evidence.CauseUnreadable:
+		default:
+			return nil, fmt.Errorf("evidence file: errors[%d]: cause %q (want budget, limit, truncated, malformed, timeout or unreadable)", i, e.Cause)
+		}
+		if e.Err == "" {
+			return nil, fmt.Errorf("evidence file: errors[%d]: error is empty", i)
+		}
+		if e.Part == "" {
+			e.Part = evidence.PartContent
+		}
+		e.Source, e.More = evidence.InputEvidence, 0
+		set.AddError(e) // bounded like every other source's
+	}
+	return set, nil
 }
 
 // normalise checks the details rules compare literally: flags are "true"

@@ -111,3 +111,34 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+// An evidence file reports losses of its own content only, bounded: it
+// cannot declare the package's code lost (which would turn code rules to
+// not evaluated), nor flood the report.
+func TestEvidenceFileErrors(t *testing.T) {
+	for doc, want := range map[string]string{
+		`{"hegui_evidence": 1, "target": {"id": "a"}, "errors": [{"source": "android", "part": "code", "cause": "malformed", "error": "x"}]}`: `part "code"`,
+		`{"hegui_evidence": 1, "target": {"id": "a"}, "errors": [{"source": "x", "part": "kode", "error": "x"}]}`:                             `part "kode"`,
+		`{"hegui_evidence": 1, "target": {"id": "a"}, "errors": [{"source": "x", "cause": "packer", "error": "x"}]}`:                          `cause "packer"`,
+	} {
+		if _, err := Read(strings.NewReader(doc), "e.json", "", nil); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want %q", doc, err, want)
+		}
+	}
+	var b strings.Builder
+	b.WriteString(`{"hegui_evidence": 1, "target": {"id": "a"}, "errors": [`)
+	for i := range 1000 {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString(`{"source": "android", "error": "capture truncated"}`)
+	}
+	b.WriteString(`]}`)
+	set, err := Read(strings.NewReader(b.String()), "e.json", "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(set.Errors) != evidence.MaxErrorsPerClass+1 || set.Errors[0].Source != "evidence" || set.Errors[0].Part != evidence.PartContent {
+		t.Errorf("%d errors, first %+v", len(set.Errors), set.Errors[0])
+	}
+}

@@ -16,6 +16,10 @@ type grid struct {
 
 // row adds a row of cells.
 func (g *grid) row(cells ...string) {
+	for i, c := range cells {
+		// Widths are measured on what the terminal will show.
+		cells[i] = escapeCell(c)
+	}
 	g.rows = append(g.rows, cells)
 }
 

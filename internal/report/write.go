@@ -74,11 +74,22 @@ func (Table) Write(w io.Writer, reports []*Report) error {
 }
 
 // escapeControls replaces C0 and C1 control characters other than tab and
-// newline, and invalid UTF-8, with visible escapes.
-func escapeControls(s string) string {
+// newline, bidirectional overrides, and invalid UTF-8, with visible
+// escapes.
+func escapeControls(s string) string { return escape(s, false) }
+
+// escapeCell escapes a value from the input for one table cell or line:
+// newlines and tabs too, so a hostile name cannot forge lines or columns.
+func escapeCell(s string) string { return escape(s, true) }
+
+func escape(s string, inline bool) string {
+	bad := func(r rune) bool {
+		return r == utf8.RuneError || r < 0x20 && (inline || r != '\n' && r != '\t') || r >= 0x7f && r < 0xa0 ||
+			r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 || r == 0x200e || r == 0x200f || r == 0x061c
+	}
 	clean := true
 	for _, r := range s {
-		if r == utf8.RuneError || r < 0x20 && r != '\n' && r != '\t' || r >= 0x7f && r < 0xa0 {
+		if bad(r) {
 			clean = false
 			break
 		}
@@ -91,7 +102,7 @@ func escapeControls(s string) string {
 		switch {
 		case r == utf8.RuneError:
 			fmt.Fprintf(&b, "\\x%02x", s[i])
-		case r < 0x20 && r != '\n' && r != '\t', r >= 0x7f && r < 0xa0:
+		case bad(r):
 			fmt.Fprintf(&b, "\\u%04x", r)
 		default:
 			b.WriteRune(r)
@@ -104,9 +115,9 @@ func writeTable(out io.Writer, r *Report) error {
 	l := r.Lang
 	t := r.Target
 	fmt.Fprintf(out, "%s\n", strings.Repeat("=", 78))
-	fmt.Fprintf(out, "%s  %s", t.Path, t.Kind)
+	fmt.Fprintf(out, "%s  %s", escapeCell(t.Path), escapeCell(t.Kind))
 	if t.ID != "" {
-		fmt.Fprintf(out, "  %s", t.ID)
+		fmt.Fprintf(out, "  %s", escapeCell(t.ID))
 	}
 	name := t.Name
 	if zh := t.Attrs["name_zh"]; text.IsZh(l) && zh != "" {
@@ -116,7 +127,7 @@ func writeTable(out io.Writer, r *Report) error {
 		fmt.Fprintf(out, "  %q", name)
 	}
 	if t.Version != "" {
-		fmt.Fprintf(out, "  %s (%s)", t.Version, t.VersionCode)
+		fmt.Fprintf(out, "  %s (%s)", escapeCell(t.Version), escapeCell(t.VersionCode))
 	}
 	fmt.Fprintf(out, "\nsha256 %s\n", t.SHA256)
 	if r.AppType != nil {
@@ -216,7 +227,7 @@ func writeTable(out io.Writer, r *Report) error {
 	for _, f := range r.Findings {
 		fmt.Fprintf(out, "  [%s] %s  %s", severityWord(l, f.Severity), f.RuleID, f.Title)
 		if f.Subject != "" {
-			fmt.Fprintf(out, "%s%s", colon(l), partyWord(l, f.Subject))
+			fmt.Fprintf(out, "%s%s", colon(l), escapeCell(partyWord(l, f.Subject)))
 		}
 		fmt.Fprintln(out)
 		if s := f.Suppressed; s != nil {
@@ -253,7 +264,7 @@ func writeTable(out io.Writer, r *Report) error {
 			if api := e.Attr(evidence.DetailAPI); api != "" {
 				line += "  " + api
 			}
-			fmt.Fprintf(out, "      - %s [%s]\n", line, who)
+			fmt.Fprintf(out, "      - %s [%s]\n", escapeCell(line), escapeCell(who))
 		}
 		if f.Remediation != "" {
 			fmt.Fprintf(out, "      %s%s%s\n", text.Pick(l, "Fix", "整改"), colon(l), f.Remediation)
@@ -290,9 +301,12 @@ func writeTable(out io.Writer, r *Report) error {
 				what = " [" + string(e.Part) + ", " + string(e.Cause) + "]"
 			}
 			if e.File != "" {
-				fmt.Fprintf(out, "  %s%s: %s\n", e.File, what, e.Err)
+				fmt.Fprintf(out, "  %s%s: %s\n", escapeCell(e.File), what, escapeCell(e.Err))
 			} else {
-				fmt.Fprintf(out, "  %s%s\n", strings.TrimPrefix(what, " "), e.Err)
+				if what != "" {
+					what = strings.TrimSpace(what) + " "
+				}
+				fmt.Fprintf(out, "  %s%s\n", what, escapeCell(e.Err))
 			}
 		}
 	}

@@ -29,3 +29,25 @@ func TestTableEscapesControlCharacters(t *testing.T) {
 		}
 	}
 }
+
+// Values from the input cannot forge table lines or columns, or reorder
+// text with bidirectional overrides.
+func TestTableCellsCannotForgeLines(t *testing.T) {
+	r := &Report{Target: evidence.Target{Path: "a.apk", SHA256: "00"}, Lang: "en",
+		Endpoints: []Endpoint{{Host: "evil.example\n  (no findings)", Scheme: "https\tx"}},
+		Findings: []Finding{{RuleID: "HG-X-1", Severity: "high", Title: "t", Subject: "s\nSummary: no findings",
+			Evidence: []evidence.Observation{{Where: evidence.Location{File: "f\u202egnp.exe"}}}}},
+		Summary: Summary{Findings: map[string]int{"high": 1}}}
+	var b bytes.Buffer
+	if err := (Table{}).Write(&b, []*Report{r}); err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(b.String(), "\n") {
+		if strings.HasPrefix(strings.TrimSpace(line), "(no findings)") || strings.HasPrefix(line, "Summary: no findings") {
+			t.Errorf("forged line %q", line)
+		}
+	}
+	if strings.Contains(b.String(), "\u202e") || !strings.Contains(b.String(), `evil.example\u000a  (no findings)`) {
+		t.Errorf("not escaped:\n%s", b.String())
+	}
+}

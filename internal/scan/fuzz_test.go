@@ -48,7 +48,7 @@ func FuzzIdentify(f *testing.F) {
 
 // Targets files are user input: any bytes give groups or an error.
 func FuzzParseTargets(f *testing.F) {
-	f.Add([]byte("targets:\n  - inputs: [a.apk, policy.html]\n  - name: b\n    inputs: [/abs/b.apk]\n"))
+	f.Add([]byte("targets:\n  - inputs: [a.apk, policy.html]\n  - inputs: [/abs/b.apk]\n"))
 	f.Add([]byte("targets: []\n"))
 	f.Add([]byte("targets:\n  - inputs: [\"\"]\n"))
 	f.Add([]byte("targets: &a\n  - inputs: *a\n"))

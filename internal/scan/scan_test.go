@@ -269,7 +269,7 @@ func TestNewInputKindIsOneRegistration(t *testing.T) {
 
 func TestTargetsFile(t *testing.T) {
 	dir := t.TempDir()
-	groups, err := ParseTargets([]byte("targets:\n  - inputs: [a.apk, policy.html]\n  - name: 美团\n    inputs: [/abs/b.apk]\n"), dir)
+	groups, err := ParseTargets([]byte("targets:\n  - inputs: [a.apk, policy.html]\n  - inputs: [/abs/b.apk]\n"), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -278,7 +278,8 @@ func TestTargetsFile(t *testing.T) {
 	}
 	for doc, want := range map[string]string{
 		"targets: []\n":                         "no targets",
-		"targets:\n  - name: x\n":               "no inputs",
+		"targets:\n  - inputs: []\n":            "no inputs",
+		"targets:\n  - name: x\n":               "field name not found",
 		"targets:\n  - inputs: [a]\n    foo: 1": "field foo not found",
 	} {
 		if _, err := ParseTargets([]byte(doc), dir); err == nil || !strings.Contains(err.Error(), want) {

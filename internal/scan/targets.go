@@ -15,11 +15,12 @@ const MaxTargetsFile = 4 << 20
 //
 //	targets:
 //	  - inputs: [didi.apk, didi-policy.html, didi.pcap]
-//	  - name: 美团
-//	    inputs: [meituan.apk, meituan-policy.pdf]
+//	  - inputs: [meituan.apk, meituan-policy.pdf]
+//
+// A report is named by its app's identity, so a target has no name of its
+// own.
 type targetsFile struct {
 	Targets []struct {
-		Name   string   `yaml:"name"`
 		Inputs []string `yaml:"inputs"`
 	} `yaml:"targets"`
 }

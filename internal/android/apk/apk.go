@@ -43,16 +43,8 @@ func New(cat *catalog.Catalog, log *slog.Logger) *Analyzer {
 	return &Analyzer{cat: cat, apis: newAPIIndex(cat), log: log}
 }
 
-// Name implements the scan analyzer interface.
-func (a *Analyzer) Name() string { return Source }
-
 // Version implements the scan analyzer interface.
 func (a *Analyzer) Version() string { return Version }
-
-// Accept reports whether the input is an APK (or a bare DEX file).
-func (a *Analyzer) Accept(in *artifact.Input) bool {
-	return in.Kind == artifact.APK || in.Kind == artifact.DEX
-}
 
 // scan is the state of one APK's analysis.
 type scan struct {
@@ -328,6 +320,10 @@ func (s *scan) networkConfig(ctx context.Context) {
 				allowed, how = *base, "base-config cleartextTrafficPermitted="+strconv.FormatBool(*base)
 			}
 			domains = doms
+		} else if s.res == nil && m.NetworkConfig.ResID != 0 {
+			// The resource table was not read: the reference cannot be
+			// resolved, which is that failure, not a missing file.
+			s.fail("AndroidManifest.xml", evidence.Lostf(evidence.PartResources, evidence.CauseUnreadable, "networkSecurityConfig %s not resolved: the resource table was not read", file))
 		} else {
 			s.fail("AndroidManifest.xml", evidence.Lostf(evidence.PartResources, evidence.CauseMalformed, "networkSecurityConfig %q not found in the archive", file))
 		}

@@ -191,6 +191,11 @@ type nestedWalk struct {
 	first string
 }
 
+func (w *nestedWalk) skip(nestedSource) { w.n++ }
+
+// report records the archives skipped once a shared bound was reached as
+// lost code: past a budget or a fan-out limit, whatever their names, they
+// may hide code (a healthy app does not ship a thousand nested archives).
 func (w *nestedWalk) report(s *scan) {
 	if w.n == 0 {
 		return
@@ -200,15 +205,25 @@ func (w *nestedWalk) report(s *scan) {
 	s.loseCode(w.first, evidence.Lost(le.Part, le.Cause, skipped(w.n, w.first, "nested archives", le.Err)))
 }
 
+// codeArchive reports whether a nested archive is named as code: a .jar
+// or .apk holds classes by convention; a .zip may as well hold levels,
+// fonts or images, so one that is not a zip archive at all is lost
+// assets, not lost code.
+func codeArchive(name string) bool {
+	lower := strings.ToLower(name)
+	return strings.HasSuffix(lower, ".jar") || strings.HasSuffix(lower, ".apk")
+}
+
 // nestedUnits opens a nested archive, analyzes its dex files and then the
 // archives nested in it, and lets it go.
 func (s *scan) nestedUnits(ctx context.Context, w *nestedWalk, parent *artifact.Archive, n nestedSource) []*unit {
 	if w.stop != nil {
-		w.n++
+		w.skip(n)
 		return nil
 	}
 	if err := ctx.Err(); err != nil {
-		w.stop, w.first, w.n = lost(evidence.PartCode, err), n.name, 1
+		w.stop, w.first = lost(evidence.PartCode, err), n.name
+		w.skip(n)
 		return nil
 	}
 	na, err := parent.OpenNestedContext(ctx, n.entry)
@@ -216,7 +231,12 @@ func (s *scan) nestedUnits(ctx context.Context, w *nestedWalk, parent *artifact.
 		err = lost(evidence.PartCode, fmt.Errorf("nested archive: %w", err))
 		if errors.Is(err, artifact.ErrBudget) || errors.Is(err, artifact.ErrFanOut) || ctx.Err() != nil {
 			// Every later nested archive would fail the same way.
-			w.stop, w.first, w.n = err, n.name, 1
+			w.stop, w.first = err, n.name
+			w.skip(n)
+			return nil
+		}
+		if le := (*evidence.LostError)(nil); !codeArchive(n.name) && errors.As(err, &le) && le.Cause == evidence.CauseMalformed {
+			s.fail(n.name, evidence.Lost(evidence.PartAssets, evidence.CauseMalformed, err))
 			return nil
 		}
 		// Encrypted payloads of packers land here; the packer finding
@@ -927,6 +947,10 @@ func (a *Analyzer) analyzeDex(ctx context.Context, in *artifact.Input, set *evid
 	}
 	u := a.analyzeDexBytes(ctx, path.Base(in.Path), data)
 	s := &scan{a: a, set: set, man: &Manifest{}}
+	// Rules over the manifest (permissions, components, start-up entry
+	// points) have nothing to judge: not evaluated, and nothing was lost.
+	set.Fail(Source, "", evidence.Lostf(evidence.PartManifest, evidence.CauseAbsent,
+		"a bare DEX file carries no manifest: permissions, components and start-up entry points are unknown"))
 	for _, err := range u.errs {
 		s.loseCode(u.file, err)
 	}

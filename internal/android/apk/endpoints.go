@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/url"
 	"path"
@@ -83,11 +84,13 @@ func (s *scan) assetsText(ctx context.Context) {
 	seen := map[string]bool{}
 	var stop error
 	var left []string
+	var big []string
 	for _, e := range s.arch.Entries {
-		if e.Unsafe || s.arch.Find(e.Name) != e || e.Size > maxRead {
+		if e.Unsafe || s.arch.Find(e.Name) != e || !textLike(e.Name) {
 			continue
 		}
-		if !textLike(e.Name) {
+		if e.Size > maxRead {
+			big = append(big, e.Name)
 			continue
 		}
 		if stop == nil {
@@ -120,7 +123,15 @@ func (s *scan) assetsText(ctx context.Context) {
 	if len(left) > 0 {
 		s.fail(left[0], lost(evidence.PartAssets, skipped(len(left), left[0], "text files", stop)))
 	}
+	if len(big) > 0 {
+		// Said, not silently skipped: URLs in them are not reported.
+		s.fail(big[0], evidence.Lost(evidence.PartAssets, evidence.CauseLimit,
+			skipped(len(big), big[0], "text files", fmt.Errorf("larger than %d bytes, not scanned for URLs", maxRead))))
+	}
 }
+
+// maxURLsPerFile bounds the URLs taken from one file.
+const maxURLsPerFile = 2000
 
 // urlsIn scans bytes for URLs; UTF-16 text (as in resources.arsc and
 // binary XML string pools) is read too. It looks for "://" with
@@ -129,7 +140,12 @@ func (s *scan) assetsText(ctx context.Context) {
 // bounded per input; the rest is counted.
 func (s *scan) urlsIn(data []byte, file string, seen map[string]bool) {
 	b := &s.bounds
-	for _, u := range findURLs(data, 2000) {
+	urls := findURLs(data, maxURLsPerFile+1)
+	if len(urls) > maxURLsPerFile {
+		urls = urls[:maxURLsPerFile]
+		s.fail(file, evidence.Lostf(evidence.PartAssets, evidence.CauseLimit, "more than %d URLs in one file: the rest were not read", maxURLsPerFile))
+	}
+	for _, u := range urls {
 		if seen[u] {
 			continue
 		}
