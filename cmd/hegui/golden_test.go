@@ -30,6 +30,11 @@ func goldenCases() []goldenCase {
 		add(app+".en.txt", "scan", "--lang", "en", p)
 		add(app+".zh.txt", "scan", "--lang", "zh", p)
 	}
+	// The verdict fixtures (testdata/apks/verdicts.yaml): what hegui says
+	// of each case today, so every change of verdict shows in a diff.
+	for _, app := range []string{"lookalike", "nolocperm", "adplugin", "consentgate", "noconsent", "umengpre", "permprompt"} {
+		add(app+".en.txt", "scan", "--lang", "en", filepath.Join(td, "apks", app+".apk"))
+	}
 	real, _ := filepath.Glob(filepath.Join(td, "apks/real/*.apk"))
 	bad, _ := filepath.Glob(filepath.Join(td, "bad/*.apk"))
 	for _, p := range append(real, bad...) {
