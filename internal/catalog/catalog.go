@@ -69,6 +69,8 @@ type tables struct {
 	iosAPIs  []IOSAPICategory
 	// harmonyPerms are the HarmonyOS permissions sorted by name.
 	harmonyPerms []HarmonyPermission
+	// libs are the local open-source libraries sorted by prefix.
+	libs []Library
 }
 
 type fileVersion struct{ file, version string }

@@ -24,6 +24,8 @@ const (
 	// FileNonNetworkHosts is optional: hosts of URLs that name things
 	// (XML namespaces, licences) rather than endpoints.
 	FileNonNetworkHosts = "network/non_network_hosts.yaml"
+	// FileLibraries lists local open-source libraries (first-party code).
+	FileLibraries = "sdk/libraries.yaml"
 	// FileHosts maps domains to the companies that operate them.
 	FileHosts = "network/hosts.yaml"
 	// FileIOSUsageKeys maps Info.plist usage-description keys to PI types.
@@ -96,6 +98,7 @@ func decodeFS(fsys fs.FS) (*tables, error) {
 		iu iosUsageFile
 		ia iosAPIsFile
 		hp harmonyFile
+		li librariesFile
 	)
 	steps := []step{
 		{FilePITypes, false, &pi, func(b *builder) error { return b.piTypes(&pi) }},
@@ -108,6 +111,7 @@ func decodeFS(fsys fs.FS) (*tables, error) {
 		{FileIOSUsageKeys, false, &iu, func(b *builder) error { return b.iosUsageKeys(&iu) }},
 		{FileIOSRequiredReasonAPIs, false, &ia, func(b *builder) error { return b.iosAPICategories(&ia) }},
 		{FileHarmonyPermissions, false, &hp, func(b *builder) error { return b.harmonyPermissions(&hp) }},
+		{FileLibraries, false, &li, func(b *builder) error { return b.libraries(&li) }},
 	}
 	errs := make([]error, len(steps))
 	found := make([]bool, len(steps))

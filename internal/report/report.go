@@ -371,6 +371,11 @@ func (r *Report) sdks(set *evidence.Set, m Meta) {
 			if c, ok := m.Catalog.SDK(o.Key); ok {
 				s.Name, s.NameZh, s.Vendor, s.Country = c.Name, c.NameZh, c.Vendor, c.Country
 				s.Categories = append(s.Categories, c.Categories...)
+			} else if strings.HasPrefix(o.Key, "unknown:") {
+				// Code in no SDK signature, library or the app's packages.
+				s.Name = o.Party.Name + " (unidentified third party)"
+				s.NameZh = o.Party.Name + "（未识别的第三方）"
+				s.Categories = append(s.Categories, "unidentified")
 			}
 			r.SDKs = append(r.SDKs, s)
 		}

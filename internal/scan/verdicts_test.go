@@ -56,8 +56,6 @@ var pendingVerdicts = map[string]string{
 	"consentgate.apk/init-on-agree/before_consent":      "consent gates",
 	"umengpre.apk/init-on-agree/before_consent":         "consent gates",
 	"lookalike.apk/storage-path/not":                    "API semantics: storage paths",
-	"adplugin.apk/unknown-sdk-imei/party":               "attribution: unidentified third parties",
-	"adplugin.apk/unknown-sdk-location/party":           "attribution: unidentified third parties",
 	"consentgate.apk//gate":                             "consent gates",
 	"consentgate.apk//consent_ui":                       "consent UI",
 	"consentgate.apk/privacy-dialog/consent_ui":         "consent UI",

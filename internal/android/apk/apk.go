@@ -91,6 +91,7 @@ func (a *Analyzer) Analyze(ctx context.Context, in *artifact.Input) (*evidence.S
 	s.nativeLibs()
 	s.bytecode(ctx)
 	s.assetsText(ctx)
+	s.attribute()
 	s.packers()
 	s.reportDropped()
 	s.archiveProblems()
