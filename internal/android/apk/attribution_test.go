@@ -1,0 +1,51 @@
+package apk
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/hegui/hegui/internal/evidence"
+)
+
+func TestPackageRoot(t *testing.T) {
+	for pkg, want := range map[string]string{
+		"com.adtiny.core": "com.adtiny", "cn.com.chinatelecom.account": "cn.com.chinatelecom", "com": "", "io.x": "io.x",
+	} {
+		if got := packageRoot(pkg); got != want {
+			t.Errorf("packageRoot(%q) = %q, want %q", pkg, got, want)
+		}
+	}
+	if c := commonPackage("com.google.android.gms.internal", "com.google.android.gms.common"); c != "com.google.android.gms" {
+		t.Errorf("commonPackage = %q", c)
+	}
+}
+
+// The app's own code, its libraries and known SDKs keep their parties;
+// other code is an unidentified third party, never the app.
+func TestAttribution(t *testing.T) {
+	set := analyze(t, newAnalyzer(t), filepath.Join(fixtures, "apks/adplugin.apk"))
+	parties := map[string]string{}
+	for _, o := range set.Of(evidence.DataType) {
+		if o.Where.Class != "" {
+			parties[o.Where.Class] = o.Party.SDK
+		}
+	}
+	if parties["com.adtiny.core.AdTiny"] != "unknown:com.adtiny" {
+		t.Errorf("AdTiny party %q", parties["com.adtiny.core.AdTiny"])
+	}
+	var sdk bool
+	for _, o := range set.Of(evidence.SDK) {
+		if o.Key == "unknown:com.adtiny" && o.Level == evidence.Referenced {
+			sdk = true
+		}
+	}
+	if !sdk {
+		t.Error("no SDK observation for the unidentified third party")
+	}
+	leaky := analyze(t, newAnalyzer(t), filepath.Join(fixtures, "apks/leaky.apk"))
+	for _, o := range leaky.Of(evidence.DataType) {
+		if o.Where.Class == "com.example.leaky.DeviceInfo" && !o.Party.FirstParty() {
+			t.Errorf("the app's own class attributed to %q", o.Party.SDK)
+		}
+	}
+}
