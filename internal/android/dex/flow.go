@@ -968,6 +968,19 @@ func (fl *Flow) use(i, pos int) Use {
 	return u
 }
 
+// ResultOf returns the byte offset of the move-result that takes the
+// result of the invoke at byte offset off, in the method last analyzed.
+func (fl *Flow) ResultOf(off uint32) (uint32, bool) {
+	i := fl.at(off)
+	if i < 0 || i+1 >= len(fl.pcs) || !isInvoke(fl.insn(i)[0]) {
+		return 0, false
+	}
+	if op := fl.insn(i + 1)[0]; op < 0x0a || op > 0x0c {
+		return 0, false
+	}
+	return fl.base + 2*fl.pcs[i+1], true
+}
+
 // paramWidths calls fn with the register width (1 or 2) of each declared
 // parameter of method m, in order, until fn returns false. It reports
 // whether the proto could be read.

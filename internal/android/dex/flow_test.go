@@ -133,6 +133,12 @@ func TestFlowUses(t *testing.T) {
 	if _, ok := fl.Uses(nil, 0x664); ok {
 		t.Error("uses of an invoke (which writes no register) known")
 	}
+	if off, ok := fl.ResultOf(0x664); !ok || off != 0x66a {
+		t.Errorf("ResultOf(startsWith) = %#x %v, want 0x66a", off, ok)
+	}
+	if _, ok := fl.ResultOf(0x670); ok {
+		t.Error("ResultOf(sink), a call whose result is dropped")
+	}
 	// A move-result: its uses.
 	uses, ok = fl.Uses(nil, 0x66a)
 	if !ok || len(uses) != 1 || uses[0].Opcode != 0x38 {
