@@ -123,7 +123,7 @@ func (s *semantics) rules(out []hit, h hit) ([]hit, bool) {
 			}
 			if r.Is == catalog.ArgProviderURI {
 				n := len(out)
-				out = s.providers(out, h, defs, 0)
+				out = s.providers(out, n, h, defs, 0)
 				if len(out) > n {
 					return out, true
 				}
@@ -370,8 +370,9 @@ func (s *semantics) narrowed(d dex.Def) (narrowed, own bool, desc string) {
 }
 
 // providers appends, for each PI provider the URI definitions defs may
-// name, a copy of query hit h reading its type.
-func (s *semantics) providers(out []hit, h hit, defs []dex.Def, depth int) []hit {
+// name, a copy of query hit h reading its type, once per type from
+// out[from:] on.
+func (s *semantics) providers(out []hit, from int, h hit, defs []dex.Def, depth int) []hit {
 	for _, d := range defs {
 		var api *catalog.API
 		var uri string
@@ -400,14 +401,14 @@ func (s *semantics) providers(out []hit, h hit, defs []dex.Def, depth int) []hit
 			if vc, ok := hasUse(s.valueCalls(d.Index), catalog.UseURI); ok {
 				sub := s.flow.ArgDefs(s.defs[depth+2][:0], d.Call, vc.Arg)
 				s.defs[depth+2] = sub
-				out = s.providers(out, h, sub, depth+1)
+				out = s.providers(out, from, h, sub, depth+1)
 			}
 			continue
 		}
 		if api == nil || api.DataType == "" {
 			continue
 		}
-		if slices.ContainsFunc(out, func(o hit) bool { return o.offset == h.offset && o.node == h.node && o.dataType == api.DataType }) {
+		if slices.ContainsFunc(out[from:], func(o hit) bool { return o.dataType == api.DataType }) {
 			continue
 		}
 		q := h
