@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hegui/hegui/internal/android/dex"
 	"github.com/hegui/hegui/internal/evidence"
 )
 
@@ -172,4 +173,51 @@ func TestSemanticsWithoutManifest(t *testing.T) {
 	if want := []string{`property presence_check "com.example.semantics"`}; !slices.Equal(got, want) {
 		t.Errorf("ownPackageConst without manifest: %v, want %v", got, want)
 	}
+}
+
+// FuzzSemantics splices arbitrary bytes over the code of one method of
+// semantics.dex (whose calls are catalog APIs, so the verdicts run) and
+// analyzes the image: nothing may panic or hang, and every observation is
+// a data type or a presence check made at an instruction of the file.
+func FuzzSemantics(f *testing.F) {
+	base, err := os.ReadFile(filepath.Join(semanticsDir, "semantics.dex"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	file, err := dex.Parse(base)
+	if err != nil {
+		f.Fatal(err)
+	}
+	var codes []dex.Code
+	file.Walk(func(m dex.Code, _ []dex.Insn) error { codes = append(codes, m); return nil })
+	for i, m := range codes {
+		end := min(int(m.InsnsOff()+2*m.InsnsSize)+32, len(base))
+		f.Add(uint8(i), 0, base[m.InsnsOff():end])
+	}
+	a := newAnalyzer(f)
+	f.Fuzz(func(t *testing.T, which uint8, shift int, code []byte) {
+		m := codes[int(which)%len(codes)]
+		data := append([]byte(nil), base...)
+		at := int(m.InsnsOff()) + (shift%64+64)%64*2 - 64
+		if at < int(m.CodeOff) {
+			at = int(m.CodeOff) // the code item's header is fair game too
+		}
+		copy(data[at:], code)
+		u := a.analyzeDexBytes(context.Background(), "semantics.dex", data, "com.example.semantics")
+		s := &scan{a: a, set: &evidence.Set{}, man: &Manifest{Package: "com.example.semantics"}}
+		if err := s.emit(context.Background(), []*unit{u}, nil); err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range s.set.Observations {
+			switch {
+			case o.Kind == evidence.SDK, o.Kind == evidence.Endpoint:
+			case o.Kind == evidence.DataType, o.Kind == evidence.Property && o.Key == evidence.PropertyPresenceCheck:
+				if o.Where.Offset <= 0 || o.Where.Offset >= int64(len(data)) {
+					t.Fatalf("%s %s at %#x, outside the file", o.Kind, o.Key, o.Where.Offset)
+				}
+			default:
+				t.Fatalf("unexpected observation %s %s", o.Kind, o.Key)
+			}
+		}
+	})
 }
