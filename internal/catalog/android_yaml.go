@@ -75,17 +75,28 @@ func (b *builder) permissions(f *permissionsFile) error {
 type apisFile struct {
 	header `yaml:",inline"`
 	APIs   []struct {
-		ID         string   `yaml:"id"`
-		Class      string   `yaml:"class"`
-		Methods    []string `yaml:"methods"`
-		Fields     []string `yaml:"fields"`
-		PIType     string   `yaml:"pi_type"`
-		Purpose    string   `yaml:"purpose"`
-		Args       []string `yaml:"args"`
-		Confidence string   `yaml:"confidence"`
-		Notes      string   `yaml:"notes"`
-		Source     []string `yaml:"source"`
+		ID         string        `yaml:"id"`
+		Class      string        `yaml:"class"`
+		Methods    []string      `yaml:"methods"`
+		Fields     []string      `yaml:"fields"`
+		PIType     string        `yaml:"pi_type"`
+		Purpose    string        `yaml:"purpose"`
+		Mode       Mode          `yaml:"mode"`
+		When       []argRuleYAML `yaml:"when"`
+		URI        bool          `yaml:"uri"`
+		Args       []string      `yaml:"args"`
+		Confidence string        `yaml:"confidence"`
+		Notes      string        `yaml:"notes"`
+		Source     []string      `yaml:"source"`
 	} `yaml:"apis"`
+	ValueCalls []struct {
+		Class   string   `yaml:"class"`
+		Methods []string `yaml:"methods"`
+		Use     string   `yaml:"use"`
+		Arg     *int     `yaml:"arg"`
+		Own     bool     `yaml:"own"`
+		Source  []string `yaml:"source"`
+	} `yaml:"value_calls"`
 	ContentURIs []struct {
 		URI        string   `yaml:"uri"`
 		PIType     string   `yaml:"pi_type"`
@@ -102,7 +113,50 @@ type apisFile struct {
 	} `yaml:"settings_keys"`
 }
 
-var purposes = []string{"permission_request", "biometric_auth"}
+// argRuleYAML is an ArgRule as written in apis.yaml.
+type argRuleYAML struct {
+	Arg    int      `yaml:"arg"`
+	Is     string   `yaml:"is"`
+	Values []string `yaml:"values"`
+	Mode   Mode     `yaml:"mode"`
+}
+
+var (
+	purposes  = []string{"permission_request", "biometric_auth"}
+	modes     = []Mode{ModeRead, ModeEnumerate, ModeCheck, ModeWrite, ModePath}
+	ruleModes = append(slices.Clone(modes), ModeNone)
+	argKinds  = []string{ArgOwnPackage, ArgConst, ArgString, ArgParam, ArgCall, ArgProviderURI, ArgNarrowIntent, ArgOwnIntent}
+	uses      = []string{UseCompare, UseURI, UseNarrowIntent, UseOwnPackage}
+)
+
+// argRules checks the rules of one API entry.
+func (b *builder) argRules(rules []ArgRule) error {
+	for i, r := range rules {
+		what := fmt.Sprintf("when[%d]", i)
+		switch {
+		case r.Arg < -1:
+			return fmt.Errorf("%s: arg %d: want -1 (the receiver) or a parameter index", what, r.Arg)
+		case !slices.Contains(argKinds, r.Is):
+			return fmt.Errorf("%s: is %q: want one of %v", what, r.Is, argKinds)
+		case !slices.Contains(ruleModes, r.Mode):
+			return fmt.Errorf("%s: mode %q: want one of %v", what, r.Mode, ruleModes)
+		case (r.Is == ArgString || r.Is == ArgCall) != (len(r.Values) > 0):
+			return fmt.Errorf("%s: values are wanted with is string or call, and only then", what)
+		case r.Is == ArgProviderURI && !r.Mode.Collects():
+			return fmt.Errorf("%s: a provider_uri rule gives the type read: want mode read or enumerate", what)
+		}
+		for _, v := range r.Values {
+			if r.Is != ArgCall {
+				continue
+			}
+			dot := strings.LastIndexByte(v, '.')
+			if dot < 0 || !b.re.javaName.MatchString(v[:dot]) || v[dot+1:] == "" {
+				return fmt.Errorf("%s: call %q: want Class.method with a Java binary name", what, v)
+			}
+		}
+	}
+	return nil
+}
 
 func (b *builder) apis(f *apisFile) error {
 	if err := b.version(FileAPIs, f.header); err != nil {
@@ -118,12 +172,28 @@ func (b *builder) apis(f *apisFile) error {
 			return entryErr(entry, fmt.Errorf("bad class %q", a.Class))
 		case (len(a.Methods) == 0) == (len(a.Fields) == 0):
 			return entryErr(entry, errors.New("want either methods or fields"))
-		case (a.PIType == "") == (a.Purpose == ""):
-			return entryErr(entry, errors.New("want either pi_type or purpose"))
+		case a.PIType != "" && a.Purpose != "":
+			return entryErr(entry, errors.New("want either pi_type or purpose, not both"))
+		case a.PIType == "" && a.Purpose == "" && !slices.ContainsFunc(a.When, func(r argRuleYAML) bool { return r.Is == ArgProviderURI }):
+			return entryErr(entry, errors.New("want pi_type, purpose, or a provider_uri rule that gives the type"))
+		case !slices.Contains(modes, a.Mode):
+			return entryErr(entry, fmt.Errorf("mode %q: want one of %v", a.Mode, modes))
+		case a.URI && len(a.Fields) == 0:
+			return entryErr(entry, errors.New("uri: true is for fields holding a content URI"))
 		case a.Purpose != "" && !slices.Contains(purposes, a.Purpose):
 			return entryErr(entry, fmt.Errorf("unknown purpose %q", a.Purpose))
 		}
 		ids[a.ID] = true
+		rules := make([]ArgRule, len(a.When))
+		for k, r := range a.When {
+			rules[k] = ArgRule{Arg: r.Arg, Is: r.Is, Values: r.Values, Mode: r.Mode}
+		}
+		if err := b.argRules(rules); err != nil {
+			return entryErr(entry, err)
+		}
+		if len(rules) == 0 {
+			rules = nil
+		}
 		if a.PIType != "" {
 			if err := b.checkKeys(a.PIType); err != nil {
 				return entryErr(entry, err)
@@ -142,7 +212,7 @@ func (b *builder) apis(f *apisFile) error {
 		for _, name := range members {
 			b.t.apis = append(b.t.apis, API{
 				ID: a.ID, Class: a.Class, Member: name, IsField: field,
-				DataType: a.PIType, Purpose: a.Purpose, Args: a.Args,
+				DataType: a.PIType, Purpose: a.Purpose, Mode: a.Mode, When: rules, URI: a.URI, Args: a.Args,
 				Confidence: a.Confidence, Notes: a.Notes, Sources: a.Source,
 			})
 		}
@@ -168,7 +238,7 @@ func (b *builder) apis(f *apisFile) error {
 			}
 		}
 		b.t.uris = append(b.t.uris, API{
-			ID: "uri:" + rest, Member: u.URI, DataType: u.PIType,
+			ID: "uri:" + rest, Member: u.URI, DataType: u.PIType, Mode: ModeRead, URI: true,
 			Confidence: u.Confidence, Notes: u.Notes, Sources: u.Source,
 		})
 	}
@@ -194,10 +264,40 @@ func (b *builder) apis(f *apisFile) error {
 		}
 		keys[s.Key] = true
 		b.t.settings = append(b.t.settings, API{
-			ID: "settings:" + s.Key, Member: s.Key, DataType: s.PIType,
+			ID: "settings:" + s.Key, Member: s.Key, DataType: s.PIType, Mode: ModeRead,
 			Confidence: s.Confidence, Notes: s.Notes, Sources: s.Source,
 		})
 	}
 	slices.SortFunc(b.t.settings, func(x, y API) int { return strings.Compare(x.Member, y.Member) })
+	for i, v := range f.ValueCalls {
+		entry := fmt.Sprintf("value_calls[%d] %s", i, v.Class)
+		switch {
+		case !b.re.javaName.MatchString(v.Class):
+			return entryErr(entry, fmt.Errorf("bad class %q", v.Class))
+		case len(v.Methods) == 0:
+			return entryErr(entry, errors.New("no methods"))
+		case !slices.Contains(uses, v.Use):
+			return entryErr(entry, fmt.Errorf("use %q: want one of %v", v.Use, uses))
+		case v.Arg != nil && (*v.Arg < 0 || v.Use != UseURI && v.Use != UseNarrowIntent):
+			return entryErr(entry, errors.New("arg is for use uri (the argument the URI is built from) and narrow_intent (the argument naming the package)"))
+		case v.Own && v.Use != UseNarrowIntent:
+			return entryErr(entry, errors.New("own is for use narrow_intent"))
+		}
+		arg := -1
+		if v.Arg != nil {
+			arg = *v.Arg
+		} else if v.Use == UseURI {
+			arg = 0
+		}
+		if err := f.checkSources(v.Source); err != nil {
+			return entryErr(entry, err)
+		}
+		for _, m := range v.Methods {
+			if name, desc, ok := strings.Cut(m, "("); m == "" || ok && (name == "" || !strings.Contains(desc, ")")) {
+				return entryErr(entry, fmt.Errorf("method %q: want a name, or a name and descriptor", m))
+			}
+			b.t.valueCalls = append(b.t.valueCalls, ValueCall{Class: v.Class, Member: m, Use: v.Use, Arg: arg, Own: v.Own, Sources: v.Source})
+		}
+	}
 	return nil
 }

@@ -52,6 +52,9 @@ type tables struct {
 	uris []API
 	// settings are the Settings key rules sorted by key.
 	settings []API
+	// valueCalls are the calls that tell what becomes of a value, in
+	// file order.
+	valueCalls []ValueCall
 	// sdks are sorted by id; sdkIndex holds their signatures' lookup tables.
 	sdks     []SDK
 	sdkIndex sdkIndex

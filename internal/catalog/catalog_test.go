@@ -196,6 +196,94 @@ func TestMethodAndFieldAPIs(t *testing.T) {
 	}
 }
 
+// TestAPIModes checks what calls do, as apis.yaml states it.
+func TestAPIModes(t *testing.T) {
+	c := load(t)
+	for _, a := range c.APIs() {
+		if !slices.Contains(modes, a.Mode) {
+			t.Errorf("%s %s: mode %q", a.ID, a.Member, a.Mode)
+		}
+	}
+	one := func(class, member string) API {
+		t.Helper()
+		got := c.MethodAPIs(class, member)
+		if len(got) != 1 {
+			t.Fatalf("%s %s: %d rules", class, member, len(got))
+		}
+		return got[0]
+	}
+	pm := "Landroid/content/pm/PackageManager;"
+	for _, m := range []string{"getPackageInfo", "getApplicationInfo", "getLaunchIntentForPackage"} {
+		a := one(pm, m)
+		want := []ArgRule{{Arg: 0, Is: ArgOwnPackage, Mode: ModeNone}, {Arg: 0, Is: ArgConst, Mode: ModeCheck}}
+		if a.Mode != ModeEnumerate || a.DataType != "installed_apps" || !slices.EqualFunc(a.When, want, func(x, y ArgRule) bool {
+			return x.Arg == y.Arg && x.Is == y.Is && x.Mode == y.Mode && len(x.Values) == 0
+		}) {
+			t.Errorf("%s: %+v", m, a)
+		}
+	}
+	if a := one(pm, "getInstalledPackages"); a.Mode != ModeEnumerate || a.When != nil {
+		t.Errorf("getInstalledPackages: %+v", a)
+	}
+	if a := one(pm, "queryIntentActivities"); len(a.When) != 2 || a.When[0].Is != ArgOwnIntent || a.When[0].Mode != ModeNone ||
+		a.When[1].Is != ArgNarrowIntent || a.When[1].Mode != ModeCheck {
+		t.Errorf("queryIntentActivities: %+v", a)
+	}
+	cm := "Landroid/content/ClipboardManager;"
+	for m, want := range map[string]Mode{"getPrimaryClip": ModeRead, "getText": ModeRead, "getPrimaryClipDescription": ModeCheck,
+		"hasPrimaryClip": ModeCheck, "setPrimaryClip": ModeWrite, "setText": ModeWrite} {
+		if a := one(cm, m); a.Mode != want || a.DataType != "clipboard" {
+			t.Errorf("ClipboardManager.%s: mode %s, want %s", m, a.Mode, want)
+		}
+	}
+	if a := one("Landroid/os/Environment;", "getExternalStorageDirectory"); a.Mode != ModePath {
+		t.Errorf("getExternalStorageDirectory: %+v", a)
+	}
+	for _, m := range []string{"getNetworkInterfaces", "getByName"} {
+		if got := c.MethodAPIs("Ljava/net/NetworkInterface;", m); got != nil {
+			t.Errorf("NetworkInterface.%s is an entry: %+v", m, got)
+		}
+	}
+	if a := one("Ljava/net/InetAddress;", "getHostAddress"); a.Mode != ModeRead || len(a.When) != 2 || a.When[0].Arg != -1 || a.When[0].Is != ArgParam || a.When[0].Mode != ModeNone {
+		t.Errorf("InetAddress.getHostAddress: %+v", a)
+	}
+	if a := one("Landroid/content/ContentResolver;", "query"); a.DataType != "" || a.Mode != ModeRead || len(a.When) != 1 || a.When[0].Is != ArgProviderURI {
+		t.Errorf("ContentResolver.query: %+v", a)
+	}
+	for _, a := range c.MethodAPIs("Landroid/provider/Settings$Secure;", "getString") {
+		if len(a.When) != 2 || a.When[0].Arg != 1 || a.When[0].Is != ArgString || !slices.Equal(a.When[0].Values, a.Args) {
+			t.Errorf("Settings$Secure.getString %s: %+v", a.ID, a)
+		}
+	}
+	if got := c.FieldAPIs("Landroid/provider/ContactsContract$Contacts;", "CONTENT_URI"); len(got) != 1 || !got[0].URI || got[0].Mode != ModeRead {
+		t.Errorf("Contacts.CONTENT_URI: %+v", got)
+	}
+	if got := c.FieldAPIs("Landroid/os/Build;", "SERIAL"); len(got) != 1 || got[0].URI {
+		t.Errorf("Build.SERIAL: %+v", got)
+	}
+	if a, ok := c.ContentURI("content://com.android.contacts/contacts"); !ok || !a.URI || a.Mode != ModeRead {
+		t.Errorf("content URI rule: %+v", a)
+	}
+	if !ModeRead.Collects() || !ModeEnumerate.Collects() || ModeCheck.Collects() || ModeNone.Collects() {
+		t.Error("Collects")
+	}
+	uses := map[string]string{}
+	for _, v := range c.ValueCalls() {
+		uses[v.Class+"."+v.Member] = v.Use
+	}
+	for m, want := range map[string]string{
+		"java.lang.String.startsWith":       UseCompare,
+		"android.net.Uri.parse":             UseURI,
+		"android.content.Intent.setPackage": UseNarrowIntent,
+		"android.content.Intent.<init>(Landroid/content/Context;Ljava/lang/Class;)V": UseNarrowIntent,
+		"android.content.Context.getPackageName":                                     UseOwnPackage,
+	} {
+		if uses[m] != want {
+			t.Errorf("value call %s: use %q, want %q", m, uses[m], want)
+		}
+	}
+}
+
 func TestContentURIAndSettings(t *testing.T) {
 	c := load(t)
 	tests := []struct{ in, want string }{
@@ -554,6 +642,13 @@ func TestLoadErrors(t *testing.T) {
 			[]string{FilePermissions, "READ_PHONE_NUMBERS", `"phone_numbr"`}},
 		{"unknown PI key in api", FileAPIs, "pi_type: imsi,", "pi_type: imsy,", []string{FileAPIs, "apis[", `"imsy"`}},
 		{"undeclared source", FileAPIs, "source: [android-doc]}", "source: [nowhere]}", []string{FileAPIs, `"nowhere"`}},
+		{"no mode", FileAPIs, "pi_type: imsi, mode: read,", "pi_type: imsi,", []string{FileAPIs, "apis[", "mode"}},
+		{"bad mode", FileAPIs, "pi_type: imsi, mode: read,", "pi_type: imsi, mode: collect,", []string{FileAPIs, "apis[", `"collect"`}},
+		{"rule without values", FileAPIs, "{arg: 1, is: string, values: [android_id], mode: read}", "{arg: 1, is: string, mode: read}", []string{FileAPIs, "settings-secure-getstring", "values"}},
+		{"rule with bad kind", FileAPIs, "{arg: 0, is: own_package, mode: none}", "{arg: 0, is: own_app, mode: none}", []string{FileAPIs, "getpackageinfo", `"own_app"`}},
+		{"provider_uri demoting", FileAPIs, "{arg: 0, is: provider_uri, mode: read}]", "{arg: 0, is: provider_uri, mode: check}]", []string{FileAPIs, "contentresolver-query", "provider_uri"}},
+		{"uri on a method", FileAPIs, "methods: [getDeviceId], pi_type: device_id_imei, mode: read,", "methods: [getDeviceId], pi_type: device_id_imei, mode: read, uri: true,", []string{FileAPIs, "getdeviceid", "uri"}},
+		{"bad value call", FileAPIs, "use: compare, source: [android-string]}", "use: comparison, source: [android-string]}", []string{FileAPIs, "value_calls[", `"comparison"`}},
 		{"unknown field", FilePITypes, "{key: imsi,", "{key: imsi, colour: red,", []string{FilePITypes, "colour"}},
 		{"bad include", FilePITypes, "includes: [precise_location, coarse_location", "includes: [precise_loc, coarse_location", []string{FilePITypes, "location", "precise_loc"}},
 		{"duplicate sdk id", FileSDKs, `{"id":"bugly",`, `{"id":"jpush",`, []string{FileSDKs, "jpush", "duplicate"}},

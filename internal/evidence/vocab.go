@@ -146,4 +146,22 @@ const (
 	DetailProtection = "protection"
 	// DetailMaxSDK: a permission's maxSdkVersion.
 	DetailMaxSDK = "max_sdk"
+	// DetailArgs: what defined the argument that decided what a call does
+	// (the catalog's argument rules), as the bytecode shows it within the
+	// calling method: Context.getPackageName(), a quoted constant, a
+	// parameter (p1), "unknown"; several joined by " | ".
+	DetailArgs = "args"
+	// DetailURI: the content-provider URI a query reads: the constant, or
+	// the field holding it (android.provider.CallLog$Calls.CONTENT_URI).
+	DetailURI = "uri"
+)
+
+// Keys of Property observations made from bytecode.
+const (
+	// PropertyPresenceCheck: a call that tests whether something is there
+	// (one named app installed, a clip on the clipboard) without reading
+	// it: the app learns yes or no. Detail: "api", "data_type" (the PI
+	// type the check is about), "args" (what is checked, e.g. the package
+	// name), "startup" and "startup_path" as for data types.
+	PropertyPresenceCheck = "presence_check"
 )

@@ -26,13 +26,16 @@ import (
 const Source = "android"
 
 // Version changes whenever the analyzer's output for the same input would.
-const Version = "1"
+const Version = "2"
 
 // Analyzer inspects APKs.
 type Analyzer struct {
 	cat  *catalog.Catalog
 	apis apiIndex
-	log  *slog.Logger
+	// values are the catalog's value calls by DEX class descriptor, then
+	// by method name (or name and descriptor).
+	values map[string]map[string][]catalog.ValueCall
+	log    *slog.Logger
 }
 
 // New returns an analyzer over the catalog.
@@ -40,7 +43,7 @@ func New(cat *catalog.Catalog, log *slog.Logger) *Analyzer {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Analyzer{cat: cat, apis: newAPIIndex(cat), log: log}
+	return &Analyzer{cat: cat, apis: newAPIIndex(cat), values: newValueIndex(cat), log: log}
 }
 
 // Version implements the scan analyzer interface.

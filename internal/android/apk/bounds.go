@@ -22,7 +22,8 @@ const (
 	maxUnitHits = 50_000
 	maxUnitURLs = 50_000
 	// maxCodeDataTypes, maxCodeEndpoints and maxCodeSDKs bound the
-	// observations made from bytecode per input.
+	// observations made from bytecode per input (PI call sites, presence
+	// checks among them; endpoints; SDKs).
 	maxCodeDataTypes = 50_000
 	maxCodeEndpoints = 50_000
 	maxCodeSDKs      = 20_000
@@ -123,7 +124,7 @@ func (s *scan) addLib(o evidence.Observation) {
 func (s *scan) addCode(o evidence.Observation) {
 	b := &s.bounds
 	switch o.Kind {
-	case evidence.DataType:
+	case evidence.DataType, evidence.Property: // PI reads and presence checks
 		if b.dataTypes >= maxCodeDataTypes {
 			b.dataTypesDropped.add(o.Where.File)
 			return

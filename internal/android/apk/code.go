@@ -55,12 +55,39 @@ type node struct {
 	start, end uint32 // edges[start:end]
 }
 
-// hit is a PI API call site found in a method.
+// hit is a PI API call site found in a method, as its semantics decided
+// (see semantics).
 type hit struct {
 	node   int32
 	api    *catalog.API
 	offset uint32
 	via    string // what matched: the API, a content URI, a settings key
+	// check: a presence check, not a PI read.
+	check bool
+	// legacy: no argument rule decided; the entry's args must occur in
+	// the method.
+	legacy bool
+	// dataType and conf replace the entry's when set (a query reads the
+	// type of the provider its URI names).
+	dataType, conf string
+	args           string // what defined the deciding argument (DetailArgs)
+	uri            string // the provider URI a query reads (DetailURI)
+}
+
+// typ returns the PI type the hit is about.
+func (h *hit) typ() string {
+	if h.dataType != "" {
+		return h.dataType
+	}
+	return h.api.DataType
+}
+
+// confidence returns the hit's confidence.
+func (h *hit) confidence() string {
+	if h.conf != "" {
+		return h.conf
+	}
+	return h.api.Confidence
 }
 
 type urlHit struct {
@@ -101,7 +128,7 @@ type nestedSource struct {
 // archives, not all of them.
 func (s *scan) bytecode(ctx context.Context) {
 	top, nested := s.codeEntries(s.arch, nil)
-	units := s.a.analyzeUnits(ctx, s.mem, s.admitDex(top))
+	units := s.a.analyzeUnits(ctx, s.mem, s.admitDex(top), s.man.Package)
 	w := nestedWalk{}
 	for _, n := range nested {
 		units = append(units, s.nestedUnits(ctx, &w, s.arch, n)...)
@@ -245,7 +272,7 @@ func (s *scan) nestedUnits(ctx context.Context, w *nestedWalk, parent *artifact.
 		return nil
 	}
 	dexes, deeper := s.codeEntries(na, n.order)
-	units := s.a.analyzeUnits(ctx, s.mem, s.admitDex(dexes))
+	units := s.a.analyzeUnits(ctx, s.mem, s.admitDex(dexes), s.man.Package)
 	for _, d := range deeper {
 		units = append(units, s.nestedUnits(ctx, w, na, d)...)
 	}
@@ -278,11 +305,13 @@ func prefixProblems(a *artifact.Archive) []artifact.Problem {
 // budget (mem), every image is also paid from it, so that inputs analyzed
 // in parallel share one bound.
 //
+// pkg is the manifest's package (see analyzeDexBytes).
+//
 // It returns one unit per source, in order; a unit holds the errors met
 // and, when the image could be read, its summary. Sources left unread
 // because a budget was spent or ctx ended are reported by one unit's
 // error, and their units are nil.
-func (a *Analyzer) analyzeUnits(ctx context.Context, mem *artifact.Budget, srcs []dexSource) []*unit {
+func (a *Analyzer) analyzeUnits(ctx context.Context, mem *artifact.Budget, srcs []dexSource, pkg string) []*unit {
 	units := make([]*unit, len(srcs))
 	var largest int64
 	for _, src := range srcs {
@@ -347,7 +376,7 @@ func (a *Analyzer) analyzeUnits(ctx context.Context, mem *artifact.Budget, srcs 
 					mem.Release(want - held)
 				}
 			}
-			u := a.analyzeDexBytes(ctx, src.name, data)
+			u := a.analyzeDexBytes(ctx, src.name, data, pkg)
 			u.order = src.order
 			if readErr != nil {
 				u.errs = append([]error{readErr}, u.errs...)
@@ -421,6 +450,20 @@ type apiList struct {
 	via  []string
 }
 
+// newValueIndex indexes the catalog's value calls by DEX class descriptor
+// and member.
+func newValueIndex(cat *catalog.Catalog) map[string]map[string][]catalog.ValueCall {
+	ix := map[string]map[string][]catalog.ValueCall{}
+	for _, v := range cat.ValueCalls() {
+		desc := "L" + strings.ReplaceAll(v.Class, ".", "/") + ";"
+		if ix[desc] == nil {
+			ix[desc] = map[string][]catalog.ValueCall{}
+		}
+		ix[desc][v.Member] = append(ix[desc][v.Member], v)
+	}
+	return ix
+}
+
 func newAPIIndex(cat *catalog.Catalog) apiIndex {
 	ix := apiIndex{methods: map[string]map[string]apiList{}, fields: map[string]map[string]apiList{}}
 	for _, api := range cat.APIs() {
@@ -447,11 +490,14 @@ func newAPIIndex(cat *catalog.Catalog) apiIndex {
 // by the image's tables lives only while the image is parsed; the unit
 // keeps the summary described at [unit].
 //
+// pkg is the manifest's package name ("" when unknown): a constant equal to
+// it names the app itself (see semantics).
+//
 // A damaged image is read as far as it goes: id tables cut short, class
 // definitions or methods that cannot be decoded cost themselves, not the
 // file, and the damage is the unit's error (truncated when the image is
 // shorter than its header says, malformed otherwise).
-func (a *Analyzer) analyzeDexBytes(ctx context.Context, name string, data []byte) *unit {
+func (a *Analyzer) analyzeDexBytes(ctx context.Context, name string, data []byte, pkg string) *unit {
 	u := &unit{file: name, sdks: map[string]*sdkPresence{}}
 	f, perr := dex.ParsePartial(data)
 	if f == nil {
@@ -567,6 +613,15 @@ func (a *Analyzer) analyzeDexBytes(ctx context.Context, name string, data []byte
 	}
 
 	sig := newSigCache(f, className)
+	sem := &semantics{a: a, f: f, flow: dex.NewFlow(f), pkg: pkg, sig: sig, className: className, classes: u.classes,
+		apisOf: func(m uint32) []catalog.API {
+			if int(m) < len(apiOf) && apiOf[m] > 0 {
+				return apiLists[apiOf[m]-1].apis
+			}
+			return nil
+		},
+		fieldAPIs: func(i uint32) []catalog.API { return fieldAPI[i].apis },
+	}
 	// codeOf maps a method id to its node, or tells it has no code here
 	// (noCode) or is a leaf.
 	const noCode, leaf = -1, -2
@@ -608,7 +663,6 @@ func (a *Analyzer) analyzeDexBytes(ctx context.Context, name string, data []byte
 		}
 		start := len(callees)
 		consts = consts[:0]
-		needArgs := false
 		firstHit, firstURL := len(u.hits), len(u.urls)
 		for _, in := range insns {
 			switch in.Op {
@@ -620,9 +674,6 @@ func (a *Analyzer) analyzeDexBytes(ctx context.Context, name string, data []byte
 					l := apiLists[apiOf[in.Index]-1]
 					for k := range l.apis {
 						addHit(hit{node: ni, api: &l.apis[k], offset: in.Offset, via: l.via[k]})
-						if len(l.apis[k].Args) > 0 {
-							needArgs = true
-						}
 					}
 				}
 			case dex.OpStaticGet, dex.OpInstanceGet:
@@ -667,8 +718,8 @@ func (a *Analyzer) analyzeDexBytes(ctx context.Context, name string, data []byte
 				consts = append(consts, in.Index)
 			}
 		}
-		if needArgs {
-			u.hits = filterArgs(f, u.hits, firstHit, consts)
+		if len(u.hits) > firstHit {
+			u.hits = sem.decide(m, u.hits, firstHit, consts)
 		}
 		if len(callees) == start && len(u.hits) == firstHit && len(u.urls) == firstURL && u.classes[m.ClassDef].party.SDK == "" {
 			if int(m.MethodIdx) < len(codeOf) {
@@ -740,13 +791,17 @@ func (a *Analyzer) analyzeDexBytes(ctx context.Context, name string, data []byte
 	return u
 }
 
-// filterArgs drops hits, from index first on, whose API needs a string
-// argument (such as "android_id") that the method never loads. Only
-// strings short enough to be one of the arguments are decoded, each once.
+// filterArgs drops hits, from index first on, that no argument rule
+// decided (legacy) and whose API needs a string constant (such as
+// "android_id") that the method never loads. Only strings short enough to
+// be one of the arguments are decoded, each once.
 func filterArgs(f *dex.File, hits []hit, first int, consts []uint32) []hit {
 	want := map[string]bool{}
 	longest := 0
 	for _, h := range hits[first:] {
+		if !h.legacy {
+			continue
+		}
 		for _, arg := range h.api.Args {
 			want[arg] = true
 			longest = max(longest, len(arg))
@@ -769,7 +824,7 @@ func filterArgs(f *dex.File, hits []hit, first int, consts []uint32) []hit {
 	}
 	out := hits[:first]
 	for _, h := range hits[first:] {
-		if len(h.api.Args) == 0 {
+		if !h.legacy {
 			out = append(out, h)
 			continue
 		}
@@ -945,7 +1000,7 @@ func (a *Analyzer) analyzeDex(ctx context.Context, in *artifact.Input, set *evid
 	if _, err := in.ReaderAt().ReadAt(data, 0); err != nil {
 		return nil, err
 	}
-	u := a.analyzeDexBytes(ctx, path.Base(in.Path), data)
+	u := a.analyzeDexBytes(ctx, path.Base(in.Path), data, "")
 	s := &scan{a: a, set: set, man: &Manifest{}}
 	// Rules over the manifest (permissions, components, start-up entry
 	// points) have nothing to judge: not evaluated, and nothing was lost.
@@ -1181,23 +1236,38 @@ func (s *scan) emit(ctx context.Context, units []*unit, rootClasses []string) er
 				Where: evidence.Location{File: u.file, Class: javaName(p.first)}, Source: Source,
 				Detail: map[string]string{evidence.DetailMatch: "classes", "classes": fmt.Sprint(p.classes)}})
 		}
-		for _, h := range u.hits {
+		for i := range u.hits {
+			h := &u.hits[i]
+			dt := h.typ()
+			if dt == "" {
+				continue
+			}
 			nd := u.nodes[h.node]
 			cls := u.classes[nd.cls]
 			where := evidence.Location{File: u.file, Class: javaName(cls.desc), Method: u.names[nd.name], Offset: int64(h.offset)}
 			d := map[string]string{evidence.DetailAPI: h.via}
-			if h.api.Confidence != "" {
-				d["confidence"] = h.api.Confidence
+			if c := h.confidence(); c != "" {
+				d["confidence"] = c
+			}
+			if h.args != "" {
+				d[evidence.DetailArgs] = h.args
+			}
+			if h.uri != "" {
+				d[evidence.DetailURI] = h.uri
 			}
 			r := ref{int32(ui), h.node}
 			if _, ok := parent[r]; ok {
 				d[evidence.DetailStartup] = "true"
 				d[evidence.DetailStartupPath] = ci.path(parent, r)
 			}
-			if h.api.DataType == "" {
+			if h.check {
+				// A presence check: about the type, not a read of it.
+				d[evidence.DetailDataType] = dt
+				s.addCode(evidence.Observation{Kind: evidence.Property, Key: evidence.PropertyPresenceCheck, Level: evidence.Referenced,
+					Party: cls.party, Where: where, Source: Source, Detail: d})
 				continue
 			}
-			s.addCode(evidence.Observation{Kind: evidence.DataType, Key: h.api.DataType, Level: evidence.Referenced, Party: cls.party,
+			s.addCode(evidence.Observation{Kind: evidence.DataType, Key: dt, Level: evidence.Referenced, Party: cls.party,
 				Where: where, Source: Source, Detail: d})
 			if id := cls.party.SDK; id != "" {
 				sr := referenced[id]
@@ -1205,7 +1275,7 @@ func (s *scan) emit(ctx context.Context, units []*unit, rootClasses []string) er
 					sr = &sdkRef{types: map[string]bool{}, where: where}
 					referenced[id] = sr
 				}
-				sr.types[h.api.DataType] = true
+				sr.types[dt] = true
 			}
 		}
 		for _, uh := range u.urls {

@@ -62,6 +62,10 @@ func (op Op) String() string {
 	return "Op(" + strconv.Itoa(int(op)) + ")"
 }
 
+// OpOf returns the kind of a Dalvik opcode, as Walk reports it (OpNone for
+// the instructions it does not report).
+func OpOf(opcode uint8) Op { return opTable[opcode].op }
+
 // Insn is one reported instruction.
 type Insn struct {
 	Op     Op     // kind of instruction

@@ -41,9 +41,18 @@
 // entries that fit ([File.Sizes]), so that a truncated file or a header that
 // lies about a table still gives everything that lies inside the data.
 //
+// [Flow] is a def-use pass over the registers of one method at a time:
+// for a call, which instructions may have defined each argument (a string
+// constant, the result of another call, a static field, a parameter…), and
+// for a definition, which instructions may read it. It follows branches,
+// switches and exception edges to try/catch handlers within the method,
+// and is bounded in instructions, states and iterations; past a bound its
+// answers are "unknown". Callers run it only on the methods they ask about.
+//
 // What the package deliberately does not do: it does not verify bytecode
-// (register numbers, types, control flow and branch targets are not checked),
-// it does not decompile or build control-flow graphs, it does not decode
-// annotations, debug information, encoded static values or try/catch tables,
-// and it does not read optimized (ODEX, OAT, VDEX) or compact (CDEX) files.
+// (register numbers, types, control flow and branch targets are not checked;
+// Flow ignores what it cannot follow), it does not decompile or follow
+// values across methods, it does not decode annotations, debug information
+// or encoded static values, and it does not read optimized (ODEX, OAT, VDEX)
+// or compact (CDEX) files.
 package dex

@@ -81,3 +81,51 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// FuzzFlow runs the def-use pass over arbitrary bytecode: the fuzzer's
+// bytes replace the code item (header, instructions, try items and
+// handlers) of a method of flow.dex and whatever follows it. Nothing may
+// panic, the pass must end, and every answer must name an instruction of
+// the method or be unknown.
+func FuzzFlow(f *testing.F) {
+	base := readDex(f, "flow.dex")
+	file := mustParse(f, base)
+	var codes []Code
+	file.Walk(func(m Code, _ []Insn) error { codes = append(codes, m); return nil })
+	// Seeds: the code items as they are, each from its code_item on.
+	for i, m := range codes {
+		end := min(int(m.CodeOff)+codeItemSize+2*int(m.InsnsSize)+64, len(base))
+		f.Add(uint8(i), base[m.CodeOff:end])
+	}
+	f.Fuzz(func(t *testing.T, which uint8, code []byte) {
+		m := codes[int(which)%len(codes)]
+		data := append([]byte(nil), base...)
+		copy(data[m.CodeOff:], code)
+		file, err := Parse(data)
+		if err != nil {
+			return // the splice ran into the tables
+		}
+		fl := NewFlow(file)
+		ok := fl.Analyze(m)
+		lo := uint64(m.CodeOff) + codeItemSize
+		var defs []Def
+		var uses []Use
+		for off := uint32(lo); uint64(off) < min(uint64(len(data)), lo+2*0x10000); off += 2 {
+			defs = fl.ArgDefs(defs[:0], off, int(off%5)-1)
+			for _, d := range defs {
+				if !ok && d.Kind != DefUnknown {
+					t.Fatalf("answer %+v from a method not analyzed", d)
+				}
+				if d.Offset != 0 && (uint64(d.Offset) < lo || uint64(d.Offset) >= uint64(len(data))) {
+					t.Fatalf("definition at %#x outside the code", d.Offset)
+				}
+			}
+			uses, _ = fl.Uses(uses[:0], off)
+			for _, u := range uses {
+				if uint64(u.Offset) < lo || uint64(u.Offset) >= uint64(len(data)) {
+					t.Fatalf("use at %#x outside the code", u.Offset)
+				}
+			}
+		}
+	})
+}

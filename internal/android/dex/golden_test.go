@@ -22,7 +22,7 @@ var update = flag.Bool("update", false, "regenerate testdata/*.dexdump.gz with d
 // goldenFiles are DEX files with the output of Debian's dexdump -d committed
 // beside them, filtered to the lines this package's results are checked
 // against (see filterDexdump).
-var goldenFiles = []string{"tc-debug", "testactivity", "annotation", "modern"}
+var goldenFiles = []string{"tc-debug", "testactivity", "annotation", "modern", "flow"}
 
 var (
 	reClassDesc = regexp.MustCompile(`^  Class descriptor  : '(.*)'$`)
