@@ -165,3 +165,32 @@ const (
 	// name), "startup" and "startup_path" as for data types.
 	PropertyPresenceCheck = "presence_check"
 )
+
+// Keys of Property observations about how an app asks for permissions,
+// and their details.
+const (
+	// PropPermissionRequest: a call that asks the user for runtime
+	// permissions (Activity/ActivityCompat/Fragment.requestPermissions and
+	// the common wrappers). Detail: DetailPermissions, DetailGroups,
+	// DetailLaunch, DetailLaunchPath, DetailAfterDenial.
+	PropPermissionRequest = "permission_request"
+	// PropDenialExit: the app closes when a permission is denied (finish,
+	// System.exit, Process.killProcess in the permission result
+	// callback). Detail: DetailHow.
+	PropDenialExit = "permission_denial_exit"
+
+	// DetailPermissions: comma-separated permission names asked for in one
+	// request, as far as constants show them.
+	DetailPermissions = "permissions"
+	// DetailGroups: comma-separated dangerous permission groups of a
+	// request (LOCATION, CAMERA…).
+	DetailGroups = "groups"
+	// DetailLaunch = "true": reached from the launcher activity's creation
+	// with no user action in between (an app asking as it opens).
+	DetailLaunch = "launch"
+	// DetailLaunchPath: the call path from the launcher activity.
+	DetailLaunchPath = "launch_path"
+	// DetailAfterDenial = "true": issued from the permission result
+	// callback, when a permission was denied.
+	DetailAfterDenial = "after_denial"
+)

@@ -11,7 +11,7 @@ import (
 
 // builtinDigests are the SHA-256 digests of the built-in rule files, in the order of builtinRules.
 var builtinDigests = []string{
-	"91792b99f446454ce432444efc774c3bf05084191e2f6c2628e372706eb2fd51",
+	"f60291f20a08658374b3d9d75205a6681bf761dd583b267156e7a9da9058352e",
 	"ae436529f8a3e69785fccd6e11ef9ed737bedf0725461b980c7fe8295522c6d0",
 	"312c53b5ef16eaf74972d222a81dc0c389adcd96b64f2e67ac0b60aaca7cafd9",
 	"975fd6b2117fa678a0d52d9aa873b0cf86c0fc5dbfcaf3b6c4926e72a30be6ba",
@@ -311,6 +311,91 @@ func builtinRules() [][]Rule {
 				Reads:      []evidence.Part{"manifest", "code"},
 				Check:      "unguarded_reads",
 				Tags:       []string{"coverage", "permission"},
+				Source:     "builtin",
+			},
+			{
+				ID:       "HG-AND-015",
+				Severity: "medium",
+				Title: text.Text{
+					Zh: "应用启动即申请权限（未到使用相关功能时）",
+					En: "Permissions requested as the app opens, before the user reaches a feature that needs them",
+				},
+				Description: text.Text{
+					Zh: "启动页（启动器Activity）创建时即申请危险权限，用户尚未使用需要该权限的功能。监管部门将“在用户使用相关功能前提前申请权限”认定为过度索取权限；若在同意隐私政策前申请，亦属同意前打开可收集个人信息的权限。",
+					En: "The launcher activity asks for dangerous permissions as it is created, before the user uses a feature that needs them. Regulators treat asking in advance of the related function as excessive permission requests; asking before the privacy policy is accepted is also opening PI-collecting permissions before consent.",
+				},
+				Remediation: text.Text{
+					Zh: "在用户首次使用需要该权限的功能时再申请，并同步说明用途；不要在启动时申请。",
+					En: "Ask when the user first uses the feature that needs the permission, stating the purpose at the same time; do not ask at launch.",
+				},
+				LegalBasis: []string{"MIIT337-7", "MIIT164-5", "CAC191-3.1"},
+				Needs:      []string{"android"},
+				Reads:      []evidence.Part{"code", "manifest"},
+				Check:      "permission_premature",
+				Tags:       []string{"permission", "consent"},
+				Source:     "builtin",
+			},
+			{
+				ID:       "HG-AND-016",
+				Severity: "medium",
+				Title:    text.Text{Zh: "一次性申请多个权限组", En: "Several permission groups requested at once"},
+				Description: text.Text{
+					Zh: "一次权限申请同时请求多个危险权限组（如相机、通讯录、位置、电话、麦克风），用户只能整体应对。认定方法将“要求用户一次性同意打开多个可收集个人信息的权限”列为违规情形。",
+					En: "One request asks for several dangerous permission groups at once (camera, contacts, location, phone, microphone…), so the user faces them as a bundle. The 2019 identification methods name requiring users to open several PI-collecting permissions at once.",
+				},
+				Remediation: text.Text{
+					Zh: "每项权限在需要它的功能中单独申请，并说明用途。",
+					En: "Ask for each permission on its own, in the feature that needs it, with its purpose.",
+				},
+				LegalBasis: []string{"CAC191-4.6", "MIIT337-7", "MIIT164-5"},
+				Needs:      []string{"android"},
+				Reads:      []evidence.Part{"code"},
+				Check:      "permission_bundled",
+				Tags:       []string{"permission"},
+				Source:     "builtin",
+			},
+			{
+				ID:       "HG-AND-017",
+				Severity: "high",
+				Title: text.Text{
+					Zh: "拒绝权限后应用退出（强制索取权限）",
+					En: "The app closes when a permission is denied (forced)",
+				},
+				Description: text.Text{
+					Zh: "权限申请结果回调中，在用户拒绝后调用了 finish()、System.exit 或 Process.killProcess，应用随即关闭。用户拒绝非必要权限后应用退出，属于强制索取权限、拒绝提供业务功能。",
+					En: "The permission-result callback calls finish(), System.exit or Process.killProcess when the user denies, closing the app. Exiting after a non-necessary permission is refused is forced permission requesting and refusing service.",
+				},
+				Remediation: text.Text{
+					Zh: "用户拒绝后仍提供不依赖该权限的功能，仅在用户再次使用相关功能时说明并重新申请。",
+					En: "After a denial keep offering the functions that do not need the permission; explain and ask again only when the user next uses the related function.",
+				},
+				LegalBasis: []string{"CAC191-4.2", "MIIT337-5", "MIIT164-5"},
+				Needs:      []string{"android"},
+				Reads:      []evidence.Part{"code"},
+				Check:      "permission_forced",
+				Tags:       []string{"permission"},
+				Source:     "builtin",
+			},
+			{
+				ID:       "HG-AND-018",
+				Severity: "medium",
+				Title: text.Text{
+					Zh: "拒绝后立即再次申请同一权限（频繁申请）",
+					En: "A denied permission is requested again at once (repeated)",
+				},
+				Description: text.Text{
+					Zh: "权限申请结果回调在用户拒绝后立即再次发起权限申请。用户明确拒绝后反复申请权限，属于频繁索取权限。",
+					En: "The permission-result callback asks again right after the user denies. Asking again and again after an explicit refusal is frequent permission requesting.",
+				},
+				Remediation: text.Text{
+					Zh: "尊重用户的拒绝；仅在用户主动使用需要该权限的功能时再次说明并申请，且不要高频弹窗。",
+					En: "Respect the refusal; ask again only when the user actively uses the feature that needs it, and never in quick succession.",
+				},
+				LegalBasis: []string{"MIIT337-6", "MIIT164-5"},
+				Needs:      []string{"android"},
+				Reads:      []evidence.Part{"code"},
+				Check:      "permission_repeated",
+				Tags:       []string{"permission"},
 				Source:     "builtin",
 			},
 		},
