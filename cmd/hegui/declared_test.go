@@ -164,6 +164,7 @@ func TestEveryBuiltinRuleFiresAndPasses(t *testing.T) {
 		{filepath.Join(td, "bad/zipbomb.apk")},
 		{filepath.Join(td, "bad/url-flood.apk")},
 		{filepath.Join(td, "apks/real/com.test.intent_filter.apk")}, // AppCompat night mode reads location without the permission
+		{apk("permprompt.apk")},                                     // asks at launch, bundled, forced, repeated
 		{apk("leaky.apk"), ev("leaky-policy-gaps.json"), ev("leaky-traffic-leaks.json")},
 		{apk("leaky.apk"), ev("leaky-policy-complete.json"), ev("leaky-traffic-clean.json")},
 		{apk("leaky.apk"), ev("leaky-policy-empty.json")},

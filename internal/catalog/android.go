@@ -168,6 +168,16 @@ const (
 	UseOwnPackage = "own_package"
 )
 
+// The purposes of calls that collect nothing but matter to rules.
+const (
+	// PurposePermissionRequest: asks the user for runtime permissions.
+	PurposePermissionRequest = "permission_request"
+	// PurposeBiometricAuth: system biometric authentication.
+	PurposeBiometricAuth = "biometric_auth"
+	// PurposeExit: closes the activity or the process.
+	PurposeExit = "exit"
+)
+
 // memberKey indexes APIs by DEX class descriptor and member name.
 type memberKey struct{ class, member string }
 

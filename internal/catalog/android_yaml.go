@@ -122,7 +122,7 @@ type argRuleYAML struct {
 }
 
 var (
-	purposes  = []string{"permission_request", "biometric_auth"}
+	purposes  = []string{PurposePermissionRequest, PurposeBiometricAuth, PurposeExit}
 	modes     = []Mode{ModeRead, ModeEnumerate, ModeCheck, ModeWrite, ModePath}
 	ruleModes = append(slices.Clone(modes), ModeNone)
 	argKinds  = []string{ArgOwnPackage, ArgConst, ArgString, ArgParam, ArgCall, ArgProviderURI, ArgNarrowIntent, ArgOwnIntent}

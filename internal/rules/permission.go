@@ -63,9 +63,33 @@ func permissionBundled(env *Env) ([]Match, *Text) {
 	}), nil
 }
 
-// permissionRepeated: a denied permission asked for again at once.
+// permissionRepeated: a denied permission asked for again at once: the
+// result callback asks again for a permission its class asked for before
+// (asking for a different one next, such as background location after
+// location, is not a repeat).
 func permissionRepeated(env *Env) ([]Match, *Text) {
-	return requests(env, func(o evidence.Observation) bool { return o.Attr(evidence.DetailAfterDenial) == "true" }), nil
+	asked := map[string]map[string]bool{} // class -> permissions asked outside the callback
+	for _, o := range env.Set.Of(evidence.Property) {
+		if o.Key == evidence.PropPermissionRequest && o.Attr(evidence.DetailAfterDenial) != "true" {
+			if asked[o.Where.Class] == nil {
+				asked[o.Where.Class] = map[string]bool{}
+			}
+			for _, p := range splitList(o.Attr(evidence.DetailPermissions)) {
+				asked[o.Where.Class][p] = true
+			}
+		}
+	}
+	return requests(env, func(o evidence.Observation) bool {
+		if o.Attr(evidence.DetailAfterDenial) != "true" {
+			return false
+		}
+		for _, p := range splitList(o.Attr(evidence.DetailPermissions)) {
+			if asked[o.Where.Class][p] {
+				return true
+			}
+		}
+		return false
+	}), nil
 }
 
 // permissionForced: the app closes when a permission is denied.

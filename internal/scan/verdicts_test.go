@@ -35,29 +35,24 @@ type verdictFile struct {
 // what is missing. The test fails when one of them starts to hold (remove
 // it here) and when a verdict not listed fails (a regression).
 var pendingVerdicts = map[string]string{
-	"consentgate.apk/init-on-agree/before_consent":      "consent gates",
-	"umengpre.apk/init-on-agree/before_consent":         "consent gates",
-	"consentgate.apk//gate":                             "consent gates",
-	"consentgate.apk//consent_ui":                       "consent UI",
-	"consentgate.apk/privacy-dialog/consent_ui":         "consent UI",
-	"consentgate.apk/gated-init/before_consent":         "consent gates",
-	"consentgate.apk/gated-init/gate":                   "consent gates",
-	"consentgate.apk/sdk-android-id/before_consent":     "consent gates",
-	"noconsent.apk//gate":                               "consent gates",
-	"noconsent.apk//consent_ui":                         "consent UI",
-	"noconsent.apk/privacy-dialog/consent_ui":           "consent UI",
-	"noconsent.apk/eager-init/gate":                     "consent gates",
-	"umengpre.apk//gate":                                "consent gates",
-	"umengpre.apk//consent_ui":                          "consent UI",
-	"umengpre.apk/privacy-dialog/consent_ui":            "consent UI",
-	"umengpre.apk/gated-init/before_consent":            "consent gates",
-	"umengpre.apk/gated-init/gate":                      "consent gates",
-	"umengpre.apk/sdk-android-id/before_consent":        "consent gates",
-	"permprompt.apk/launch-request/permission_request":  "permission behaviour",
-	"permprompt.apk/forced-exit/forced":                 "permission behaviour",
-	"permprompt.apk/feature-request/permission_request": "permission behaviour",
-	"permprompt.apk/feature-request/repeated":           "permission behaviour",
-	"permprompt.apk/repeated-request/repeated":          "permission behaviour",
+	"consentgate.apk/init-on-agree/before_consent":  "consent gates",
+	"umengpre.apk/init-on-agree/before_consent":     "consent gates",
+	"consentgate.apk//gate":                         "consent gates",
+	"consentgate.apk//consent_ui":                   "consent UI",
+	"consentgate.apk/privacy-dialog/consent_ui":     "consent UI",
+	"consentgate.apk/gated-init/before_consent":     "consent gates",
+	"consentgate.apk/gated-init/gate":               "consent gates",
+	"consentgate.apk/sdk-android-id/before_consent": "consent gates",
+	"noconsent.apk//gate":                           "consent gates",
+	"noconsent.apk//consent_ui":                     "consent UI",
+	"noconsent.apk/privacy-dialog/consent_ui":       "consent UI",
+	"noconsent.apk/eager-init/gate":                 "consent gates",
+	"umengpre.apk//gate":                            "consent gates",
+	"umengpre.apk//consent_ui":                      "consent UI",
+	"umengpre.apk/privacy-dialog/consent_ui":        "consent UI",
+	"umengpre.apk/gated-init/before_consent":        "consent gates",
+	"umengpre.apk/gated-init/gate":                  "consent gates",
+	"umengpre.apk/sdk-android-id/before_consent":    "consent gates",
 }
 
 // TestVerdicts holds hegui's reports on the verdict fixtures against what a
@@ -161,6 +156,26 @@ func TestVerdicts(t *testing.T) {
 						ok = sdkStartup(r, fmt.Sprint(c.Verdict["party"])) == (want == "true")
 					}
 					check(c.ID, k, ok, got)
+				case "permission_request":
+					pr, _ := v.(map[string]any)
+					p, ok := propertyAt(r, "permission_request", c.Class, c.Method, off)
+					if ok {
+						groups := splitComma(p.Detail["groups"])
+						var want []string
+						if list, _ := pr["bundled"].([]any); len(list) > 0 {
+							for _, g := range list {
+								want = append(want, fmt.Sprint(g))
+							}
+						}
+						ok = (p.Detail["launch"] == "true") == (fmt.Sprint(pr["premature"]) == "true") &&
+							(len(want) == 0 && len(groups) <= 1 || len(want) > 0 && sameSet(groups, want))
+					}
+					check(c.ID, k, ok, fmt.Sprintf("request at the site: %+v", p))
+				case "forced":
+					_, ok := propertyAt(r, "permission_denial_exit", c.Class, c.Method, off)
+					check(c.ID, k, ok == (want == "true"), "no denial exit at the site")
+				case "repeated":
+					check(c.ID, k, findingAt(r, "HG-AND-018", c.Class, c.Method, off) == (want == "true"), "HG-AND-018 evidence")
 				case "package_root":
 					// Checked with party.
 				default:
@@ -226,4 +241,46 @@ func sdkStartup(r *report.Report, id string) bool {
 		}
 	}
 	return false
+}
+
+func propertyAt(r *report.Report, key, class, method string, off int64) (report.Property, bool) {
+	for _, p := range r.Properties {
+		if p.Key == key && p.Where.Class == class && p.Where.Method == method && p.Where.Offset == off {
+			return p, true
+		}
+	}
+	return report.Property{}, false
+}
+
+func findingAt(r *report.Report, rule, class, method string, off int64) bool {
+	for _, f := range r.Findings {
+		if f.RuleID != rule {
+			continue
+		}
+		for _, o := range f.Evidence {
+			if o.Where.Class == class && o.Where.Method == method && o.Where.Offset == off {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func splitComma(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
+}
+
+func sameSet(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for _, x := range a {
+		if !contains(b, x) {
+			return false
+		}
+	}
+	return true
 }

@@ -67,6 +67,9 @@ type hit struct {
 	// legacy: no argument rule decided; the entry's args must occur in
 	// the method.
 	legacy bool
+	// perms are the permission names a permission request's method loads
+	// as constants.
+	perms []string
 	// dataType and conf replace the entry's when set (a query reads the
 	// type of the provider its URI names).
 	dataType, conf string
@@ -562,6 +565,13 @@ func (a *Analyzer) analyzeDexBytes(ctx context.Context, name string, data []byte
 		}
 		return typeName[t]
 	}
+	// Superclasses of this dex's classes, to find the catalog API an app
+	// class inherits.
+	superOf := make(map[string]string, len(u.classes))
+	for _, c := range u.classes {
+		superOf[c.desc] = c.super
+	}
+	inheritedOf := map[uint32]map[string]apiList{}
 	// Calls into the platform never lead back to app or SDK code the
 	// call graph could follow; they are not kept as edges.
 	platform := make([]bool, nm)
@@ -583,6 +593,11 @@ func (a *Analyzer) analyzeDexBytes(ctx context.Context, name string, data []byte
 		}
 		platform[i] = platformType[t] == 1
 		members := a.apis.methods[className(t)]
+		if members == nil && platformType[t] == 2 {
+			// A call named on an app class that inherits the API
+			// (MainActivity->requestPermissions is Activity's).
+			members = inherited(t, className, superOf, a.apis.methods, inheritedOf)
+		}
 		if members == nil {
 			continue
 		}
@@ -720,6 +735,7 @@ func (a *Analyzer) analyzeDexBytes(ctx context.Context, name string, data []byte
 		}
 		if len(u.hits) > firstHit {
 			u.hits = sem.decide(m, u.hits, firstHit, consts)
+			sem.permissionNames(u.hits[firstHit:])
 		}
 		if len(callees) == start && len(u.hits) == firstHit && len(u.urls) == firstURL && u.classes[m.ClassDef].party.SDK == "" {
 			if int(m.MethodIdx) < len(codeOf) {
@@ -1060,6 +1076,11 @@ var rootMethods = map[string]bool{
 // resolve to the named class only; depth and size are bounded. When ctx
 // ends it returns what was reached so far and the context's error.
 func (ci *codeIndex) reach(ctx context.Context, rootClasses []string) (map[ref]ref, error) {
+	return ci.reachFrom(ctx, rootClasses, rootMethods)
+}
+
+// reachFrom is reach from the given methods of the root classes.
+func (ci *codeIndex) reachFrom(ctx context.Context, rootClasses []string, rootMethods map[string]bool) (map[ref]ref, error) {
 	const maxNodes = 200_000
 	byClass := map[string]ref{} // desc → (unit, class idx)
 	for ui, u := range ci.units {
@@ -1219,6 +1240,7 @@ func (s *scan) emit(ctx context.Context, units []*unit, rootClasses []string) er
 		where evidence.Location
 	}
 	startupSDK := map[string]startupHit{}
+	var asks []purposeHit
 	for ui, u := range units {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -1238,6 +1260,10 @@ func (s *scan) emit(ctx context.Context, units []*unit, rootClasses []string) er
 		}
 		for i := range u.hits {
 			h := &u.hits[i]
+			if h.api.Purpose == catalog.PurposePermissionRequest || h.api.Purpose == catalog.PurposeExit {
+				asks = append(asks, purposeHit{unit: ui, hit: h})
+				continue
+			}
 			dt := h.typ()
 			if dt == "" {
 				continue
@@ -1285,6 +1311,9 @@ func (s *scan) emit(ctx context.Context, units []*unit, rootClasses []string) er
 				s.addCode(o)
 			}
 		}
+	}
+	if err := s.permissionBehaviour(ctx, ci, parent, asks); err != nil {
+		return err
 	}
 	// SDK code reached from start-up: initialised before consent.
 	for r := range parent {

@@ -859,6 +859,29 @@ func (fl *Flow) ArgDefs(dst []Def, off uint32, arg int) []Def {
 	return fl.defsOf(dst, st[reg])
 }
 
+// ReadDefs appends to dst the definitions that may reach the register the
+// instruction at byte offset off reads at position pos (for aput*, 0 is
+// the value and 1 the array), in the method last analyzed; one DefUnknown
+// when that cannot be known.
+func (fl *Flow) ReadDefs(dst []Def, off uint32, pos int) []Def {
+	unknown := append(dst, Def{})
+	i := fl.at(off)
+	if i < 0 {
+		return unknown
+	}
+	reg := -1
+	fl.reads(i, func(p, r int) {
+		if p == pos {
+			reg = r
+		}
+	})
+	if reg < 0 || reg >= fl.regs {
+		return unknown
+	}
+	st := fl.replay(fl.blockOf[i], i)
+	return fl.defsOf(dst, st[reg])
+}
+
 // defsOf translates a may-set.
 func (fl *Flow) defsOf(dst []Def, s vset) []Def {
 	if s[0] == 0 || s[0] == valUnknown {

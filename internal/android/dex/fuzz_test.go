@@ -120,6 +120,11 @@ func FuzzFlow(f *testing.F) {
 					t.Fatalf("definition at %#x outside the code", d.Offset)
 				}
 			}
+			for _, d := range fl.ReadDefs(nil, off, int(off%3)) {
+				if !ok && d.Kind != DefUnknown {
+					t.Fatalf("ReadDefs answer %+v from a method not analyzed", d)
+				}
+			}
 			uses, _ = fl.Uses(uses[:0], off)
 			for _, u := range uses {
 				if uint64(u.Offset) < lo || uint64(u.Offset) >= uint64(len(data)) {
