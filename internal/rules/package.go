@@ -282,12 +282,36 @@ func archiveTampering(env *Env) ([]Match, *Text) {
 	return []Match{{Subject: "archive", Evidence: obs, Detail: map[string]string{"count": strconv.Itoa(len(obs))}}}, nil
 }
 
-// installedApps: the installed-app list is read; one finding per party.
+// probeThreshold is how many distinct apps a party must look up by name
+// for its lookups to be app-list probing: a few payment or login apps are
+// normal; checking for dozens is collecting the list one name at a time.
+const probeThreshold = 10
+
+// installedApps: the installed-app list is read, by enumeration or by
+// probing many named apps one by one; one finding per party.
 func installedApps(env *Env) ([]Match, *Text) {
 	var obs []evidence.Observation
 	for _, o := range env.codeReads() {
 		if o.Key == "installed_apps" {
 			obs = append(obs, o)
+		}
+	}
+	probes := map[string][]evidence.Observation{}
+	named := map[string]map[string]bool{}
+	for _, o := range env.Set.Of(evidence.Property) {
+		if o.Key != evidence.PropertyPresenceCheck || o.Attr(evidence.DetailDataType) != "installed_apps" || o.Attr(evidence.DetailArgs) == "" {
+			continue
+		}
+		p := partyOf(o)
+		if named[p] == nil {
+			named[p] = map[string]bool{}
+		}
+		named[p][o.Attr(evidence.DetailArgs)] = true
+		probes[p] = append(probes[p], o)
+	}
+	for p, names := range named {
+		if len(names) >= probeThreshold {
+			obs = append(obs, probes[p]...)
 		}
 	}
 	return env.byParty(obs), nil

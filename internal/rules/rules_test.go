@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -277,5 +278,31 @@ func TestUserRuleReadsEverything(t *testing.T) {
 	r := Rule{ID: "HG-U-1", Source: "my.yaml"}
 	if len(r.parts()) != len(allParts) {
 		t.Errorf("user rule parts %v", r.parts())
+	}
+}
+
+// Looking up a few named apps is a presence check; probing ten or more is
+// collecting the installed-app list one name at a time.
+func TestInstalledAppProbing(t *testing.T) {
+	e := engine(t)
+	probe := func(n int) *evidence.Set {
+		set := sampleSet()
+		for i := range n {
+			set.Add(evidence.Observation{Kind: evidence.Property, Key: evidence.PropertyPresenceCheck, Level: evidence.Referenced,
+				Where:  evidence.Location{File: "classes.dex", Class: "com.example.Probe", Method: "scan()V", Offset: int64(100 + i)},
+				Detail: map[string]string{evidence.DetailDataType: "installed_apps", evidence.DetailArgs: "com.rival.app" + strconv.Itoa(i)}})
+		}
+		return set
+	}
+	for n, want := range map[int]bool{3: false, probeThreshold: true} {
+		fired := false
+		for _, f := range e.Run(probe(n), Options{}).Findings {
+			if f.RuleID == "HG-AND-012" && f.Subject == SubjectApp {
+				fired = true
+			}
+		}
+		if fired != want {
+			t.Errorf("%d named apps probed: HG-AND-012 fired %v, want %v", n, fired, want)
+		}
 	}
 }
