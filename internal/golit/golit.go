@@ -18,6 +18,7 @@ import (
 	"errors"
 	"fmt"
 	"go/format"
+	"os"
 	"path"
 	"reflect"
 	"slices"
@@ -387,4 +388,21 @@ func addressable(v any) reflect.Value {
 func field(s reflect.Value, i int) any {
 	f := s.Field(i)
 	return reflect.NewAt(f.Type(), f.Addr().UnsafePointer()).Elem().Interface()
+}
+
+// Sync keeps a generated file in step with its source: with update it
+// writes decl into file; otherwise it compares the value the generated file
+// holds (generated) with decl's, and says which field is stale.
+func Sync(update bool, file string, h Header, decl Decl, generated any) error {
+	if update {
+		src, err := File(h, decl)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(file, src, 0o644)
+	}
+	if field := DiffField(generated, decl.Value); field != "" {
+		return fmt.Errorf("%s is stale (its %s differ from the source files): run go generate ./...", file, field)
+	}
+	return nil
 }
