@@ -176,6 +176,9 @@ const (
 	PurposeBiometricAuth = "biometric_auth"
 	// PurposeExit: closes the activity or the process.
 	PurposeExit = "exit"
+	// PurposeConsentFlag: reads a stored value by key (a consent flag
+	// when the key says so, see ConsentKey).
+	PurposeConsentFlag = "consent_flag"
 )
 
 // memberKey indexes APIs by DEX class descriptor and member name.

@@ -122,7 +122,7 @@ type argRuleYAML struct {
 }
 
 var (
-	purposes  = []string{PurposePermissionRequest, PurposeBiometricAuth, PurposeExit}
+	purposes  = []string{PurposePermissionRequest, PurposeBiometricAuth, PurposeExit, PurposeConsentFlag}
 	modes     = []Mode{ModeRead, ModeEnumerate, ModeCheck, ModeWrite, ModePath}
 	ruleModes = append(slices.Clone(modes), ModeNone)
 	argKinds  = []string{ArgOwnPackage, ArgConst, ArgString, ArgParam, ArgCall, ArgProviderURI, ArgNarrowIntent, ArgOwnIntent}

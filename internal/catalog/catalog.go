@@ -74,6 +74,10 @@ type tables struct {
 	harmonyPerms []HarmonyPermission
 	// libs are the local open-source libraries sorted by prefix.
 	libs []Library
+	// consentWords name consent flags in preference keys, lower case.
+	consentWords []string
+	// compliant are "class.method" SDK entries compliant before consent.
+	compliant []string
 }
 
 type fileVersion struct{ file, version string }

@@ -26,6 +26,8 @@ const (
 	FileNonNetworkHosts = "network/non_network_hosts.yaml"
 	// FileLibraries lists local open-source libraries (first-party code).
 	FileLibraries = "sdk/libraries.yaml"
+	// FileConsent lists the words of consent-flag keys.
+	FileConsent = "android/consent.yaml"
 	// FileHosts maps domains to the companies that operate them.
 	FileHosts = "network/hosts.yaml"
 	// FileIOSUsageKeys maps Info.plist usage-description keys to PI types.
@@ -99,6 +101,7 @@ func decodeFS(fsys fs.FS) (*tables, error) {
 		ia iosAPIsFile
 		hp harmonyFile
 		li librariesFile
+		co consentFile
 	)
 	steps := []step{
 		{FilePITypes, false, &pi, func(b *builder) error { return b.piTypes(&pi) }},
@@ -112,6 +115,7 @@ func decodeFS(fsys fs.FS) (*tables, error) {
 		{FileIOSRequiredReasonAPIs, false, &ia, func(b *builder) error { return b.iosAPICategories(&ia) }},
 		{FileHarmonyPermissions, false, &hp, func(b *builder) error { return b.harmonyPermissions(&hp) }},
 		{FileLibraries, false, &li, func(b *builder) error { return b.libraries(&li) }},
+		{FileConsent, false, &co, func(b *builder) error { return b.consent(&co) }},
 	}
 	errs := make([]error, len(steps))
 	found := make([]bool, len(steps))

@@ -178,6 +178,10 @@ const (
 	// System.exit, Process.killProcess in the permission result
 	// callback). Detail: DetailHow.
 	PropDenialExit = "permission_denial_exit"
+	// PropConsentGate: a branch on a stored consent flag on the start-up
+	// path; code after it runs only once the user has agreed. Where: the
+	// branch.
+	PropConsentGate = "consent_gate"
 
 	// DetailPermissions: comma-separated permission names asked for in one
 	// request, as far as constants show them.

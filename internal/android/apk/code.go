@@ -33,6 +33,7 @@ type unit struct {
 	names   []string // distinct method names and protos, e.g. onCreate()V, by node
 	nodes   []node
 	edges   []int32  // callees, sliced by node: a node here if ≥ 0, else ^index into ext
+	edgeOff []uint32 // the byte offset of each edge's call
 	ext     []uint64 // hashes of callees without code here, which another dex may define
 	leaves  []uint64 // hashes of this dex's methods with code that are not nodes
 	hits    []hit
@@ -53,6 +54,10 @@ type node struct {
 	cls        int32
 	name       int32  // index into the unit's names
 	start, end uint32 // edges[start:end]
+	// gate is the byte offset of a branch on a consent flag in the
+	// method (0: none): calls and reads after it run only once the user
+	// has agreed.
+	gate uint32
 }
 
 // hit is a PI API call site found in a method, as its semantics decided
@@ -646,6 +651,7 @@ func (a *Analyzer) analyzeDexBytes(ctx context.Context, name string, data []byte
 	}
 	nameIdx := map[string]int32{}
 	var callees []uint32                    // method ids, sliced by node like u.edges
+	var calleeOffs []uint32                 // their call sites
 	strKind := make([]uint8, sizes.Strings) // 0 unknown, 1 nothing, 2 url, 3 content uri/settings key
 	// Strings and content-URI APIs are decoded once per string id, however
 	// many instructions load them.
@@ -684,6 +690,7 @@ func (a *Analyzer) analyzeDexBytes(ctx context.Context, name string, data []byte
 			case dex.OpInvoke:
 				if int(in.Index) < len(platform) && !platform[in.Index] {
 					callees = append(callees, in.Index)
+					calleeOffs = append(calleeOffs, in.Offset)
 				}
 				if int(in.Index) < len(apiOf) && apiOf[in.Index] > 0 {
 					l := apiLists[apiOf[in.Index]-1]
@@ -747,7 +754,7 @@ func (a *Analyzer) analyzeDexBytes(ctx context.Context, name string, data []byte
 		if int(m.MethodIdx) < len(codeOf) {
 			codeOf[m.MethodIdx] = ni
 		}
-		n := node{hash: hash, cls: int32(m.ClassDef), start: uint32(start), end: uint32(len(callees))}
+		n := node{hash: hash, cls: int32(m.ClassDef), start: uint32(start), end: uint32(len(callees)), gate: sem.consentGate(u.hits[firstHit:])}
 		nameProto, _, _ := sig.of(m.MethodIdx)
 		if i, ok := nameIdx[string(nameProto)]; ok {
 			n.name = i
@@ -780,14 +787,17 @@ func (a *Analyzer) analyzeDexBytes(ctx context.Context, name string, data []byte
 	// Resolve callees now that every method with code is known: a node
 	// here, a leaf (dropped), or a method another dex may define.
 	u.edges = make([]int32, 0, len(callees))
+	u.edgeOff = make([]uint32, 0, len(callees))
 	extOf := map[uint32]int32{}
 	for i := range u.nodes {
 		nd := &u.nodes[i]
 		start := uint32(len(u.edges))
-		for _, callee := range callees[nd.start:nd.end] {
+		for k, callee := range callees[nd.start:nd.end] {
+			off := calleeOffs[int(nd.start)+k]
 			switch c := codeOf[callee]; {
 			case c >= 0:
 				u.edges = append(u.edges, c)
+				u.edgeOff = append(u.edgeOff, off)
 			case c == noCode:
 				x, ok := extOf[callee]
 				if !ok {
@@ -800,6 +810,7 @@ func (a *Analyzer) analyzeDexBytes(ctx context.Context, name string, data []byte
 					extOf[callee] = x
 				}
 				u.edges = append(u.edges, ^x)
+				u.edgeOff = append(u.edgeOff, off)
 			}
 		}
 		nd.start, nd.end = start, uint32(len(u.edges))
@@ -1035,6 +1046,9 @@ func (a *Analyzer) analyzeDex(ctx context.Context, in *artifact.Input, set *evid
 // codeIndex joins the units for cross-dex questions.
 type codeIndex struct {
 	units []*unit
+	// compliant reports SDK entry points documented as collecting nothing
+	// before consent: reach does not follow calls into them.
+	compliant func(class, method string) bool
 }
 
 // ref names one method with code: unit and node.
@@ -1131,22 +1145,39 @@ func (ci *codeIndex) reachFrom(ctx context.Context, rootClasses []string, rootMe
 		queue = queue[1:]
 		u := ci.units[r.u]
 		nd := u.nodes[r.n]
-		for _, e := range u.edges[nd.start:nd.end] {
-			if e >= 0 {
-				push(ref{r.u, e}, r)
+		for k, e := range u.edges[nd.start:nd.end] {
+			if nd.gate != 0 && u.edgeOff[int(nd.start)+k] > nd.gate {
+				// Behind the consent check: not run before consent.
 				continue
 			}
-			d := defs[u.ext[^e]]
-			to := d[0]
-			if to.u == r.u {
-				to = d[1]
+			to := ref{r.u, e}
+			if e < 0 {
+				d := defs[u.ext[^e]]
+				to = d[0]
+				if to.u == r.u {
+					to = d[1]
+				}
+				if to.u < 0 || to.n < 0 {
+					continue
+				}
 			}
-			if to.u >= 0 && to.n >= 0 {
-				push(to, r)
+			if ci.isCompliant(to) {
+				continue
 			}
+			push(to, r)
 		}
 	}
 	return parent, nil
+}
+
+// isCompliant reports whether a method is a compliant SDK entry point.
+func (ci *codeIndex) isCompliant(r ref) bool {
+	if ci.compliant == nil {
+		return false
+	}
+	u := ci.units[r.u]
+	nd := u.nodes[r.n]
+	return ci.compliant(javaName(u.classes[nd.cls].desc), methodName(u.names[nd.name]))
 }
 
 // defs finds, for every method some dex calls without defining it, the
@@ -1225,7 +1256,7 @@ func methodName(nameProto string) string {
 // emit turns the units into observations, within the per-input bounds.
 // It stops early, with the context's error, when ctx ends.
 func (s *scan) emit(ctx context.Context, units []*unit, rootClasses []string) error {
-	ci := &codeIndex{units: units}
+	ci := &codeIndex{units: units, compliant: s.a.cat.CompliantEntry}
 	parent, err := ci.reach(ctx, rootClasses)
 	if err != nil {
 		return err
@@ -1282,7 +1313,7 @@ func (s *scan) emit(ctx context.Context, units []*unit, rootClasses []string) er
 				d[evidence.DetailURI] = h.uri
 			}
 			r := ref{int32(ui), h.node}
-			if _, ok := parent[r]; ok {
+			if _, ok := parent[r]; ok && (nd.gate == 0 || h.offset < nd.gate) {
 				d[evidence.DetailStartup] = "true"
 				d[evidence.DetailStartupPath] = ci.path(parent, r)
 			}
@@ -1314,6 +1345,19 @@ func (s *scan) emit(ctx context.Context, units []*unit, rootClasses []string) er
 	}
 	if err := s.permissionBehaviour(ctx, ci, parent, asks); err != nil {
 		return err
+	}
+	// Consent checks on the start-up path: what follows them waits for
+	// the user's agreement.
+	for r := range parent {
+		u := units[r.u]
+		nd := u.nodes[r.n]
+		if nd.gate == 0 {
+			continue
+		}
+		cls := u.classes[nd.cls]
+		s.addCode(evidence.Observation{Kind: evidence.Property, Key: evidence.PropConsentGate, Level: evidence.Referenced, Party: cls.party,
+			Where: evidence.Location{File: u.file, Class: javaName(cls.desc), Method: u.names[nd.name], Offset: int64(nd.gate)}, Source: Source,
+			Detail: map[string]string{evidence.DetailStartupPath: ci.path(parent, r)}})
 	}
 	// SDK code reached from start-up: initialised before consent.
 	for r := range parent {

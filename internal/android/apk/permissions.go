@@ -188,3 +188,36 @@ func inherited(t uint32, className func(uint32) string, superOf map[string]strin
 	memo[t] = found
 	return found
 }
+
+// consentGate returns the offset of the first branch the method makes on a
+// consent flag (a stored value read under a key the catalog names as one),
+// or 0.
+func (s *semantics) consentGate(hits []hit) uint32 {
+	var gate uint32
+	for i := range hits {
+		h := &hits[i]
+		if h.api.Purpose != catalog.PurposeConsentFlag || !s.analyzed() {
+			continue
+		}
+		key := ""
+		for _, d := range s.flow.ArgDefs(nil, h.offset, 0) {
+			if d.Kind == dex.DefString {
+				key, _ = s.f.String(d.Index)
+			}
+		}
+		if key == "" || !s.a.cat.ConsentKey(key) {
+			continue
+		}
+		res, ok := s.flow.ResultOf(h.offset)
+		if !ok {
+			continue
+		}
+		uses, _ := s.flow.Uses(nil, res)
+		for _, u := range uses {
+			if u.Opcode >= 0x32 && u.Opcode <= 0x3d && (gate == 0 || u.Offset < gate) { // if-*, if-*z
+				gate = u.Offset
+			}
+		}
+	}
+	return gate
+}
