@@ -846,17 +846,7 @@ func (fl *Flow) ArgDefs(dst []Def, off uint32, arg int) []Def {
 	if !ok {
 		return unknown
 	}
-	reg := -1
-	fl.reads(i, func(pos, r int) {
-		if pos == slot {
-			reg = r
-		}
-	})
-	if reg < 0 || reg >= fl.regs {
-		return unknown
-	}
-	st := fl.replay(fl.blockOf[i], i)
-	return fl.defsOf(dst, st[reg])
+	return fl.readDefs(dst, i, slot)
 }
 
 // ReadDefs appends to dst the definitions that may reach the register the
@@ -864,11 +854,15 @@ func (fl *Flow) ArgDefs(dst []Def, off uint32, arg int) []Def {
 // the value and 1 the array), in the method last analyzed; one DefUnknown
 // when that cannot be known.
 func (fl *Flow) ReadDefs(dst []Def, off uint32, pos int) []Def {
-	unknown := append(dst, Def{})
 	i := fl.at(off)
 	if i < 0 {
-		return unknown
+		return append(dst, Def{})
 	}
+	return fl.readDefs(dst, i, pos)
+}
+
+// readDefs is ReadDefs for instruction i.
+func (fl *Flow) readDefs(dst []Def, i, pos int) []Def {
 	reg := -1
 	fl.reads(i, func(p, r int) {
 		if p == pos {
@@ -876,7 +870,7 @@ func (fl *Flow) ReadDefs(dst []Def, off uint32, pos int) []Def {
 		}
 	})
 	if reg < 0 || reg >= fl.regs {
-		return unknown
+		return append(dst, Def{})
 	}
 	st := fl.replay(fl.blockOf[i], i)
 	return fl.defsOf(dst, st[reg])
