@@ -78,6 +78,8 @@ type tables struct {
 	consentWords []string
 	// compliant are "class.method" SDK entries compliant before consent.
 	compliant []string
+	// consentPolicy and consentAgree are the words of consent texts.
+	consentPolicy, consentAgree []string
 }
 
 type fileVersion struct{ file, version string }

@@ -27,6 +27,11 @@ type consentFile struct {
 		Word   string   `yaml:"word"`
 		Source []string `yaml:"source"`
 	} `yaml:"words"`
+	Text struct {
+		Policy []string `yaml:"policy"`
+		Agree  []string `yaml:"agree"`
+		Source []string `yaml:"source"`
+	} `yaml:"consent_text"`
 	Compliant []struct {
 		Class  string   `yaml:"class"`
 		Method string   `yaml:"method"`
@@ -60,5 +65,28 @@ func (b *builder) consent(f *consentFile) error {
 		b.t.compliant = append(b.t.compliant, e.Class+"."+e.Method)
 	}
 	slices.Sort(b.t.compliant)
+	if len(f.Text.Policy) == 0 || len(f.Text.Agree) == 0 {
+		return entryErr("consent_text", errors.New("want policy and agree words"))
+	}
+	if err := f.checkSources(f.Text.Source); err != nil {
+		return entryErr("consent_text", err)
+	}
+	for _, w := range append(slices.Clone(f.Text.Policy), f.Text.Agree...) {
+		if w == "" || strings.ToLower(w) != w {
+			return entryErr("consent_text", fmt.Errorf("%q: want lower-case words", w))
+		}
+	}
+	b.t.consentPolicy, b.t.consentAgree = f.Text.Policy, f.Text.Agree
 	return nil
+}
+
+// ConsentText reports whether a UI text reads as a privacy consent
+// request: it names the privacy policy or user agreement, and asks to
+// agree.
+func (c *Catalog) ConsentText(s string) bool {
+	t := strings.ToLower(s)
+	has := func(words []string) bool {
+		return slices.ContainsFunc(words, func(w string) bool { return strings.Contains(t, w) })
+	}
+	return has(c.t.consentPolicy) && has(c.t.consentAgree)
 }

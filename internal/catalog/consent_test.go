@@ -16,3 +16,21 @@ func TestConsentKeysAndCompliantEntries(t *testing.T) {
 		t.Error("Umeng preInit is the compliant entry, init is not")
 	}
 }
+
+func TestConsentText(t *testing.T) {
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for text, want := range map[string]bool{
+		"请阅读《用户协议》和《隐私政策》，点击同意即表示您已阅读并同意":                true,
+		"By tapping Agree you accept our Privacy Policy": true,
+		"隐私政策":     false, // no request to agree
+		"同意":       false,
+		"Settings": false,
+	} {
+		if got := c.ConsentText(text); got != want {
+			t.Errorf("ConsentText(%q) = %v", text, got)
+		}
+	}
+}

@@ -51648,4 +51648,15 @@ var embedded = tables{
 	},
 	consentWords: []string{"privacy", "agree", "consent", "protocol", "policy", "gdpr", "隐私", "同意", "协议"},
 	compliant:    []string{"com.umeng.commonsdk.UMConfigure.preInit"},
+	consentPolicy: []string{
+		"隐私政策",
+		"隐私协议",
+		"隐私权政策",
+		"用户协议",
+		"服务协议",
+		"privacy policy",
+		"user agreement",
+		"terms of service",
+	},
+	consentAgree: []string{"同意", "agree", "accept", "接受"},
 }

@@ -182,6 +182,10 @@ const (
 	// path; code after it runs only once the user has agreed. Where: the
 	// branch.
 	PropConsentGate = "consent_gate"
+	// PropConsentUI: code that shows a privacy consent text (a string
+	// resource naming the privacy policy and asking to agree). Where: the
+	// load of the text. Detail: DetailValue (the resource name or id).
+	PropConsentUI = "consent_ui"
 
 	// DetailPermissions: comma-separated permission names asked for in one
 	// request, as far as constants show them.

@@ -38,6 +38,9 @@ type unit struct {
 	leaves  []uint64 // hashes of this dex's methods with code that are not nodes
 	hits    []hit
 	urls    []urlHit
+	// resRefs are the app resource ids (0x7f…) the code loads with const,
+	// bounded: what consent screens are made of.
+	resRefs []resRef
 	sdks    map[string]*sdkPresence
 	// errs are what could not be read, each classified (evidence.Lost).
 	errs []error
@@ -97,6 +100,17 @@ func (h *hit) confidence() string {
 	}
 	return h.api.Confidence
 }
+
+// resRef is an app resource id loaded by a method.
+type resRef struct {
+	cls    int32
+	method string
+	id     uint32
+	offset uint32
+}
+
+// maxUnitResRefs bounds the resource ids kept per dex file.
+const maxUnitResRefs = 50_000
 
 type urlHit struct {
 	node   int32
@@ -684,6 +698,7 @@ func (a *Analyzer) analyzeDexBytes(ctx context.Context, name string, data []byte
 		}
 		start := len(callees)
 		consts = consts[:0]
+		method := "" // the method's name and proto, made when first needed
 		firstHit, firstURL := len(u.hits), len(u.urls)
 		for _, in := range insns {
 			switch in.Op {
@@ -702,6 +717,14 @@ func (a *Analyzer) analyzeDexBytes(ctx context.Context, name string, data []byte
 				l := fieldAPI[in.Index]
 				for k := range l.apis {
 					addHit(hit{node: ni, api: &l.apis[k], offset: in.Offset, via: l.via[k]})
+				}
+			case dex.OpConst:
+				if in.Index>>24 == 0x7f && len(u.resRefs) < maxUnitResRefs {
+					if method == "" {
+						np, _, _ := sig.of(m.MethodIdx)
+						method = string(np)
+					}
+					u.resRefs = append(u.resRefs, resRef{cls: int32(m.ClassDef), method: method, id: in.Index, offset: in.Offset})
 				}
 			case dex.OpConstString:
 				if int(in.Index) >= len(strKind) {
@@ -1346,6 +1369,7 @@ func (s *scan) emit(ctx context.Context, units []*unit, rootClasses []string) er
 	if err := s.permissionBehaviour(ctx, ci, parent, asks); err != nil {
 		return err
 	}
+	s.consentScreens(units)
 	// Consent checks on the start-up path: what follows them waits for
 	// the user's agreement.
 	for r := range parent {

@@ -2,6 +2,7 @@ package apk
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -220,4 +221,46 @@ func (s *semantics) consentGate(hits []hit) uint32 {
 		}
 	}
 	return gate
+}
+
+// consentScreens records the code that loads a privacy consent text: a
+// string resource naming the privacy policy and asking to agree (in the
+// default, Chinese or English resources).
+func (s *scan) consentScreens(units []*unit) {
+	if s.res == nil {
+		return
+	}
+	consent := map[uint32]string{}
+	for _, id := range s.res.StringIDs() {
+		for _, prefs := range [][]string{{""}, {"zh-CN", "zh"}, {"en"}} {
+			if text, err := s.res.String(id, prefs...); err == nil && s.a.cat.ConsentText(text) {
+				name, _ := s.res.Name(id)
+				consent[id] = name
+				break
+			}
+		}
+	}
+	if len(consent) == 0 {
+		return
+	}
+	seen := map[string]bool{}
+	for _, u := range units {
+		for _, r := range u.resRefs {
+			name, ok := consent[r.id]
+			if !ok {
+				continue
+			}
+			cls := u.classes[r.cls]
+			where := evidence.Location{File: u.file, Class: javaName(cls.desc), Method: r.method, Offset: int64(r.offset)}
+			if seen[where.Class+where.Method] {
+				continue // one per method: the first text it loads
+			}
+			seen[where.Class+where.Method] = true
+			if name == "" {
+				name = fmt.Sprintf("0x%08x", r.id)
+			}
+			s.addCode(evidence.Observation{Kind: evidence.Property, Key: evidence.PropConsentUI, Level: evidence.Referenced, Party: cls.party,
+				Where: where, Source: Source, Detail: map[string]string{evidence.DetailValue: name}})
+		}
+	}
 }

@@ -285,3 +285,30 @@ func BenchmarkString(b *testing.B) {
 		}
 	}
 }
+
+// StringIDs lists the string resources of the table, each once, as aapt
+// lists them.
+func TestStringIDs(t *testing.T) {
+	tab := parseFile(t, "fixture")
+	ids := tab.StringIDs()
+	if len(ids) == 0 {
+		t.Fatal("no string resources")
+	}
+	seen := map[uint32]bool{}
+	for _, id := range ids {
+		name, err := tab.Name(id)
+		if err != nil || !strings.HasPrefix(name, "string/") || seen[id] {
+			t.Errorf("%#x: %q %v (listed twice: %v)", id, name, err, seen[id])
+		}
+		seen[id] = true
+	}
+	want := 0
+	for _, l := range strings.Split(string(readFile(t, "fixture.resources.txt")), "\n") {
+		if strings.Contains(l, "spec resource ") && strings.Contains(l, ":string/") {
+			want++
+		}
+	}
+	if len(ids) != want {
+		t.Errorf("%d string ids, aapt lists %d", len(ids), want)
+	}
+}

@@ -287,5 +287,8 @@ func FuzzParse(f *testing.F) {
 			t.Fatal("no packages and no error")
 		}
 		lookupAll(tab)
+		if ids := tab.StringIDs(); len(ids) > 1<<24 {
+			t.Fatalf("%d string ids", len(ids))
+		}
 	})
 }

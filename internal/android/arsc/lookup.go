@@ -2,6 +2,7 @@ package arsc
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/hegui/hegui/internal/android/axml"
@@ -268,4 +269,44 @@ func (t *Table) Name(id uint32) (string, error) {
 		return "", fmt.Errorf("arsc: 0x%08x: key name: %w", id, err)
 	}
 	return typ + "/" + name, nil
+}
+
+// StringIDs returns the ids of the entries of every "string" type, in
+// package, type and entry order (each id once, whatever its
+// configurations). Hostile tables are bounded by their entry counts, at
+// most 65536 per type chunk.
+func (t *Table) StringIDs() []uint32 {
+	var out []uint32
+	seen := map[uint32]bool{}
+	pids := make([]int, 0, len(t.pkgs))
+	for pid := range t.pkgs {
+		pids = append(pids, int(pid))
+	}
+	slices.Sort(pids)
+	for _, pid := range pids {
+		p := t.pkgs[uint8(pid)]
+		tids := make([]int, 0, len(p.types))
+		for tid := range p.types {
+			tids = append(tids, int(tid))
+		}
+		slices.Sort(tids)
+		for _, tid := range tids {
+			if tid == 0 {
+				continue
+			}
+			if name, err := p.typeStrings.String(uint32(tid) - 1); err != nil || name != "string" {
+				continue
+			}
+			for _, tc := range p.types[uint8(tid)] {
+				for e := 0; e < tc.entryCount && e < 1<<16; e++ {
+					id := uint32(pid)<<24 | uint32(tid)<<16 | uint32(e)
+					if !seen[id] {
+						seen[id] = true
+						out = append(out, id)
+					}
+				}
+			}
+		}
+	}
+	return out
 }

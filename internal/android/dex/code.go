@@ -39,6 +39,9 @@ const (
 	OpConstMethodHandle
 	// OpConstMethodType: const-method-type. Index is a proto index.
 	OpConstMethodType
+	// OpConst: const (31i) and const/high16 (21h), the forms that load a
+	// resource id. Index is the 32-bit value.
+	OpConst
 )
 
 var opNames = [...]string{
@@ -53,6 +56,7 @@ var opNames = [...]string{
 	OpNewInstance:       "new-instance",
 	OpConstMethodHandle: "const-method-handle",
 	OpConstMethodType:   "const-method-type",
+	OpConst:             "const",
 }
 
 func (op Op) String() string {
@@ -119,8 +123,8 @@ var opTable = [256]opInfo{
 	{1, OpNone},              // 11 return-object 11x
 	{1, OpNone},              // 12 const/4 11n
 	{2, OpNone},              // 13 const/16 21s
-	{3, OpNone},              // 14 const 31i
-	{2, OpNone},              // 15 const/high16 21h
+	{3, OpConst},             // 14 const 31i
+	{2, OpConst},             // 15 const/high16 21h
 	{2, OpNone},              // 16 const-wide/16 21s
 	{3, OpNone},              // 17 const-wide/32 31i
 	{5, OpNone},              // 18 const-wide 51l
@@ -519,8 +523,11 @@ func (w *walker) method(m Code) error {
 		}
 		if info.op != OpNone {
 			idx := uint32(binary.LittleEndian.Uint16(code[i+2:]))
-			if op == 0x1b { // const-string/jumbo: 32-bit index
+			switch op {
+			case 0x1b, 0x14: // const-string/jumbo, const: 32 bits
 				idx = binary.LittleEndian.Uint32(code[i+2:])
+			case 0x15: // const/high16: the high 16 bits
+				idx <<= 16
 			}
 			insns = append(insns, Insn{Op: info.op, Opcode: op, Index: idx, Offset: base + uint32(i)})
 		}
