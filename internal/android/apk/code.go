@@ -34,6 +34,12 @@ type unit struct {
 	nodes   []node
 	edges   []int32  // callees, sliced by node: a node here if ≥ 0, else ^index into ext
 	edgeOff []uint32 // the byte offset of each edge's call
+	// news are the classes a node instantiates (type descriptors),
+	// sliced by node with newStart/newEnd, with the byte offset of each
+	// new-instance: a Runnable, Callable or AsyncTask made there runs
+	// without a direct call (threads, executors, handlers).
+	news    []string
+	newOff  []uint32
 	ext     []uint64 // hashes of callees without code here, which another dex may define
 	leaves  []uint64 // hashes of this dex's methods with code that are not nodes
 	hits    []hit
@@ -61,6 +67,8 @@ type node struct {
 	// method (0: none): calls and reads after it run only once the user
 	// has agreed.
 	gate uint32
+	// newStart, newEnd slice the unit's news.
+	newStart, newEnd uint32
 }
 
 // hit is a PI API call site found in a method, as its semantics decided
@@ -664,6 +672,8 @@ func (a *Analyzer) analyzeDexBytes(ctx context.Context, name string, data []byte
 		codeOf[i] = noCode
 	}
 	nameIdx := map[string]int32{}
+	var news []string                       // classes instantiated, sliced by node
+	var newOffs []uint32
 	var callees []uint32                    // method ids, sliced by node like u.edges
 	var calleeOffs []uint32                 // their call sites
 	strKind := make([]uint8, sizes.Strings) // 0 unknown, 1 nothing, 2 url, 3 content uri/settings key
@@ -697,6 +707,7 @@ func (a *Analyzer) analyzeDexBytes(ctx context.Context, name string, data []byte
 			return nil
 		}
 		start := len(callees)
+		newStart := len(news)
 		consts = consts[:0]
 		method := "" // the method's name and proto, made when first needed
 		firstHit, firstURL := len(u.hits), len(u.urls)
@@ -717,6 +728,11 @@ func (a *Analyzer) analyzeDexBytes(ctx context.Context, name string, data []byte
 				l := fieldAPI[in.Index]
 				for k := range l.apis {
 					addHit(hit{node: ni, api: &l.apis[k], offset: in.Offset, via: l.via[k]})
+				}
+			case dex.OpNewInstance:
+				if desc := className(in.Index); desc != "" && !isPlatformClass(desc) {
+					news = append(news, desc)
+					newOffs = append(newOffs, in.Offset)
 				}
 			case dex.OpConst:
 				if in.Index>>24 == 0x7f && len(u.resRefs) < maxUnitResRefs {
@@ -767,7 +783,7 @@ func (a *Analyzer) analyzeDexBytes(ctx context.Context, name string, data []byte
 			u.hits = sem.decide(m, u.hits, firstHit, consts)
 			sem.permissionNames(u.hits[firstHit:])
 		}
-		if len(callees) == start && len(u.hits) == firstHit && len(u.urls) == firstURL && u.classes[m.ClassDef].party.SDK == "" {
+		if len(callees) == start && len(news) == newStart && len(u.hits) == firstHit && len(u.urls) == firstURL && u.classes[m.ClassDef].party.SDK == "" {
 			if int(m.MethodIdx) < len(codeOf) {
 				codeOf[m.MethodIdx] = leaf
 			}
@@ -777,7 +793,8 @@ func (a *Analyzer) analyzeDexBytes(ctx context.Context, name string, data []byte
 		if int(m.MethodIdx) < len(codeOf) {
 			codeOf[m.MethodIdx] = ni
 		}
-		n := node{hash: hash, cls: int32(m.ClassDef), start: uint32(start), end: uint32(len(callees)), gate: sem.consentGate(u.hits[firstHit:])}
+		n := node{hash: hash, cls: int32(m.ClassDef), start: uint32(start), end: uint32(len(callees)), gate: sem.consentGate(u.hits[firstHit:]),
+			newStart: uint32(newStart), newEnd: uint32(len(news))}
 		nameProto, _, _ := sig.of(m.MethodIdx)
 		if i, ok := nameIdx[string(nameProto)]; ok {
 			n.name = i
@@ -807,6 +824,7 @@ func (a *Analyzer) analyzeDexBytes(ctx context.Context, name string, data []byte
 			"%d more URL constants were not kept: at most %d are kept per dex file", urlsDropped, maxUnitURLs))
 	}
 
+	u.news, u.newOff = news, newOffs
 	// Resolve callees now that every method with code is known: a node
 	// here, a leaf (dropped), or a method another dex may define.
 	u.edges = make([]int32, 0, len(callees))
@@ -1158,6 +1176,7 @@ func (ci *codeIndex) reachFrom(ctx context.Context, rootClasses []string, rootMe
 	if err != nil {
 		return parent, err
 	}
+	async := ci.asyncEntries()
 	for steps := 0; len(queue) > 0; steps++ {
 		if steps%4096 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -1189,8 +1208,40 @@ func (ci *codeIndex) reachFrom(ctx context.Context, rootClasses []string, rootMe
 			}
 			push(to, r)
 		}
+		// Work handed to a thread, an executor or a handler: a Runnable,
+		// Callable or AsyncTask made here runs without a direct call.
+		for k := nd.newStart; k < nd.newEnd && int(k) < len(u.news); k++ {
+			if nd.gate != 0 && u.newOff[k] > nd.gate {
+				continue
+			}
+			for _, to := range async[u.news[k]] {
+				push(to, r)
+			}
+		}
 	}
 	return parent, nil
+}
+
+// asyncMethods are the methods the platform runs for work handed over as
+// an object: Runnable.run, Callable.call, AsyncTask.doInBackground and
+// Thread.run. Listeners (onClick…) are user actions and are not among them.
+var asyncMethods = map[string]bool{
+	"run()V": true, "call()Ljava/lang/Object;": true,
+	"doInBackground([Ljava/lang/Object;)Ljava/lang/Object;": true,
+}
+
+// asyncEntries maps each class with an async method to its nodes.
+func (ci *codeIndex) asyncEntries() map[string][]ref {
+	out := map[string][]ref{}
+	for ui, u := range ci.units {
+		for n, nd := range u.nodes {
+			if asyncMethods[u.names[nd.name]] {
+				desc := u.classes[nd.cls].desc
+				out[desc] = append(out[desc], ref{int32(ui), int32(n)})
+			}
+		}
+	}
+	return out
 }
 
 // isCompliant reports whether a method is a compliant SDK entry point.

@@ -1,0 +1,46 @@
+package apk
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// Work handed to a thread at start-up (a Runnable made in
+// Application.onCreate) is reached; a listener made there is not (it runs
+// on a user action). testdata/async/build.sh rebuilds async.dex.
+func TestStartupFollowsRunnables(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "async", "async.dex"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := newAnalyzer(t)
+	u := a.analyzeDexBytes(context.Background(), "async.dex", data, "com.example.async")
+	ci := &codeIndex{units: []*unit{u}}
+	parent, err := ci.reach(context.Background(), []string{"com.example.async.App"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reached := map[string]bool{}
+	for r := range parent {
+		nd := u.nodes[r.n]
+		reached[javaName(u.classes[nd.cls].desc)+"."+u.names[nd.name]] = true
+	}
+	if !reached["com.example.async.InitTask.run()V"] {
+		t.Errorf("the Runnable started from onCreate is not reached: %v", reached)
+	}
+	if reached["com.example.async.Click.onClick(Landroid/view/View;)V"] {
+		t.Error("a click listener is reached as if it ran at start-up")
+	}
+	var startup bool
+	for _, h := range u.hits {
+		nd := u.nodes[h.node]
+		if _, ok := parent[ref{0, h.node}]; ok && javaName(u.classes[nd.cls].desc) == "com.example.async.InitTask" {
+			startup = true
+		}
+	}
+	if !startup {
+		t.Error("the IMEI read in the Runnable is not on the start-up path")
+	}
+}
