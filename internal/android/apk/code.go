@@ -38,12 +38,12 @@ type unit struct {
 	// sliced by node with newStart/newEnd, with the byte offset of each
 	// new-instance: a Runnable, Callable or AsyncTask made there runs
 	// without a direct call (threads, executors, handlers).
-	news    []string
-	newOff  []uint32
-	ext     []uint64 // hashes of callees without code here, which another dex may define
-	leaves  []uint64 // hashes of this dex's methods with code that are not nodes
-	hits    []hit
-	urls    []urlHit
+	news   []string
+	newOff []uint32
+	ext    []uint64 // hashes of callees without code here, which another dex may define
+	leaves []uint64 // hashes of this dex's methods with code that are not nodes
+	hits   []hit
+	urls   []urlHit
 	// resRefs are the app resource ids (0x7f…) the code loads with const,
 	// bounded: what consent screens are made of.
 	resRefs []resRef
@@ -672,7 +672,7 @@ func (a *Analyzer) analyzeDexBytes(ctx context.Context, name string, data []byte
 		codeOf[i] = noCode
 	}
 	nameIdx := map[string]int32{}
-	var news []string                       // classes instantiated, sliced by node
+	var news []string // classes instantiated, sliced by node
 	var newOffs []uint32
 	var callees []uint32                    // method ids, sliced by node like u.edges
 	var calleeOffs []uint32                 // their call sites
