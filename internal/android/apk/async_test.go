@@ -44,3 +44,24 @@ func TestStartupFollowsRunnables(t *testing.T) {
 		t.Error("the IMEI read in the Runnable is not on the start-up path")
 	}
 }
+
+// A walk that reaches its bound says so instead of calling the rest
+// unreachable.
+func TestReachSaysWhereItStopped(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "async", "async.dex"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := newAnalyzer(t).analyzeDexBytes(context.Background(), "async.dex", data, "com.example.async")
+	ci := &codeIndex{units: []*unit{u}, limit: 1}
+	if _, err := ci.reach(context.Background(), []string{"com.example.async.App"}); err != nil {
+		t.Fatal(err)
+	}
+	if !ci.cut {
+		t.Error("a walk bounded at one method did not say it was cut")
+	}
+	ci = &codeIndex{units: []*unit{u}}
+	if _, err := ci.reach(context.Background(), []string{"com.example.async.App"}); err != nil || ci.cut {
+		t.Errorf("an unbounded walk of a small app was cut (%v)", err)
+	}
+}

@@ -2,6 +2,7 @@ package apk
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -1085,8 +1086,16 @@ func (a *Analyzer) analyzeDex(ctx context.Context, in *artifact.Input, set *evid
 }
 
 // codeIndex joins the units for cross-dex questions.
+// maxReach bounds the methods a reachability walk visits; past it the walk
+// stops and says so (codeIndex.cut), never a silent "unreachable".
+const maxReach = 200_000
+
 type codeIndex struct {
 	units []*unit
+	// cut is set when a walk stopped at its bound: limit methods, or
+	// maxReach when limit is 0.
+	cut   bool
+	limit int
 	// compliant reports SDK entry points documented as collecting nothing
 	// before consent: reach does not follow calls into them.
 	compliant func(class, method string) bool
@@ -1136,7 +1145,6 @@ func (ci *codeIndex) reach(ctx context.Context, rootClasses []string) (map[ref]r
 
 // reachFrom is reach from the given methods of the root classes.
 func (ci *codeIndex) reachFrom(ctx context.Context, rootClasses []string, rootMethods map[string]bool) (map[ref]ref, error) {
-	const maxNodes = 200_000
 	byClass := map[string]ref{} // desc → (unit, class idx)
 	for ui, u := range ci.units {
 		for c, info := range u.classes {
@@ -1148,7 +1156,11 @@ func (ci *codeIndex) reachFrom(ctx context.Context, rootClasses []string, rootMe
 	parent := map[ref]ref{}
 	var queue []ref
 	push := func(r, from ref) {
-		if _, seen := parent[r]; seen || len(parent) >= maxNodes {
+		if _, seen := parent[r]; seen {
+			return
+		}
+		if limit := cmp.Or(ci.limit, maxReach); len(parent) >= limit {
+			ci.cut = true
 			return
 		}
 		parent[r] = from
@@ -1334,6 +1346,12 @@ func (s *scan) emit(ctx context.Context, units []*unit, rootClasses []string) er
 	parent, err := ci.reach(ctx, rootClasses)
 	if err != nil {
 		return err
+	}
+	if ci.cut {
+		// What runs at start-up past the cap is not known: rules that
+		// read code and find nothing are not evaluated.
+		s.loseCode("", evidence.Lostf(evidence.PartCode, evidence.CauseLimit,
+			"the start-up call graph was cut at %d methods: code reached later was not followed", maxReach))
 	}
 	type sdkRef struct {
 		types map[string]bool
