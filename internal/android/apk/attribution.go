@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/hegui/hegui/internal/catalog"
 	"github.com/hegui/hegui/internal/evidence"
 )
 
@@ -195,4 +196,19 @@ func (s *scan) attribute() {
 			Where: evidence.Location{File: o.Where.File, Class: o.Where.Class}, Source: Source,
 			Detail: map[string]string{evidence.DetailMatch: "package " + strings.TrimPrefix(id, UnknownPrefix) + " is in no SDK signature, library or the app's own packages"}})
 	}
+}
+
+// localLibrary reports whether a class an SDK signature matches is in fact
+// a local open-source library's (Gson, Glide…): an SDK entry with no
+// category that sends data (only "other" or "ui") whose class is in the
+// catalog's libraries. Its code is then the app's own: the library is
+// listed as present, but its calls are not a third party's collection.
+func (a *Analyzer) localLibrary(sdk catalog.SDK, desc string) bool {
+	for _, c := range sdk.Categories {
+		if c != "other" && c != "ui" {
+			return false
+		}
+	}
+	_, ok := a.cat.MatchLibrary(javaName(desc))
+	return ok
 }

@@ -49,3 +49,23 @@ func TestAttribution(t *testing.T) {
 		}
 	}
 }
+
+func TestLocalLibrary(t *testing.T) {
+	a := newAnalyzer(t)
+	for _, c := range []struct {
+		sdk, class string
+		want       bool
+	}{
+		{"gson", "Lcom/google/gson/Gson;", true},
+		{"umeng-analytics", "Lcom/umeng/analytics/MobclickAgent;", false},
+		{"jpush", "Lcn/jpush/android/api/JPushInterface;", false},
+	} {
+		sdk, ok := a.cat.SDK(c.sdk)
+		if !ok {
+			t.Fatalf("no SDK %s in the catalog", c.sdk)
+		}
+		if got := a.localLibrary(sdk, c.class); got != c.want {
+			t.Errorf("localLibrary(%s, %s) = %v", c.sdk, c.class, got)
+		}
+	}
+}

@@ -562,7 +562,9 @@ func (a *Analyzer) analyzeDexBytes(ctx context.Context, name string, data []byte
 		ci := classInfo{desc: c.Class, super: c.Super}
 		if id, ok := a.cat.MatchClass(c.Class); ok {
 			sdk, _ := a.cat.SDK(id)
-			ci.party = evidence.Party{SDK: id, Name: sdk.Name}
+			if !a.localLibrary(sdk, c.Class) {
+				ci.party = evidence.Party{SDK: id, Name: sdk.Name}
+			}
 			p := u.sdks[id]
 			if p == nil {
 				p = &sdkPresence{first: c.Class}
