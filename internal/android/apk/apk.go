@@ -95,6 +95,7 @@ func (a *Analyzer) Analyze(ctx context.Context, in *artifact.Input) (*evidence.S
 	s.bytecode(ctx)
 	s.assetsText(ctx)
 	s.attribute()
+	s.dropSharedDeclarations()
 	s.packers()
 	s.reportDropped()
 	s.archiveProblems()

@@ -212,3 +212,46 @@ func (a *Analyzer) localLibrary(sdk catalog.SDK, desc string) bool {
 	_, ok := a.cat.MatchLibrary(javaName(desc))
 	return ok
 }
+
+// dropSharedDeclarations removes SDKs whose only evidence is a manifest
+// declaration (a meta-data key, a component) that another SDK present by
+// its own code also matched: a vendor's shared key (AMap's apikey serves
+// its location and map SDKs alike) names the product whose code is there,
+// not every product of the vendor.
+func (s *scan) dropSharedDeclarations() {
+	byMatch := map[string][]string{} // match text -> SDK ids
+	coded := map[string]bool{}       // SDKs present by their code
+	declaredOnly := map[string]bool{}
+	for _, o := range s.set.Of(evidence.SDK) {
+		if o.Level == evidence.Declared {
+			byMatch[o.Attr(evidence.DetailMatch)] = append(byMatch[o.Attr(evidence.DetailMatch)], o.Key)
+			if _, seen := declaredOnly[o.Key]; !seen {
+				declaredOnly[o.Key] = true
+			}
+			continue
+		}
+		coded[o.Key] = true
+		declaredOnly[o.Key] = false
+	}
+	drop := map[string]bool{}
+	for id, only := range declaredOnly {
+		if !only {
+			continue
+		}
+		shared := true
+		for _, ids := range byMatch {
+			if slices.Contains(ids, id) && !slices.ContainsFunc(ids, func(other string) bool { return other != id && coded[other] }) {
+				shared = false // a declaration of its own: keep it
+			}
+		}
+		if shared {
+			drop[id] = true
+		}
+	}
+	if len(drop) == 0 {
+		return
+	}
+	s.set.Observations = slices.DeleteFunc(s.set.Observations, func(o evidence.Observation) bool {
+		return o.Kind == evidence.SDK && drop[o.Key]
+	})
+}

@@ -69,3 +69,22 @@ func TestLocalLibrary(t *testing.T) {
 		}
 	}
 }
+
+// A vendor's shared manifest key names the product whose code is there:
+// leaky.apk holds AMap's location code and AMap's apikey, which AMap's map
+// SDK also uses; the map SDK is not present.
+func TestSharedDeclarationsNameTheProductPresent(t *testing.T) {
+	set := analyze(t, newAnalyzer(t), filepath.Join(fixtures, "apks/leaky.apk"))
+	ids := map[string]bool{}
+	for _, o := range set.Of(evidence.SDK) {
+		ids[o.Key] = true
+	}
+	if !ids["amap-location"] || ids["amap-maps"] {
+		t.Errorf("SDKs %v: want amap-location and not amap-maps", ids)
+	}
+	// A declaration of its own keeps a declared-only SDK: umeng-push's
+	// service is declared in the manifest and its classes are present.
+	if !ids["umeng-push"] {
+		t.Error("umeng-push lost")
+	}
+}
