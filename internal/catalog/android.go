@@ -129,6 +129,10 @@ const (
 	// of use narrow_intent marked Own, or whose package argument is the
 	// app's package (ArgOwnPackage).
 	ArgOwnIntent = "own_intent"
+	// ArgLauncherIntent: an Intent for the launcher's list (action MAIN
+	// or category LAUNCHER set in the method): a query with it lists the
+	// installed apps.
+	ArgLauncherIntent = "launcher_intent"
 )
 
 // ValueCall is a call that tells what happens to a value it is given, for

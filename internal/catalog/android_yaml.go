@@ -125,7 +125,7 @@ var (
 	purposes  = []string{PurposePermissionRequest, PurposeBiometricAuth, PurposeExit, PurposeConsentFlag}
 	modes     = []Mode{ModeRead, ModeEnumerate, ModeCheck, ModeWrite, ModePath}
 	ruleModes = append(slices.Clone(modes), ModeNone)
-	argKinds  = []string{ArgOwnPackage, ArgConst, ArgString, ArgParam, ArgCall, ArgProviderURI, ArgNarrowIntent, ArgOwnIntent}
+	argKinds  = []string{ArgOwnPackage, ArgConst, ArgString, ArgParam, ArgCall, ArgProviderURI, ArgNarrowIntent, ArgOwnIntent, ArgLauncherIntent}
 	uses      = []string{UseCompare, UseURI, UseNarrowIntent, UseOwnPackage}
 )
 

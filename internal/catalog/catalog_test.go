@@ -227,8 +227,10 @@ func TestAPIModes(t *testing.T) {
 	if a := one(pm, "getInstalledPackages"); a.Mode != ModeEnumerate || a.When != nil {
 		t.Errorf("getInstalledPackages: %+v", a)
 	}
-	if a := one(pm, "queryIntentActivities"); len(a.When) != 2 || a.When[0].Is != ArgOwnIntent || a.When[0].Mode != ModeNone ||
-		a.When[1].Is != ArgNarrowIntent || a.When[1].Mode != ModeCheck {
+	// Only a launcher query lists the apps; any other Intent asks which
+	// apps handle one action.
+	if a := one(pm, "queryIntentActivities"); a.Mode != ModeCheck || len(a.When) != 3 || a.When[0].Is != ArgOwnIntent || a.When[0].Mode != ModeNone ||
+		a.When[1].Is != ArgNarrowIntent || a.When[1].Mode != ModeCheck || a.When[2].Is != ArgLauncherIntent || a.When[2].Mode != ModeEnumerate {
 		t.Errorf("queryIntentActivities: %+v", a)
 	}
 	cm := "Landroid/content/ClipboardManager;"

@@ -287,6 +287,16 @@ func archiveTampering(env *Env) ([]Match, *Text) {
 // normal; checking for dozens is collecting the list one name at a time.
 const probeThreshold = 10
 
+// probeAPI reports the lookups by package name that probing uses.
+func probeAPI(api string) bool {
+	for _, m := range []string{".getPackageInfo", ".getApplicationInfo", ".getLaunchIntentForPackage", ".getApplicationIcon", ".getApplicationLabel"} {
+		if strings.HasSuffix(api, m) {
+			return true
+		}
+	}
+	return false
+}
+
 // installedApps: the installed-app list is read, by enumeration or by
 // probing many named apps one by one; one finding per party.
 func installedApps(env *Env) ([]Match, *Text) {
@@ -299,7 +309,12 @@ func installedApps(env *Env) ([]Match, *Text) {
 	probes := map[string][]evidence.Observation{}
 	named := map[string]map[string]bool{}
 	for _, o := range env.Set.Of(evidence.Property) {
-		if o.Key != evidence.PropertyPresenceCheck || o.Attr(evidence.DetailDataType) != "installed_apps" || o.Attr(evidence.DetailArgs) == "" {
+		// Only named apps count: a string constant passed to a lookup
+		// by package name (a parameter or a uid is one lookup of an app
+		// the code was handed, not a probe).
+		name := o.Attr(evidence.DetailArgs)
+		if o.Key != evidence.PropertyPresenceCheck || o.Attr(evidence.DetailDataType) != "installed_apps" || !probeAPI(o.Attr(evidence.DetailAPI)) ||
+			len(name) < 3 || name[0] != '"' || name[len(name)-1] != '"' {
 			continue
 		}
 		p := partyOf(o)

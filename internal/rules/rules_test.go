@@ -289,10 +289,23 @@ func TestInstalledAppProbing(t *testing.T) {
 		set := sampleSet()
 		for i := range n {
 			set.Add(evidence.Observation{Kind: evidence.Property, Key: evidence.PropertyPresenceCheck, Level: evidence.Referenced,
-				Where:  evidence.Location{File: "classes.dex", Class: "com.example.Probe", Method: "scan()V", Offset: int64(100 + i)},
-				Detail: map[string]string{evidence.DetailDataType: "installed_apps", evidence.DetailArgs: "com.rival.app" + strconv.Itoa(i)}})
+				Where: evidence.Location{File: "classes.dex", Class: "com.example.Probe", Method: "scan()V", Offset: int64(100 + i)},
+				Detail: map[string]string{evidence.DetailDataType: "installed_apps", evidence.DetailAPI: "android.content.pm.PackageManager.getPackageInfo",
+					evidence.DetailArgs: `"com.rival.app` + strconv.Itoa(i) + `"`}})
 		}
 		return set
+	}
+	// Lookups of names the code was handed (parameters) are not probes.
+	handed := sampleSet()
+	for i := range 2 * probeThreshold {
+		handed.Add(evidence.Observation{Kind: evidence.Property, Key: evidence.PropertyPresenceCheck, Level: evidence.Referenced,
+			Where:  evidence.Location{File: "classes.dex", Class: "com.example.Lookup", Method: "m" + strconv.Itoa(i) + "()V"},
+			Detail: map[string]string{evidence.DetailDataType: "installed_apps", evidence.DetailAPI: "android.content.pm.PackageManager.getPackageInfo", evidence.DetailArgs: "p" + strconv.Itoa(i)}})
+	}
+	for _, f := range e.Run(handed, Options{}).Findings {
+		if f.RuleID == "HG-AND-012" {
+			t.Errorf("lookups of handed names counted as probing: %+v", f.Subject)
+		}
 	}
 	for n, want := range map[int]bool{3: false, probeThreshold: true} {
 		fired := false

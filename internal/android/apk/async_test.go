@@ -33,6 +33,9 @@ func TestStartupFollowsRunnables(t *testing.T) {
 	if reached["com.example.async.Click.onClick(Landroid/view/View;)V"] {
 		t.Error("a click listener is reached as if it ran at start-up")
 	}
+	if reached["com.example.async.Later.run()V"] {
+		t.Error("a Runnable only stored (to run later) is reached as if it ran at start-up")
+	}
 	var startup bool
 	for _, h := range u.hits {
 		nd := u.nodes[h.node]
@@ -63,5 +66,34 @@ func TestReachSaysWhereItStopped(t *testing.T) {
 	ci = &codeIndex{units: []*unit{u}}
 	if _, err := ci.reach(context.Background(), []string{"com.example.async.App"}); err != nil || ci.cut {
 		t.Errorf("an unbounded walk of a small app was cut (%v)", err)
+	}
+}
+
+// A branch on the consent flag gates the code on its agreed side only:
+// a call after the paths merge runs before consent all the same.
+func TestConsentGateRegion(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "async", "async.dex"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := newAnalyzer(t).analyzeDexBytes(context.Background(), "async.dex", data, "com.example.async")
+	reachedFrom := func(method string) map[string]bool {
+		ci := &codeIndex{units: []*unit{u}}
+		parent, err := ci.reachFrom(context.Background(), []string{"com.example.async.Gates"}, map[string]bool{method: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]bool{}
+		for r := range parent {
+			nd := u.nodes[r.n]
+			out[javaName(u.classes[nd.cls].desc)+"."+methodName(u.names[nd.name])] = true
+		}
+		return out
+	}
+	if got := reachedFrom("gated()V"); got["com.example.async.Later.run"] {
+		t.Errorf("the call skipped unless consent was given is reached: %v", got)
+	}
+	if got := reachedFrom("logOnly()V"); !got["com.example.async.InitTask.run"] {
+		t.Errorf("the call after the merge is taken as gated: %v", got)
 	}
 }

@@ -42,6 +42,14 @@ func (s *scan) ownPackages() []string {
 	for _, c := range m.Components {
 		if c.Type == "activity" && slices.Contains(c.Actions, "android.intent.action.MAIN") && slices.Contains(c.Categories, "android.intent.category.LAUNCHER") {
 			add(c.Name)
+			continue
+		}
+		// The app's other components, where no SDK signature claims
+		// them: apps spread over several packages of their own.
+		if _, sdk := s.a.cat.MatchClass("L" + strings.ReplaceAll(c.Name, ".", "/") + ";"); !sdk {
+			if _, lib := s.a.cat.MatchLibrary(c.Name); !lib {
+				add(c.Name)
+			}
 		}
 	}
 	// The organisation: the first two labels of each (com.example).
@@ -74,6 +82,20 @@ func packageRoot(pkg string) string {
 		return ""
 	}
 	return strings.Join(parts[:n], ".")
+}
+
+// obfuscated reports a package renamed by a shrinker: every label one or
+// two letters long (a, a.b, zz.c).
+func obfuscated(pkg string) bool {
+	if pkg == "" {
+		return true
+	}
+	for _, l := range strings.Split(pkg, ".") {
+		if len(l) > 2 {
+			return false
+		}
+	}
+	return true
 }
 
 // commonPackage is the longest package prefix two dotted names share, on
@@ -147,6 +169,9 @@ func (s *scan) attribute() {
 		switch {
 		case slices.ContainsFunc(own, func(p string) bool { return within(class, p) }):
 		case slices.ContainsFunc(platformLike, func(p string) bool { return within(class, p) }):
+		case obfuscated(pkg):
+			// Renamed by R8/ProGuard (a.b.c): whose it was cannot be told
+			// from the name; it is not called a third party.
 		default:
 			if _, ok := s.a.cat.MatchLibrary(class); !ok {
 				v = nameRoot(pkg)

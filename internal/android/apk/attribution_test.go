@@ -88,3 +88,11 @@ func TestSharedDeclarationsNameTheProductPresent(t *testing.T) {
 		t.Error("umeng-push lost")
 	}
 }
+
+func TestObfuscatedPackages(t *testing.T) {
+	for pkg, want := range map[string]bool{"a": true, "a.b": true, "zz.c.d": true, "com.adtiny": false, "io.a": true, "cn.jiguang": false} {
+		if got := obfuscated(pkg); got != want {
+			t.Errorf("obfuscated(%q) = %v", pkg, got)
+		}
+	}
+}

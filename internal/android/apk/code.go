@@ -65,11 +65,17 @@ type node struct {
 	name       int32  // index into the unit's names
 	start, end uint32 // edges[start:end]
 	// gate is the byte offset of a branch on a consent flag in the
-	// method (0: none): calls and reads after it run only once the user
-	// has agreed.
-	gate uint32
+	// method (0: none); what lies in gateFrom..gateTo (byte offsets, the
+	// branch's agreed side) runs only once the user has agreed.
+	gate, gateFrom, gateTo uint32
 	// newStart, newEnd slice the unit's news.
 	newStart, newEnd uint32
+}
+
+// gated reports whether the instruction at byte offset off lies on the
+// agreed side of the node's consent branch.
+func (nd node) gated(off uint32) bool {
+	return nd.gate != 0 && off >= nd.gateFrom && off < nd.gateTo
 }
 
 // hit is a PI API call site found in a method, as its semantics decided
@@ -782,6 +788,19 @@ func (a *Analyzer) analyzeDexBytes(ctx context.Context, name string, data []byte
 				consts = append(consts, in.Index)
 			}
 		}
+		if len(news) > newStart {
+			// Only objects handed to a thread, an executor or a handler
+			// run without a call; one merely stored waits for something.
+			keep := sem.handedToRunner(m, newOffs[newStart:])
+			w := newStart
+			for k, ok := range keep {
+				if ok {
+					news[w], newOffs[w] = news[newStart+k], newOffs[newStart+k]
+					w++
+				}
+			}
+			news, newOffs = news[:w], newOffs[:w]
+		}
 		if len(u.hits) > firstHit {
 			u.hits = sem.decide(m, u.hits, firstHit, consts)
 			sem.permissionNames(u.hits[firstHit:])
@@ -796,7 +815,8 @@ func (a *Analyzer) analyzeDexBytes(ctx context.Context, name string, data []byte
 		if int(m.MethodIdx) < len(codeOf) {
 			codeOf[m.MethodIdx] = ni
 		}
-		n := node{hash: hash, cls: int32(m.ClassDef), start: uint32(start), end: uint32(len(callees)), gate: sem.consentGate(u.hits[firstHit:]),
+		gate, gateFrom, gateTo := sem.consentGate(data, u.hits[firstHit:])
+		n := node{hash: hash, cls: int32(m.ClassDef), start: uint32(start), end: uint32(len(callees)), gate: gate, gateFrom: gateFrom, gateTo: gateTo,
 			newStart: uint32(newStart), newEnd: uint32(len(news))}
 		nameProto, _, _ := sig.of(m.MethodIdx)
 		if i, ok := nameIdx[string(nameProto)]; ok {
@@ -1202,7 +1222,7 @@ func (ci *codeIndex) reachFrom(ctx context.Context, rootClasses []string, rootMe
 		u := ci.units[r.u]
 		nd := u.nodes[r.n]
 		for k, e := range u.edges[nd.start:nd.end] {
-			if nd.gate != 0 && u.edgeOff[int(nd.start)+k] > nd.gate {
+			if nd.gated(u.edgeOff[int(nd.start)+k]) {
 				// Behind the consent check: not run before consent.
 				continue
 			}
@@ -1225,7 +1245,7 @@ func (ci *codeIndex) reachFrom(ctx context.Context, rootClasses []string, rootMe
 		// Work handed to a thread, an executor or a handler: a Runnable,
 		// Callable or AsyncTask made here runs without a direct call.
 		for k := nd.newStart; k < nd.newEnd && int(k) < len(u.news); k++ {
-			if nd.gate != 0 && u.newOff[k] > nd.gate {
+			if nd.gated(u.newOff[k]) {
 				continue
 			}
 			for _, to := range async[u.news[k]] {
@@ -1407,7 +1427,7 @@ func (s *scan) emit(ctx context.Context, units []*unit, rootClasses []string) er
 				d[evidence.DetailURI] = h.uri
 			}
 			r := ref{int32(ui), h.node}
-			if _, ok := parent[r]; ok && (nd.gate == 0 || h.offset < nd.gate) {
+			if _, ok := parent[r]; ok && !nd.gated(h.offset) {
 				d[evidence.DetailStartup] = "true"
 				d[evidence.DetailStartupPath] = ci.path(parent, r)
 			}

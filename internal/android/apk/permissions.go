@@ -2,6 +2,7 @@ package apk
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"slices"
 	"strings"
@@ -70,11 +71,12 @@ func (s *scan) permissionBehaviour(ctx context.Context, ci *codeIndex, startup m
 		where := evidence.Location{File: u.file, Class: javaName(cls.desc), Method: method, Offset: int64(h.offset)}
 		inCallback := strings.HasPrefix(method, resultCallback)
 		if h.api.Purpose == catalog.PurposeExit {
-			// Ending the process closes the app; finishing an activity
-			// does only when it is the launcher's (a permission screen
-			// that finishes itself is normal).
-			closes := strings.HasPrefix(h.via, "java.lang.System.") || strings.HasPrefix(h.via, "android.os.Process.") ||
-				slices.Contains(launchers, where.Class)
+			// Ending the process closes the app whatever the screen.
+			// finish() is not counted: a splash or permission screen
+			// that finishes itself after the answer, granted or not, is
+			// normal, and telling the denied branch apart needs more
+			// than the call.
+			closes := strings.HasPrefix(h.via, "java.lang.System.") || strings.HasPrefix(h.via, "android.os.Process.")
 			if inCallback && closes {
 				s.set.Add(evidence.Observation{Kind: evidence.Property, Key: evidence.PropDenialExit, Level: evidence.Referenced, Party: cls.party,
 					Where: where, Source: Source, Detail: map[string]string{evidence.DetailHow: h.via}})
@@ -111,7 +113,9 @@ func (s *scan) dangerousGroups(perms []string) []string {
 	var out []string
 	for _, p := range perms {
 		cp, ok := s.a.cat.Permission(p)
-		if !ok || cp.Protection != "dangerous" || cp.Group == "" || slices.Contains(out, cp.Group) {
+		// Groups whose permissions give access to no PI (notifications)
+		// are not what premature or bundled requests are charged for.
+		if !ok || cp.Protection != "dangerous" || cp.Group == "" || len(cp.DataTypes) == 0 || slices.Contains(out, cp.Group) {
 			continue
 		}
 		out = append(out, cp.Group)
@@ -190,11 +194,14 @@ func inherited(t uint32, className func(uint32) string, superOf map[string]strin
 	return found
 }
 
-// consentGate returns the offset of the first branch the method makes on a
-// consent flag (a stored value read under a key the catalog names as one),
-// or 0.
-func (s *semantics) consentGate(hits []hit) uint32 {
-	var gate uint32
+// consentGate finds the first branch the method makes on a consent flag
+// (a stored value read under a key the catalog names as one) and the
+// agreed side of it, as byte offsets [from, to): for if-eqz, the code
+// between the branch and its target (skipped when the flag is false); for
+// if-nez, the code from its target on. Code after an if-eqz's target runs
+// on both paths and is not gated. It returns zeros when there is no such
+// branch.
+func (s *semantics) consentGate(data []byte, hits []hit) (gate, from, to uint32) {
 	for i := range hits {
 		h := &hits[i]
 		if h.api.Purpose != catalog.PurposeConsentFlag || !s.analyzed() {
@@ -215,12 +222,67 @@ func (s *semantics) consentGate(hits []hit) uint32 {
 		}
 		uses, _ := s.flow.Uses(nil, res)
 		for _, u := range uses {
-			if u.Opcode >= 0x32 && u.Opcode <= 0x3d && (gate == 0 || u.Offset < gate) { // if-*, if-*z
-				gate = u.Offset
+			if (u.Opcode != 0x38 && u.Opcode != 0x39) || (gate != 0 && u.Offset >= gate) || int(u.Offset)+4 > len(data) {
+				continue
+			}
+			target := int64(u.Offset) + 2*int64(int16(binary.LittleEndian.Uint16(data[u.Offset+2:])))
+			if target <= int64(u.Offset) {
+				continue // a loop back: not a consent gate's shape
+			}
+			if u.Opcode == 0x38 { // if-eqz: falls through when agreed
+				gate, from, to = u.Offset, u.Offset+4, uint32(target)
+				continue
+			}
+			// if-nez jumps when agreed: the target's side is the agreed
+			// one only if the other path leaves (returns, throws or
+			// jumps away) instead of falling into it.
+			if op, ok := s.flow.OpcodeBefore(uint32(target)); ok && (op >= 0x0e && op <= 0x11 || op == 0x27 || op >= 0x28 && op <= 0x2a) {
+				gate, from, to = u.Offset, uint32(target), ^uint32(0)
 			}
 		}
 	}
-	return gate
+	return gate, from, to
+}
+
+// asyncSinks are the calls that run work given as an object: a thread, an
+// executor, a handler or a view's queue, an AsyncTask.
+var asyncSinks = map[string]bool{
+	"start": true, "execute": true, "executeOnExecutor": true, "submit": true, "invokeAll": true, "invokeAny": true,
+	"schedule": true, "scheduleAtFixedRate": true, "scheduleWithFixedDelay": true,
+	"post": true, "postDelayed": true, "postAtTime": true, "postAtFrontOfQueue": true, "runOnUiThread": true,
+}
+
+// handedToRunner keeps, of the new-instance offsets of method m, those whose
+// object reaches a runner: passed to a Thread's constructor or to one of
+// asyncSinks, or is itself started or executed. An object only stored
+// (to run later, on a user's agreement) is dropped; so is one the pass
+// cannot follow.
+func (s *semantics) handedToRunner(m dex.Code, offs []uint32) []bool {
+	keep := make([]bool, len(offs))
+	if s.m != m {
+		s.m, s.ran = m, false
+	}
+	if !s.analyzed() {
+		return keep
+	}
+	for i, off := range offs {
+		uses, ok := s.flow.Uses(nil, off)
+		if !ok {
+			continue
+		}
+		for _, u := range uses {
+			if dex.OpOf(u.Opcode) != dex.OpInvoke {
+				continue
+			}
+			name := s.callName(u.Index)
+			short := name[strings.LastIndexByte(name, '.')+1:]
+			if asyncSinks[short] || u.Arg >= 0 && strings.HasSuffix(name, "java.lang.Thread.<init>") {
+				keep[i] = true
+				break
+			}
+		}
+	}
+	return keep
 }
 
 // consentScreens records the code that loads a privacy consent text: a

@@ -58,7 +58,9 @@ type semantics struct {
 // entries' args).
 func (s *semantics) decide(m dex.Code, hits []hit, first int, consts []uint32) []hit {
 	s.pending = append(s.pending[:0], hits[first:]...)
-	s.m, s.ran = m, false
+	if s.m != m {
+		s.m, s.ran = m, false
+	}
 	out := hits[:first]
 	legacy := false
 	for _, h := range s.pending {
@@ -221,8 +223,33 @@ func (s *semantics) match(d dex.Def, r catalog.ArgRule) (ok bool, matched, desc 
 	case catalog.ArgOwnIntent:
 		ok, own, desc := s.narrowed(d)
 		return ok && own, "", desc
+	case catalog.ArgLauncherIntent:
+		return s.launcherIntent(d), "", "launcher Intent"
 	}
 	return false, "", ""
+}
+
+// launcherIntent reports whether Intent d is given action MAIN or category
+// LAUNCHER in the method (its constructor, setAction or addCategory).
+func (s *semantics) launcherIntent(d dex.Def) bool {
+	if d.Kind != dex.DefNewInstance {
+		return false
+	}
+	uses, ok := s.flow.Uses(nil, d.Offset)
+	if !ok {
+		return false
+	}
+	for _, u := range uses {
+		if dex.OpOf(u.Opcode) != dex.OpInvoke || u.Arg != -1 {
+			continue
+		}
+		for _, a := range s.flow.ArgDefs(nil, u.Offset, 0) {
+			if a.Kind == dex.DefString && (s.stringIs(a.Index, "android.intent.action.MAIN") || s.stringIs(a.Index, "android.intent.category.LAUNCHER")) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // ownPackage reports whether d is the app's package name.

@@ -37,7 +37,7 @@ var semanticsCases = []verdict{
 	{"paramPackage", 0x130e, "PackageManager;.getPackageInfo", "check installed_apps", nil},
 	{"fieldPackage", 0x10ca, "PackageManager;.getPackageInfo", "check installed_apps", nil},
 	{"enumeration", 0x108e, "PackageManager;.getInstalledPackages", "data_type installed_apps", nil},
-	{"launcherQuery", 0x11b2, "PackageManager;.queryIntentActivities", "data_type installed_apps", []string{"args=new Intent"}},
+	{"launcherQuery", 0x11b2, "PackageManager;.queryIntentActivities", "data_type installed_apps", []string{"args=launcher Intent"}},
 	{"packageQuery", 0x12ea, "PackageManager;.queryIntentActivities", "check installed_apps", []string{`args=Intent.setPackage("com.tencent.mm")`}},
 	{"ownIntentQuery", 0x124a, "PackageManager;.queryBroadcastReceivers", "", nil},
 	{"uids", 0x1330, "PackageManager;.getPackagesForUid", "", nil},

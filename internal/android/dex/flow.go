@@ -849,6 +849,18 @@ func (fl *Flow) ArgDefs(dst []Def, off uint32, arg int) []Def {
 	return fl.readDefs(dst, i, slot)
 }
 
+// OpcodeBefore returns the opcode of the instruction just before byte
+// offset off in the method last analyzed (to tell whether a path falls
+// into off or leaves first), and false when off is not an instruction of
+// it or is its first.
+func (fl *Flow) OpcodeBefore(off uint32) (uint8, bool) {
+	i := fl.at(off)
+	if i <= 0 {
+		return 0, false
+	}
+	return fl.insn(i - 1)[0], true
+}
+
 // ReadDefs appends to dst the definitions that may reach the register the
 // instruction at byte offset off reads at position pos (for aput*, 0 is
 // the value and 1 the array), in the method last analyzed; one DefUnknown

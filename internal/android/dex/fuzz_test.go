@@ -120,6 +120,7 @@ func FuzzFlow(f *testing.F) {
 					t.Fatalf("definition at %#x outside the code", d.Offset)
 				}
 			}
+			fl.OpcodeBefore(off)
 			for _, d := range fl.ReadDefs(nil, off, int(off%3)) {
 				if !ok && d.Kind != DefUnknown {
 					t.Fatalf("ReadDefs answer %+v from a method not analyzed", d)

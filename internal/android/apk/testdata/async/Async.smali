@@ -1,6 +1,8 @@
 .class public Lcom/example/async/App;
 .super Landroid/app/Application;
 
+.field public static pending:Ljava/lang/Runnable;
+
 # Application.onCreate hands the SDK start to a background thread: the
 # Runnable's run() runs at start-up without a direct call.
 .method public onCreate()V
@@ -13,5 +15,8 @@
     invoke-virtual {v1}, Ljava/lang/Thread;->start()V
     new-instance v0, Lcom/example/async/Click;
     invoke-direct {v0}, Lcom/example/async/Click;-><init>()V
+    new-instance v0, Lcom/example/async/Later;
+    invoke-direct {v0}, Lcom/example/async/Later;-><init>()V
+    sput-object v0, Lcom/example/async/App;->pending:Ljava/lang/Runnable;
     return-void
 .end method
