@@ -11,7 +11,7 @@ import (
 
 // builtinDigests are the SHA-256 digests of the built-in rule files, in the order of builtinRules.
 var builtinDigests = []string{
-	"f60291f20a08658374b3d9d75205a6681bf761dd583b267156e7a9da9058352e",
+	"e6028b33b70ca38723075f4d8ff69478fd62ce55ca8f594a7b52ea59c8457baa",
 	"ae436529f8a3e69785fccd6e11ef9ed737bedf0725461b980c7fe8295522c6d0",
 	"312c53b5ef16eaf74972d222a81dc0c389adcd96b64f2e67ac0b60aaca7cafd9",
 	"975fd6b2117fa678a0d52d9aa873b0cf86c0fc5dbfcaf3b6c4926e72a30be6ba",
@@ -362,8 +362,8 @@ func builtinRules() [][]Rule {
 					En: "The app closes when a permission is denied (forced)",
 				},
 				Description: text.Text{
-					Zh: "权限申请结果回调中，在用户拒绝后调用了 finish()、System.exit 或 Process.killProcess，应用随即关闭。用户拒绝非必要权限后应用退出，属于强制索取权限、拒绝提供业务功能。",
-					En: "The permission-result callback calls finish(), System.exit or Process.killProcess when the user denies, closing the app. Exiting after a non-necessary permission is refused is forced permission requesting and refusing service.",
+					Zh: "权限申请结果回调中调用了 System.exit 或 Process.killProcess，应用进程随即结束。用户拒绝非必要权限后应用退出，属于强制索取权限、拒绝提供业务功能。（仅调用 finish() 的回调不计入：无法仅凭调用区分拒绝与授权分支。）",
+					En: "The permission-result callback calls System.exit or Process.killProcess, ending the app's process. Exiting after a non-necessary permission is refused is forced permission requesting and refusing service. (A callback that only calls finish() is not counted: the call alone does not tell the denied branch from the granted one.)",
 				},
 				Remediation: text.Text{
 					Zh: "用户拒绝后仍提供不依赖该权限的功能，仅在用户再次使用相关功能时说明并重新申请。",
