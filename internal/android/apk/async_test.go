@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -96,4 +97,23 @@ func TestConsentGateRegion(t *testing.T) {
 	if got := reachedFrom("logOnly()V"); !got["com.example.async.InitTask.run"] {
 		t.Errorf("the call after the merge is taken as gated: %v", got)
 	}
+}
+
+// The permissions of a request whose array is made by filled-new-array (as
+// R8 emits it) are known.
+func TestPermissionNamesFromFilledArray(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "async", "async.dex"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := newAnalyzer(t).analyzeDexBytes(context.Background(), "async.dex", data, "com.example.async")
+	for _, h := range u.hits {
+		if h.api.Purpose == "permission_request" {
+			if got := strings.Join(h.perms, ","); got != "android.permission.CAMERA,android.permission.READ_CONTACTS" {
+				t.Errorf("permissions %q", got)
+			}
+			return
+		}
+	}
+	t.Fatal("no permission request found")
 }

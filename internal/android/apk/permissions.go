@@ -146,8 +146,28 @@ func (s *semantics) permissionNames(hits []hit) {
 func (s *semantics) arrayStrings(off uint32, arg int, prefix string) []string {
 	const aputObject = 0x4d
 	var out []string
+	add := func(defs []dex.Def) {
+		for _, v := range defs {
+			if v.Kind != dex.DefString {
+				continue
+			}
+			if str, err := s.f.String(v.Index); err == nil && strings.HasPrefix(str, prefix) && !slices.Contains(out, str) {
+				out = append(out, str)
+			}
+		}
+	}
 	for _, d := range s.flow.ArgDefs(nil, off, arg) {
 		if d.Kind != dex.DefOther || d.Offset == 0 {
+			continue
+		}
+		// filled-new-array {v0, v1…}, then move-result-object: the
+		// elements are the registers the first instruction reads.
+		if op, ok := s.flow.OpcodeBefore(d.Offset); ok && (op == 0x24 || op == 0x25) {
+			if fill, ok := s.flow.OffsetBefore(d.Offset); ok {
+				for pos := 0; pos < 16; pos++ {
+					add(s.flow.ReadDefs(nil, fill, pos))
+				}
+			}
 			continue
 		}
 		uses, ok := s.flow.Uses(nil, d.Offset)
@@ -158,14 +178,7 @@ func (s *semantics) arrayStrings(off uint32, arg int, prefix string) []string {
 			if u.Opcode != aputObject || u.Arg != 1 {
 				continue
 			}
-			for _, v := range s.flow.ReadDefs(nil, u.Offset, 0) {
-				if v.Kind != dex.DefString {
-					continue
-				}
-				if str, err := s.f.String(v.Index); err == nil && strings.HasPrefix(str, prefix) && !slices.Contains(out, str) {
-					out = append(out, str)
-				}
-			}
+			add(s.flow.ReadDefs(nil, u.Offset, 0))
 		}
 	}
 	return out

@@ -861,6 +861,16 @@ func (fl *Flow) OpcodeBefore(off uint32) (uint8, bool) {
 	return fl.insn(i - 1)[0], true
 }
 
+// OffsetBefore returns the byte offset of the instruction just before byte
+// offset off in the method last analyzed, and false when there is none.
+func (fl *Flow) OffsetBefore(off uint32) (uint32, bool) {
+	i := fl.at(off)
+	if i <= 0 {
+		return 0, false
+	}
+	return fl.base + 2*fl.pcs[i-1], true
+}
+
 // ReadDefs appends to dst the definitions that may reach the register the
 // instruction at byte offset off reads at position pos (for aput*, 0 is
 // the value and 1 the array), in the method last analyzed; one DefUnknown

@@ -121,6 +121,7 @@ func FuzzFlow(f *testing.F) {
 				}
 			}
 			fl.OpcodeBefore(off)
+			fl.OffsetBefore(off)
 			for _, d := range fl.ReadDefs(nil, off, int(off%3)) {
 				if !ok && d.Kind != DefUnknown {
 					t.Fatalf("ReadDefs answer %+v from a method not analyzed", d)
