@@ -29,8 +29,12 @@ type DataType struct {
 	// does (or when some API returns it without one). Code reading a
 	// guarded type in an app that declares none of them gets nothing.
 	GuardedBy []string
-	Notes     string
-	Sources   []string
+	// DegradesTo is the type the same reads give when the app holds none
+	// of GuardedBy but a guard of that type (precise location reads give
+	// an approximate fix with only ACCESS_COARSE_LOCATION).
+	DegradesTo string
+	Notes      string
+	Sources    []string
 }
 
 // Name returns the display name in lang ("zh…" for Chinese, anything else

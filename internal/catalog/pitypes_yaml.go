@@ -19,6 +19,7 @@ type piTypesFile struct {
 		NonResettable     bool     `yaml:"non_resettable"`
 		Includes          []string `yaml:"includes"`
 		GuardedBy         []string `yaml:"guarded_by"`
+		DegradesTo        string   `yaml:"degrades_to"`
 		Notes             string   `yaml:"notes"`
 		Source            []string `yaml:"source"`
 	} `yaml:"types"`
@@ -56,10 +57,15 @@ func (b *builder) piTypes(f *piTypesFile) error {
 			Key: t.Key, Zh: t.Zh, En: t.En, Category: t.Category,
 			Sensitive: t.Sensitive, SensitiveCategory: t.SensitiveCategory,
 			Identifier: t.Identifier, NonResettable: t.NonResettable,
-			Includes: t.Includes, GuardedBy: t.GuardedBy, Notes: t.Notes, Sources: t.Source,
+			Includes: t.Includes, GuardedBy: t.GuardedBy, DegradesTo: t.DegradesTo, Notes: t.Notes, Sources: t.Source,
 		})
 	}
 	for _, t := range b.t.types {
+		if d := t.DegradesTo; d != "" {
+			if _, ok := b.types[d]; !ok || d == t.Key {
+				return entryErr("types "+t.Key, fmt.Errorf("degrades_to unknown key %q", d))
+			}
+		}
 		for _, k := range t.Includes {
 			if _, ok := b.types[k]; !ok || k == t.Key {
 				return entryErr("types "+t.Key, fmt.Errorf("includes unknown key %q", k))

@@ -176,6 +176,7 @@ var embedded = tables{
 			Sensitive:         true,
 			SensitiveCategory: "whereabouts",
 			GuardedBy:         []string{"android.permission.ACCESS_FINE_LOCATION"},
+			DegradesTo:        "coarse_location",
 			Notes:             "Sensitive as whereabouts (行踪轨迹) when collected continuously; a single fix is often treated as ordinary location.",
 			Sources:           []string{"android-ref", "pipl-28", "android-perm"},
 		},

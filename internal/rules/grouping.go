@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -122,13 +123,40 @@ func (env *Env) unguarded(o evidence.Observation) []string {
 }
 
 // codeReads returns the PI the package's code reads (or run-time evidence
-// saw), leaving out reads the app holds no permission for.
+// saw), leaving out reads the app holds no permission for, and re-typing
+// reads that give a lesser type with the permissions the app holds (a
+// precise-location read with only ACCESS_COARSE_LOCATION is a coarse one).
 func (env *Env) codeReads() []evidence.Observation {
 	var out []evidence.Observation
 	for _, o := range env.Set.Observations {
-		if o.Kind == evidence.DataType && o.Level.Rank() >= evidence.Referenced.Rank() && env.unguarded(o) == nil {
+		if o.Kind != evidence.DataType || o.Level.Rank() < evidence.Referenced.Rank() {
+			continue
+		}
+		if env.unguarded(o) == nil {
 			out = append(out, o)
+		} else if d, ok := env.degraded(o); ok {
+			out = append(out, d)
 		}
 	}
 	return out
+}
+
+// degraded returns an unguarded read as the lesser type the app's
+// permissions give it, if any.
+func (env *Env) degraded(o evidence.Observation) (evidence.Observation, bool) {
+	t, ok := env.Catalog.DataType(o.Key)
+	if !ok || t.DegradesTo == "" {
+		return o, false
+	}
+	d := o
+	d.Key = t.DegradesTo
+	if env.unguarded(d) != nil {
+		return o, false
+	}
+	d.Detail = maps.Clone(o.Detail)
+	if d.Detail == nil {
+		d.Detail = map[string]string{}
+	}
+	d.Detail["degraded_from"] = o.Key
+	return d, true
 }

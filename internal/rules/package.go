@@ -339,6 +339,9 @@ func unguardedReads(env *Env) ([]Match, *Text) {
 	var obs []evidence.Observation
 	missing := map[string][]string{}
 	for _, o := range env.Set.Of(evidence.DataType) {
+		if _, lesser := env.degraded(o); lesser {
+			continue // a lesser type the app does get: a real read
+		}
 		if g := env.unguarded(o); g != nil {
 			obs = append(obs, o)
 			missing[partyOf(o)] = append(missing[partyOf(o)], g...)

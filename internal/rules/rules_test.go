@@ -319,3 +319,28 @@ func TestInstalledAppProbing(t *testing.T) {
 		}
 	}
 }
+
+// With only ACCESS_COARSE_LOCATION, a precise-location read gives an
+// approximate fix: it is a coarse-location read, not a weak signal.
+func TestCoarseOnlyLocationIsCoarse(t *testing.T) {
+	e := engine(t)
+	set := &evidence.Set{Target: evidence.Target{Kind: "android", ID: "com.example"}, Inputs: []string{"android"}}
+	set.Add(
+		evidence.Observation{Kind: evidence.Permission, Key: "android.permission.ACCESS_COARSE_LOCATION", Level: evidence.Declared},
+		evidence.Observation{Kind: evidence.DataType, Key: "precise_location", Level: evidence.Referenced,
+			Where:  evidence.Location{File: "classes.dex", Class: "com.example.Loc", Method: "get()V", Offset: 4},
+			Detail: map[string]string{"startup": "true", "startup_path": "App.onCreate → Loc.get"}},
+	)
+	var startup, weak bool
+	for _, f := range e.Run(set, Options{}).Findings {
+		switch f.RuleID {
+		case "HG-AND-001":
+			startup = f.Detail["data_types"] == "coarse_location"
+		case "HG-AND-014":
+			weak = true
+		}
+	}
+	if !startup || weak {
+		t.Errorf("HG-AND-001 on coarse_location %v, HG-AND-014 %v: want the read as coarse location, not weak", startup, weak)
+	}
+}
