@@ -79,7 +79,7 @@ type tables struct {
 	// compliant are "class.method" SDK entries compliant before consent.
 	compliant []string
 	// consentPolicy and consentAgree are the words of consent texts.
-	consentPolicy, consentAgree []string
+	consentPolicy, consentAgree, consentNot []string
 }
 
 type fileVersion struct{ file, version string }

@@ -30,6 +30,7 @@ type consentFile struct {
 	Text struct {
 		Policy []string `yaml:"policy"`
 		Agree  []string `yaml:"agree"`
+		Not    []string `yaml:"not"`
 		Source []string `yaml:"source"`
 	} `yaml:"consent_text"`
 	Compliant []struct {
@@ -71,12 +72,12 @@ func (b *builder) consent(f *consentFile) error {
 	if err := f.checkSources(f.Text.Source); err != nil {
 		return entryErr("consent_text", err)
 	}
-	for _, w := range append(slices.Clone(f.Text.Policy), f.Text.Agree...) {
+	for _, w := range slices.Concat(f.Text.Policy, f.Text.Agree, f.Text.Not) {
 		if w == "" || strings.ToLower(w) != w {
 			return entryErr("consent_text", fmt.Errorf("%q: want lower-case words", w))
 		}
 	}
-	b.t.consentPolicy, b.t.consentAgree = f.Text.Policy, f.Text.Agree
+	b.t.consentPolicy, b.t.consentAgree, b.t.consentNot = f.Text.Policy, f.Text.Agree, f.Text.Not
 	return nil
 }
 
@@ -88,5 +89,5 @@ func (c *Catalog) ConsentText(s string) bool {
 	has := func(words []string) bool {
 		return slices.ContainsFunc(words, func(w string) bool { return strings.Contains(t, w) })
 	}
-	return has(c.t.consentPolicy) && has(c.t.consentAgree)
+	return has(c.t.consentPolicy) && has(c.t.consentAgree) && !has(c.t.consentNot)
 }

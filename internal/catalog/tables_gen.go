@@ -51668,4 +51668,5 @@ var embedded = tables{
 		"terms of service",
 	},
 	consentAgree: []string{"同意", "agree", "accept", "接受"},
+	consentNot:   []string{"撤回", "withdraw", "revoke", "注销"},
 }
