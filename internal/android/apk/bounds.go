@@ -71,101 +71,88 @@ func (s *scan) loseCode(file string, err error) {
 	s.fail(file, err)
 }
 
-// dropCounter counts what a bound turned away, for one error at the end.
-type dropCounter struct {
-	n     int
-	first string // file of the first item dropped
+// bound counts what one per-input bound kept and what it turned away,
+// for one error at the end.
+type bound struct {
+	kept    int
+	dropped int
+	first   string // file of the first item dropped
 }
 
-func (d *dropCounter) add(file string) {
-	if d.n == 0 {
-		d.first = file
+// admit reports whether one more item from file fits under max, and
+// counts it either way.
+func (b *bound) admit(file string, max int) bool {
+	if b.kept < max {
+		b.kept++
+		return true
 	}
-	d.n++
+	if b.dropped == 0 {
+		b.first = file
+	}
+	b.dropped++
+	return false
 }
 
 // observationBounds is what an input has kept of the per-input bounds.
 type observationBounds struct {
-	dataTypes, endpoints, sdks             int
-	dataTypesDropped, codeEndpointsDropped dropCounter
-	sdksDropped                            dropCounter
-	assetURLs, assetEndpoints              int
-	assetURLsDropped                       dropCounter
-	assetEndpointsDropped                  dropCounter
-	manifest, libs                         int
-	manifestDropped, libsDropped           dropCounter
+	dataTypes, endpoints, sdks bound
+	assetURLs, assetEndpoints  bound
+	manifest, libs             bound
 }
 
 // addManifest adds an observation made from the manifest within the
 // bounds.
 func (s *scan) addManifest(o evidence.Observation) {
-	b := &s.bounds
-	if b.manifest >= maxManifestObservations {
-		b.manifestDropped.add(o.Where.File)
-		return
+	if s.bounds.manifest.admit(o.Where.File, maxManifestObservations) {
+		s.set.Add(o)
 	}
-	b.manifest++
-	s.set.Add(o)
 }
 
 // addLib adds an observation made from a native library name within the
 // bounds.
 func (s *scan) addLib(o evidence.Observation) {
-	b := &s.bounds
-	if b.libs >= maxLibObservations {
-		b.libsDropped.add(o.Where.File)
-		return
+	if s.bounds.libs.admit(o.Where.File, maxLibObservations) {
+		s.set.Add(o)
 	}
-	b.libs++
-	s.set.Add(o)
 }
 
 // addCode adds an observation made from bytecode within the bounds.
 func (s *scan) addCode(o evidence.Observation) {
 	b := &s.bounds
+	ok := true
 	switch o.Kind {
 	case evidence.DataType, evidence.Property: // PI reads and presence checks
-		if b.dataTypes >= maxCodeDataTypes {
-			b.dataTypesDropped.add(o.Where.File)
-			return
-		}
-		b.dataTypes++
+		ok = b.dataTypes.admit(o.Where.File, maxCodeDataTypes)
 	case evidence.Endpoint:
-		if b.endpoints >= maxCodeEndpoints {
-			b.codeEndpointsDropped.add(o.Where.File)
-			return
-		}
-		b.endpoints++
+		ok = b.endpoints.admit(o.Where.File, maxCodeEndpoints)
 	case evidence.SDK:
-		if b.sdks >= maxCodeSDKs {
-			b.sdksDropped.add(o.Where.File)
-			return
-		}
-		b.sdks++
+		ok = b.sdks.admit(o.Where.File, maxCodeSDKs)
 	}
-	s.set.Add(o)
+	if ok {
+		s.set.Add(o)
+	}
 }
 
 // reportDropped records one error for each bound that turned items away.
 func (s *scan) reportDropped() {
 	b := &s.bounds
 	for _, d := range []struct {
-		c    *dropCounter
+		b    *bound
 		part evidence.Part
 		what string
 		max  int
 	}{
-		{&b.dataTypesDropped, evidence.PartCode, "PI API call sites", maxCodeDataTypes},
-		{&b.codeEndpointsDropped, evidence.PartCode, "endpoints in code", maxCodeEndpoints},
-		{&b.sdksDropped, evidence.PartCode, "SDK observations from code", maxCodeSDKs},
-		{&b.assetURLsDropped, evidence.PartAssets, "URLs in text files", maxAssetURLs},
-		{&b.assetEndpointsDropped, evidence.PartAssets, "endpoints in text files", maxAssetEndpoints},
-		{&b.manifestDropped, evidence.PartManifest, "observations from the manifest", maxManifestObservations},
-		{&b.libsDropped, evidence.PartAssets, "SDK observations from native libraries", maxLibObservations},
+		{&b.dataTypes, evidence.PartCode, "PI API call sites", maxCodeDataTypes},
+		{&b.endpoints, evidence.PartCode, "endpoints in code", maxCodeEndpoints},
+		{&b.sdks, evidence.PartCode, "SDK observations from code", maxCodeSDKs},
+		{&b.assetURLs, evidence.PartAssets, "URLs in text files", maxAssetURLs},
+		{&b.assetEndpoints, evidence.PartAssets, "endpoints in text files", maxAssetEndpoints},
+		{&b.manifest, evidence.PartManifest, "observations from the manifest", maxManifestObservations},
+		{&b.libs, evidence.PartAssets, "SDK observations from native libraries", maxLibObservations},
 	} {
-		if d.c.n > 0 {
-			s.fail(d.c.first, evidence.Lostf(d.part, evidence.CauseLimit,
-				"%d more %s were dropped: at most %d are kept per input", d.c.n, d.what, d.max))
+		if d.b.dropped > 0 {
+			s.fail(d.b.first, evidence.Lostf(d.part, evidence.CauseLimit,
+				"%d more %s were dropped: at most %d are kept per input", d.b.dropped, d.what, d.max))
 		}
 	}
 }

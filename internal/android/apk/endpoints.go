@@ -149,21 +149,17 @@ func (s *scan) urlsIn(data []byte, file string, seen map[string]bool) {
 		if seen[u] {
 			continue
 		}
-		if b.assetURLs >= maxAssetURLs {
-			b.assetURLsDropped.add(file)
+		if !b.assetURLs.admit(file, maxAssetURLs) {
 			continue
 		}
-		b.assetURLs++
 		seen[u] = true
 		o, ok := s.endpoint(u, evidence.Party{}, evidence.Location{File: file})
 		if !ok {
 			continue
 		}
-		if b.assetEndpoints >= maxAssetEndpoints {
-			b.assetEndpointsDropped.add(file)
+		if !b.assetEndpoints.admit(file, maxAssetEndpoints) {
 			continue
 		}
-		b.assetEndpoints++
 		s.set.Add(o)
 	}
 }
