@@ -126,20 +126,8 @@ func truncatedDex() ([]byte, error) {
 // bombSize zero bytes while both headers claim 1 KiB. The CRC-32 is that of
 // the full inflated stream.
 func zipBomb() ([]byte, error) {
-	var body bytes.Buffer
-	fw, err := flate.NewWriter(&body, flate.BestCompression)
+	body, crc, err := zeros(bombSize)
 	if err != nil {
-		return nil, err
-	}
-	crc := crc32.NewIEEE()
-	zero := make([]byte, 1<<20)
-	for n := 0; n < bombSize; n += len(zero) {
-		crc.Write(zero)
-		if _, err := fw.Write(zero); err != nil {
-			return nil, err
-		}
-	}
-	if err := fw.Close(); err != nil {
 		return nil, err
 	}
 	var out bytes.Buffer
@@ -147,10 +135,10 @@ func zipBomb() ([]byte, error) {
 	if err := addRaw(w, &zip.FileHeader{
 		Name:               "classes.dex",
 		Method:             zip.Deflate,
-		CRC32:              crc.Sum32(),
-		CompressedSize64:   uint64(body.Len()),
+		CRC32:              crc,
+		CompressedSize64:   uint64(len(body)),
 		UncompressedSize64: 1024,
-	}, body.Bytes()); err != nil {
+	}, body); err != nil {
 		return nil, err
 	}
 	if err := w.Close(); err != nil {
@@ -365,28 +353,38 @@ func lyingSizes() ([]byte, error) {
 		z.central(f.Name, f.Method, f.CRC32, uint32(len(body)), uint32(f.UncompressedSize64), off)
 	}
 	const size = 256 << 20
+	body, crc, err := zeros(size)
+	if err != nil {
+		return nil, err
+	}
+	const claimed = 2 << 20
+	off := z.local("classes3.dex", zip.Deflate, crc, claimed, size, body)
+	for i := 3; i <= 6; i++ {
+		z.central(fmt.Sprintf("classes%d.dex", i), zip.Deflate, crc, claimed, size, off)
+	}
+	return z.bytes(), nil
+}
+
+// zeros is a deflate stream of size zero bytes (a multiple of 1 MiB) and
+// the CRC-32 of what it inflates to.
+func zeros(size int) ([]byte, uint32, error) {
 	var body bytes.Buffer
 	fw, err := flate.NewWriter(&body, flate.BestCompression)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	crc := crc32.NewIEEE()
 	zero := make([]byte, 1<<20)
 	for n := 0; n < size; n += len(zero) {
 		crc.Write(zero)
 		if _, err := fw.Write(zero); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 	}
 	if err := fw.Close(); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	const claimed = 2 << 20
-	off := z.local("classes3.dex", zip.Deflate, crc.Sum32(), claimed, size, body.Bytes())
-	for i := 3; i <= 6; i++ {
-		z.central(fmt.Sprintf("classes%d.dex", i), zip.Deflate, crc.Sum32(), claimed, size, off)
-	}
-	return z.bytes(), nil
+	return body.Bytes(), crc.Sum32(), nil
 }
 
 // pluginDex is the DEX inside leaky.apk!assets/plugin.jar.
