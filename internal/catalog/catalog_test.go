@@ -7,8 +7,6 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
-
-	"github.com/hegui/hegui/data"
 )
 
 func load(t testing.TB) *Catalog {
@@ -612,28 +610,12 @@ func TestSDKFields(t *testing.T) {
 // mutate returns data.FS with one file's text edited.
 func mutate(t *testing.T, file, old, new string) fs.FS {
 	t.Helper()
-	m := fstest.MapFS{}
-	err := fs.WalkDir(data.FS, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := fs.ReadFile(data.FS, p)
-		if err != nil {
-			return err
-		}
-		if p == file {
-			s := string(b)
-			if !strings.Contains(s, old) {
-				t.Fatalf("%s does not contain %q", file, old)
-			}
-			b = []byte(strings.Replace(s, old, new, 1))
-		}
-		m[p] = &fstest.MapFile{Data: b}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
+	m := dataFiles(t)
+	f, ok := m[file]
+	if !ok || !strings.Contains(string(f.Data), old) {
+		t.Fatalf("%s does not contain %q", file, old)
 	}
+	f.Data = []byte(strings.Replace(string(f.Data), old, new, 1))
 	return m
 }
 
