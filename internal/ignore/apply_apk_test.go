@@ -28,18 +28,6 @@ func leakyReport(t *testing.T) *report.Report {
 	return out.Reports[0]
 }
 
-func suppressed(reps ...*report.Report) []string {
-	var out []string
-	for _, r := range reps {
-		for _, f := range r.Findings {
-			if f.Suppressed != nil {
-				out = append(out, f.RuleID+" "+f.Subject+" <- "+f.Suppressed.Source)
-			}
-		}
-	}
-	return out
-}
-
 func TestApplyLeakyAPK(t *testing.T) {
 	r := leakyReport(t)
 	f, err := ignore.Load("testdata/leaky.heguiignore")
@@ -55,7 +43,7 @@ func TestApplyLeakyAPK(t *testing.T) {
 		"HG-AND-001 umeng-analytics <- " + src + ":10",
 		"HG-AND-002 umeng-analytics <- " + src + ":4",
 	}
-	if got := suppressed(r); !reflect.DeepEqual(got, want) {
+	if got := ignore.Suppressed(r); !reflect.DeepEqual(got, want) {
 		t.Errorf("suppressed %q, want %q", got, want)
 	}
 	for _, fd := range r.Findings {
