@@ -28,6 +28,9 @@ func TestConsentText(t *testing.T) {
 		"隐私政策":     false, // no request to agree
 		"同意":       false,
 		"Settings": false,
+		// Texts about withdrawing consent name the policy and "同意" too.
+		"您可在设置中撤回对《隐私政策》的同意":                                                false,
+		"You can withdraw your agreement to the Privacy Policy at any time": false,
 	} {
 		if got := c.ConsentText(text); got != want {
 			t.Errorf("ConsentText(%q) = %v", text, got)
