@@ -49,6 +49,11 @@ type unit struct {
 	// bounded: what consent screens are made of.
 	resRefs []resRef
 	sdks    map[string]*sdkPresence
+	// getters are the hashes of methods that return a consent flag, and
+	// helperGates the branches on a call's result that gate when the
+	// callee is one of them (in any dex).
+	getters     []uint64
+	helperGates []helperGate
 	// errs are what could not be read, each classified (evidence.Lost).
 	errs []error
 }
@@ -68,6 +73,8 @@ type node struct {
 	// method (0: none); what lies in gateFrom..gateTo (byte offsets, the
 	// branch's agreed side) runs only once the user has agreed.
 	gate, gateFrom, gateTo uint32
+	// helper: the gate tests what a helper method returned (isAgreed()).
+	helper bool
 	// newStart, newEnd slice the unit's news.
 	newStart, newEnd uint32
 }
@@ -126,6 +133,10 @@ type resRef struct {
 
 // maxUnitResRefs bounds the resource ids kept per dex file.
 const maxUnitResRefs = 50_000
+
+// maxHelperBranches bounds, per method, the calls whose tested result is
+// kept as a possible consent gate (see helperGate).
+const maxHelperBranches = 8
 
 type urlHit struct {
 	node   int32
@@ -695,6 +706,8 @@ func (a *Analyzer) analyzeDexBytes(ctx context.Context, name string, data []byte
 	}
 	uriOf := map[uint32]uriHit{}
 	var consts []uint32
+	type branchAt struct{ callee, br uint32 }
+	var branches []branchAt // calls whose result is tested right away
 	var hitsDropped, urlsDropped int
 	addHit := func(h hit) {
 		if len(u.hits) >= maxUnitHits {
@@ -718,6 +731,7 @@ func (a *Analyzer) analyzeDexBytes(ctx context.Context, name string, data []byte
 		start := len(callees)
 		newStart := len(news)
 		consts = consts[:0]
+		branches = branches[:0]
 		method := "" // the method's name and proto, made when first needed
 		firstHit, firstURL := len(u.hits), len(u.urls)
 		for _, in := range insns {
@@ -726,6 +740,9 @@ func (a *Analyzer) analyzeDexBytes(ctx context.Context, name string, data []byte
 				if int(in.Index) < len(platform) && !platform[in.Index] {
 					callees = append(callees, in.Index)
 					calleeOffs = append(calleeOffs, in.Offset)
+					if br, ok := helperBranch(data, in.Opcode, in.Offset); ok && len(branches) < maxHelperBranches {
+						branches = append(branches, branchAt{in.Index, br})
+					}
 				}
 				if int(in.Index) < len(apiOf) && apiOf[in.Index] > 0 {
 					l := apiLists[apiOf[in.Index]-1]
@@ -815,7 +832,21 @@ func (a *Analyzer) analyzeDexBytes(ctx context.Context, name string, data []byte
 		if int(m.MethodIdx) < len(codeOf) {
 			codeOf[m.MethodIdx] = ni
 		}
-		gate, gateFrom, gateTo := sem.consentGate(data, u.hits[firstHit:])
+		gate, gateFrom, gateTo, returns := sem.consentGate(data, u.hits[firstHit:])
+		if returns {
+			u.getters = append(u.getters, hash)
+		}
+		if gate == 0 {
+			for _, b := range branches {
+				callee, ok := sig.hash(b.callee)
+				if !ok {
+					continue
+				}
+				if from, to, ok := branchRegion(data, b.br, func(off uint32) (uint8, bool) { return f.OpcodeBefore(m, off) }); ok {
+					u.helperGates = append(u.helperGates, helperGate{node: ni, callee: callee, gate: b.br, from: from, to: to})
+				}
+			}
+		}
 		n := node{hash: hash, cls: int32(m.ClassDef), start: uint32(start), end: uint32(len(callees)), gate: gate, gateFrom: gateFrom, gateTo: gateTo,
 			newStart: uint32(newStart), newEnd: uint32(len(news))}
 		nameProto, _, _ := sig.of(m.MethodIdx)
@@ -1278,6 +1309,29 @@ func (ci *codeIndex) asyncEntries() map[string][]ref {
 	return out
 }
 
+// helperGates makes consent gates of branches on calls to methods that
+// return a consent flag (if (!isAgreed()) return;), in any dex: of a
+// method with no gate of its own, the first such branch.
+func (ci *codeIndex) helperGates() {
+	getters := map[uint64]bool{}
+	for _, u := range ci.units {
+		for _, h := range u.getters {
+			getters[h] = true
+		}
+	}
+	if len(getters) == 0 {
+		return
+	}
+	for _, u := range ci.units {
+		for _, g := range u.helperGates {
+			nd := &u.nodes[g.node]
+			if getters[g.callee] && (nd.gate == 0 || nd.helper && g.gate < nd.gate) {
+				nd.gate, nd.gateFrom, nd.gateTo, nd.helper = g.gate, g.from, g.to, true
+			}
+		}
+	}
+}
+
 // isCompliant reports whether a method is a compliant SDK entry point.
 func (ci *codeIndex) isCompliant(r ref) bool {
 	if ci.compliant == nil {
@@ -1365,6 +1419,7 @@ func methodName(nameProto string) string {
 // It stops early, with the context's error, when ctx ends.
 func (s *scan) emit(ctx context.Context, units []*unit, rootClasses []string) error {
 	ci := &codeIndex{units: units, compliant: s.a.cat.CompliantEntry}
+	ci.helperGates()
 	parent, err := ci.reach(ctx, rootClasses)
 	if err != nil {
 		return err

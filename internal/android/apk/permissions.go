@@ -209,12 +209,11 @@ func inherited(t uint32, className func(uint32) string, superOf map[string]strin
 
 // consentGate finds the first branch the method makes on a consent flag
 // (a stored value read under a key the catalog names as one) and the
-// agreed side of it, as byte offsets [from, to): for if-eqz, the code
-// between the branch and its target (skipped when the flag is false); for
-// if-nez, the code from its target on. Code after an if-eqz's target runs
-// on both paths and is not gated. It returns zeros when there is no such
-// branch.
-func (s *semantics) consentGate(data []byte, hits []hit) (gate, from, to uint32) {
+// agreed side of it, as byte offsets [from, to) (see branchRegion). It
+// returns zeros when there is no such branch. returns reports that the
+// method hands a consent flag back to its caller (return v): a helper such
+// as isAgreed() whose callers' branches on it are consent gates too.
+func (s *semantics) consentGate(data []byte, hits []hit) (gate, from, to uint32, returns bool) {
 	for i := range hits {
 		h := &hits[i]
 		if h.api.Purpose != catalog.PurposeConsentFlag || !s.analyzed() {
@@ -235,26 +234,69 @@ func (s *semantics) consentGate(data []byte, hits []hit) (gate, from, to uint32)
 		}
 		uses, _ := s.flow.Uses(nil, res)
 		for _, u := range uses {
-			if (u.Opcode != 0x38 && u.Opcode != 0x39) || (gate != 0 && u.Offset >= gate) || int(u.Offset)+4 > len(data) {
+			if u.Opcode == 0x0f { // return v: the flag goes to the caller
+				returns = true
 				continue
 			}
-			target := int64(u.Offset) + 2*int64(int16(binary.LittleEndian.Uint16(data[u.Offset+2:])))
-			if target <= int64(u.Offset) {
-				continue // a loop back: not a consent gate's shape
-			}
-			if u.Opcode == 0x38 { // if-eqz: falls through when agreed
-				gate, from, to = u.Offset, u.Offset+4, uint32(target)
+			if (u.Opcode != 0x38 && u.Opcode != 0x39) || (gate != 0 && u.Offset >= gate) {
 				continue
 			}
-			// if-nez jumps when agreed: the target's side is the agreed
-			// one only if the other path leaves (returns, throws or
-			// jumps away) instead of falling into it.
-			if op, ok := s.flow.OpcodeBefore(uint32(target)); ok && (op >= 0x0e && op <= 0x11 || op == 0x27 || op >= 0x28 && op <= 0x2a) {
-				gate, from, to = u.Offset, uint32(target), ^uint32(0)
+			if f, t, ok := branchRegion(data, u.Offset, s.flow.OpcodeBefore); ok {
+				gate, from, to = u.Offset, f, t
 			}
 		}
 	}
-	return gate, from, to
+	return gate, from, to, returns
+}
+
+// branchRegion returns the agreed side, as byte offsets [from, to), of the
+// if-eqz or if-nez at byte offset br that tests a consent flag: for
+// if-eqz, the code between the branch and its target (skipped when the
+// flag is false); for if-nez, the code from its target on, but only when
+// the other path leaves (returns, throws or jumps away) instead of falling
+// into it. Code after an if-eqz's target runs on both paths and is not
+// gated; a branch backwards is a loop, not a gate. before gives the opcode
+// of the instruction ending at an offset.
+func branchRegion(data []byte, br uint32, before func(uint32) (uint8, bool)) (from, to uint32, ok bool) {
+	if int(br)+4 > len(data) {
+		return 0, 0, false
+	}
+	target := int64(br) + 2*int64(int16(binary.LittleEndian.Uint16(data[br+2:])))
+	if target <= int64(br) || target > int64(len(data)) {
+		return 0, 0, false
+	}
+	switch data[br] {
+	case 0x38: // if-eqz: falls through when agreed
+		return br + 4, uint32(target), true
+	case 0x39: // if-nez: jumps when agreed
+		if op, ok := before(uint32(target)); ok && (op >= 0x0e && op <= 0x11 || op == 0x27 || op >= 0x28 && op <= 0x2a) {
+			return uint32(target), ^uint32(0), true
+		}
+	}
+	return 0, 0, false
+}
+
+// helperBranch reports the branch that tests, right away, the result of
+// the call at byte offset off: invoke (three code units), move-result vA,
+// then if-eqz or if-nez vA. It returns the branch's byte offset.
+func helperBranch(data []byte, opcode uint8, off uint32) (uint32, bool) {
+	if opcode < 0x6e || opcode > 0x78 || opcode == 0x73 { // invoke-kind and /range only
+		return 0, false
+	}
+	i := int(off) + 6
+	if i+4 > len(data) || data[i] != 0x0a || (data[i+2] != 0x38 && data[i+2] != 0x39) || data[i+3] != data[i+1] {
+		return 0, false
+	}
+	return uint32(i + 2), true
+}
+
+// helperGate is a branch on the result of a call to a method that may
+// return a consent flag; it gates once the callee is known to (see
+// codeIndex.helperGates).
+type helperGate struct {
+	node           int32
+	callee         uint64 // the callee's hash
+	gate, from, to uint32
 }
 
 // asyncSinks are the calls that run work given as an object: a thread, an

@@ -537,6 +537,49 @@ func (w *walker) method(m Code) error {
 	return w.fn(m, insns)
 }
 
+// OpcodeBefore returns the opcode of the instruction that ends at byte
+// offset off in method m (as Walk passed it), decoding the method from its
+// start, and false when off is not an instruction boundary after the
+// first instruction, or lies outside the method.
+func (f *File) OpcodeBefore(m Code, off uint32) (uint8, bool) {
+	start := uint64(m.InsnsOff())
+	end := start + 2*uint64(m.InsnsSize)
+	if uint64(off) <= start || uint64(off) > end || end > uint64(len(f.data)) {
+		return 0, false
+	}
+	code := f.data[start:end]
+	want := int(uint64(off) - start)
+	prev := -1
+	for i := 0; i < len(code); {
+		if i == want {
+			if prev < 0 {
+				return 0, false
+			}
+			return code[prev], true
+		}
+		if i > want {
+			return 0, false
+		}
+		op := code[i]
+		size := int(opTable[op].units) * 2
+		if op == 0 && code[i+1] != 0 {
+			var ok bool
+			if size, ok = payloadSize(code[i:]); !ok {
+				return 0, false
+			}
+		}
+		if size == 0 || size > len(code)-i {
+			return 0, false
+		}
+		prev = i
+		i += size
+	}
+	if want == len(code) && prev >= 0 {
+		return code[prev], true
+	}
+	return 0, false
+}
+
 // payloadSize returns the size in bytes of the payload (or of the nop with a
 // nonzero high byte) at the start of b, or false if the payload does not fit
 // in b.

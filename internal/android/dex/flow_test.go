@@ -217,3 +217,43 @@ func TestFlowAllMethods(t *testing.T) {
 		}
 	}
 }
+
+// TestOpcodeBeforeMatchesFlow checks File.OpcodeBefore, which decodes a
+// method from its start, against the flow pass's own instruction table,
+// at every instruction Walk reports, and that an offset inside an
+// instruction or at the method's start is refused.
+func TestOpcodeBeforeMatchesFlow(t *testing.T) {
+	for _, name := range []string{"flow.dex", "tc-debug.dex", "testactivity.dex"} {
+		f := mustParse(t, readDex(t, name))
+		fl := NewFlow(f)
+		checked := 0
+		err := f.Walk(func(m Code, insns []Insn) error {
+			if _, ok := f.OpcodeBefore(m, m.InsnsOff()); ok {
+				t.Fatalf("%s: method %d: an opcode before the first instruction", name, m.MethodIdx)
+			}
+			if !fl.Analyze(m) {
+				return nil
+			}
+			for _, in := range insns {
+				got, gok := f.OpcodeBefore(m, in.Offset)
+				want, wok := fl.OpcodeBefore(in.Offset)
+				if got != want || gok != wok {
+					t.Fatalf("%s: method %d at %#x: OpcodeBefore = %#02x %v, flow says %#02x %v", name, m.MethodIdx, in.Offset, got, gok, want, wok)
+				}
+				if in.Op == OpInvoke {
+					if _, ok := f.OpcodeBefore(m, in.Offset+2); ok {
+						t.Fatalf("%s: method %d: an opcode before %#x, inside an invoke", name, m.MethodIdx, in.Offset+2)
+					}
+				}
+				checked++
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if checked < 30 {
+			t.Fatalf("%s: only %d instructions checked", name, checked)
+		}
+	}
+}

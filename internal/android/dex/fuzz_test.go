@@ -58,6 +58,10 @@ func FuzzParse(f *testing.F) {
 				if opTable[in.Opcode].op != in.Op {
 					t.Fatalf("opcode %#x reported as %v", in.Opcode, in.Op)
 				}
+				if in.Offset > m.InsnsOff() {
+					file.OpcodeBefore(m, in.Offset)
+				}
+				file.OpcodeBefore(m, in.Offset+1)
 				switch in.Op {
 				case OpInvoke:
 					file.Method(in.Index)
