@@ -706,6 +706,26 @@ func (a *Analyzer) analyzeDexBytes(ctx context.Context, name string, data []byte
 	}
 	uriOf := map[uint32]uriHit{}
 	var consts []uint32
+	// runs tells, by method id, whether a call hands work over (see
+	// asyncSinks): 0 not known yet, 1 no, 2 yes. A method that makes no
+	// such call runs none of the objects it makes.
+	runs := make([]uint8, nm)
+	handsOver := func(id uint32) bool {
+		if int(id) >= len(runs) {
+			return false
+		}
+		if runs[id] == 0 {
+			runs[id] = 1
+			if t, n, err := f.MethodClassIdx(id); err == nil {
+				name, _ := f.StringBytes(n)
+				if asyncSinks[string(name)] || string(name) == "<init>" && className(t) == "Ljava/lang/Thread;" {
+					runs[id] = 2
+				}
+			}
+		}
+		return runs[id] == 2
+	}
+	var handover bool
 	type branchAt struct{ callee, br uint32 }
 	var branches []branchAt // calls whose result is tested right away
 	var hitsDropped, urlsDropped int
@@ -732,11 +752,15 @@ func (a *Analyzer) analyzeDexBytes(ctx context.Context, name string, data []byte
 		newStart := len(news)
 		consts = consts[:0]
 		branches = branches[:0]
+		handover = false
 		method := "" // the method's name and proto, made when first needed
 		firstHit, firstURL := len(u.hits), len(u.urls)
 		for _, in := range insns {
 			switch in.Op {
 			case dex.OpInvoke:
+				if !handover && handsOver(in.Index) {
+					handover = true
+				}
 				if int(in.Index) < len(platform) && !platform[in.Index] {
 					callees = append(callees, in.Index)
 					calleeOffs = append(calleeOffs, in.Offset)
@@ -804,6 +828,9 @@ func (a *Analyzer) analyzeDexBytes(ctx context.Context, name string, data []byte
 				}
 				consts = append(consts, in.Index)
 			}
+		}
+		if len(news) > newStart && !handover {
+			news, newOffs = news[:newStart], newOffs[:newStart]
 		}
 		if len(news) > newStart {
 			// Only objects handed to a thread, an executor or a handler
@@ -1219,22 +1246,32 @@ func (ci *codeIndex) reachFrom(ctx context.Context, rootClasses []string, rootMe
 		parent[r] = from
 		queue = append(queue, r)
 	}
+	// The root classes and their app-defined superclasses, in order.
+	var rootLocs []ref
+	nodesOf := map[ref][]int32{} // (unit, class) → its root methods' nodes
 	for _, jc := range rootClasses {
 		desc := "L" + strings.ReplaceAll(jc, ".", "/") + ";"
-		// The class and its app-defined superclasses.
 		for depth := 0; desc != "" && depth < 8; depth++ {
 			loc, ok := byClass[desc]
 			if !ok {
 				break
 			}
-			u := ci.units[loc.u]
-			for n, nd := range u.nodes {
-				if nd.cls == loc.n && rootMethods[u.names[nd.name]] {
-					r := ref{loc.u, int32(n)}
-					push(r, ref{-1, -1})
-				}
+			rootLocs = append(rootLocs, loc)
+			nodesOf[loc] = nil
+			desc = ci.units[loc.u].classes[loc.n].super
+		}
+	}
+	for ui, u := range ci.units {
+		for n, nd := range u.nodes {
+			loc := ref{int32(ui), nd.cls}
+			if l, ok := nodesOf[loc]; ok && rootMethods[u.names[nd.name]] {
+				nodesOf[loc] = append(l, int32(n))
 			}
-			desc = u.classes[loc.n].super
+		}
+	}
+	for _, loc := range rootLocs {
+		for _, n := range nodesOf[loc] {
+			push(ref{loc.u, n}, ref{-1, -1})
 		}
 	}
 	defs, err := ci.defs(ctx)
