@@ -87,6 +87,10 @@ const (
 	DetailHost = "host"
 	// DetailStartup = "true": code reached from process start-up.
 	DetailStartup = "startup"
+	// DetailStartupMode = StartupCompliant: what runs at start-up is an
+	// SDK entry point its vendor documents as collecting nothing before
+	// consent (Umeng's preInit), not the SDK's start.
+	DetailStartupMode = "startup_mode"
 	// DetailDataTypes: comma-separated PI type keys an observed endpoint
 	// received.
 	DetailDataTypes = "data_types"
@@ -112,6 +116,8 @@ const (
 	DetailScheme = "scheme"
 	// DetailStartupPath: the call path from a start-up entry point to the call, "a -> b -> c".
 	DetailStartupPath = "startup_path"
+	// StartupCompliant is the DetailStartupMode of a compliant entry.
+	StartupCompliant = "compliant"
 	// DetailSDKName: display name of the SDK owning an endpoint or call.
 	DetailSDKName = "sdk_name"
 	// DetailSDK: catalog id of an SDK (endpoint owner, policy SDK claim).

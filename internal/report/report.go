@@ -86,17 +86,21 @@ type Source struct {
 
 // SDK is an embedded third-party SDK.
 type SDK struct {
-	ID         string              `json:"id"`
-	Name       string              `json:"name"`
-	NameZh     string              `json:"name_zh,omitempty"`
-	Vendor     string              `json:"vendor"`
-	Country    string              `json:"country"`
-	Categories []string            `json:"categories"`
-	Level      string              `json:"level"`
-	DataTypes  []string            `json:"data_types"`
-	Startup    bool                `json:"startup"`
-	Evidence   []evidence.Location `json:"evidence"`
-	Matches    []string            `json:"matches"`
+	ID         string   `json:"id"`
+	Name       string   `json:"name"`
+	NameZh     string   `json:"name_zh,omitempty"`
+	Vendor     string   `json:"vendor"`
+	Country    string   `json:"country"`
+	Categories []string `json:"categories"`
+	Level      string   `json:"level"`
+	DataTypes  []string `json:"data_types"`
+	Startup    bool     `json:"startup"`
+	// StartupMode is "compliant" when all that runs at start-up is an
+	// entry point the vendor documents as collecting nothing before
+	// consent (preInit).
+	StartupMode string              `json:"startup_mode,omitempty"`
+	Evidence    []evidence.Location `json:"evidence"`
+	Matches     []string            `json:"matches"`
 }
 
 // Endpoint is a network host the target names or talks to, once per host
@@ -362,6 +366,7 @@ func (r *Report) dataTypes(set *evidence.Set, m Meta) {
 
 func (r *Report) sdks(set *evidence.Set, m Meta) {
 	idx := map[string]int{}
+	started := map[int]bool{} // the SDK itself starts at launch
 	for _, o := range set.Of(evidence.SDK) {
 		i, ok := idx[o.Key]
 		if !ok {
@@ -385,6 +390,13 @@ func (r *Report) sdks(set *evidence.Set, m Meta) {
 		}
 		if o.Attr(evidence.DetailStartup) == "true" {
 			s.Startup = true
+			if o.Attr(evidence.DetailStartupMode) != evidence.StartupCompliant {
+				started[i] = true
+			}
+			s.StartupMode = ""
+			if !started[i] {
+				s.StartupMode = evidence.StartupCompliant
+			}
 		}
 		if o.Where != (evidence.Location{}) {
 			s.Evidence = append(s.Evidence, o.Where)

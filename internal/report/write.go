@@ -166,7 +166,10 @@ func writeTable(out io.Writer, r *Report) error {
 				name = s.NameZh
 			}
 			startup := ""
-			if s.Startup {
+			switch {
+			case s.StartupMode == evidence.StartupCompliant:
+				startup = text.Pick(l, "pre-initialised at launch (compliant mode)", "启动时合规预初始化")
+			case s.Startup:
 				startup = text.Pick(l, "starts at launch", "启动时初始化")
 			}
 			g.row(name, s.Vendor, s.Country, levelWord(l, s.Level), strings.Join(s.DataTypes, ","), startup)

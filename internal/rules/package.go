@@ -203,7 +203,9 @@ func startupPIAccess(env *Env) ([]Match, *Text) {
 func startupSDKInit(env *Env) ([]Match, *Text) {
 	var obs []evidence.Observation
 	for _, o := range env.Set.Of(evidence.SDK) {
-		if o.Attr(evidence.DetailStartup) == "true" {
+		// A compliant pre-initialisation (preInit) is the documented
+		// way to start before consent.
+		if o.Attr(evidence.DetailStartup) == "true" && o.Attr(evidence.DetailStartupMode) != evidence.StartupCompliant {
 			obs = append(obs, o)
 		}
 	}

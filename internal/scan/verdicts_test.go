@@ -12,6 +12,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/hegui/hegui/internal/evidence"
 	"github.com/hegui/hegui/internal/report"
 )
 
@@ -34,9 +35,7 @@ type verdictFile struct {
 // pendingVerdicts are the verdicts hegui does not reach yet, each with
 // what is missing. The test fails when one of them starts to hold (remove
 // it here) and when a verdict not listed fails (a regression).
-var pendingVerdicts = map[string]string{
-	"umengpre.apk/pre-init/before_consent": "compliant entries (preInit) are not followed, so the report does not say preInit runs at start-up",
-}
+var pendingVerdicts = map[string]string{}
 
 // TestVerdicts holds hegui's reports on the verdict fixtures against what a
 // compliance engineer concludes, case by case, and logs the tally.
@@ -151,7 +150,14 @@ func TestVerdicts(t *testing.T) {
 						ok = ok && s.Startup == (want == "true")
 					}
 					if len(at) == 0 {
-						ok = sdkStartup(r, fmt.Sprint(c.Verdict["party"])) == (want == "true")
+						// An SDK start: a call to a compliant entry
+						// (preInit) runs at launch in compliant mode;
+						// another call starts the SDK itself.
+						api := fmt.Sprint(c.Site["api"])
+						compliant := strings.Contains(api, "->") && sc.Catalog.CompliantEntry(
+							strings.ReplaceAll(strings.Trim(api[:strings.Index(api, "->")], "L;"), "/", "."),
+							api[strings.Index(api, "->")+2:strings.IndexByte(api+"(", '(')])
+						ok = sdkStartup(r, fmt.Sprint(c.Verdict["party"]), compliant) == (want == "true")
 					}
 					check(c.ID, k, ok, got)
 				case "permission_request":
@@ -238,10 +244,12 @@ func sdkAt(r *report.Report, id string) bool {
 	return false
 }
 
-func sdkStartup(r *report.Report, id string) bool {
+// sdkStartup reports whether SDK id runs at launch: in its compliant
+// pre-initialisation mode only (compliant), or started itself.
+func sdkStartup(r *report.Report, id string, compliant bool) bool {
 	for _, s := range r.SDKs {
 		if s.ID == id {
-			return s.Startup
+			return s.Startup && (s.StartupMode == evidence.StartupCompliant) == compliant
 		}
 	}
 	return false

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"path"
 	"runtime"
 	"slices"
@@ -1179,6 +1180,9 @@ type codeIndex struct {
 	// compliant reports SDK entry points documented as collecting nothing
 	// before consent: reach does not follow calls into them.
 	compliant func(class, method string) bool
+	// held are the compliant entry points the last walk reached and did
+	// not follow, each with the method that calls it.
+	held map[ref]ref
 }
 
 // ref names one method with code: unit and node.
@@ -1234,6 +1238,7 @@ func (ci *codeIndex) reachFrom(ctx context.Context, rootClasses []string, rootMe
 		}
 	}
 	parent := map[ref]ref{}
+	ci.held = map[ref]ref{}
 	var queue []ref
 	push := func(r, from ref) {
 		if _, seen := parent[r]; seen {
@@ -1306,6 +1311,9 @@ func (ci *codeIndex) reachFrom(ctx context.Context, rootClasses []string, rootMe
 				}
 			}
 			if ci.isCompliant(to) {
+				if _, seen := ci.held[to]; !seen {
+					ci.held[to] = r
+				}
 				continue
 			}
 			push(to, r)
@@ -1461,6 +1469,7 @@ func (s *scan) emit(ctx context.Context, units []*unit, rootClasses []string) er
 	if err != nil {
 		return err
 	}
+	held := ci.held
 	if ci.cut {
 		// What runs at start-up past the cap is not known: rules that
 		// read code and find nothing are not evaluated.
@@ -1578,6 +1587,30 @@ func (s *scan) emit(ctx context.Context, units []*unit, rootClasses []string) er
 					where: evidence.Location{File: u.file, Class: javaName(cls.desc), Method: u.names[u.nodes[r.n].name]}}
 			}
 		}
+	}
+	// Compliant entry points reached at start-up (preInit): the SDK is
+	// prepared before consent in the mode its vendor documents as
+	// collecting nothing. Said, not charged; the SDK's own start, when
+	// also reached, is reported above.
+	compliantSDK := map[string]startupHit{}
+	for to, from := range held {
+		u := units[to.u]
+		cls := u.classes[u.nodes[to.n].cls]
+		id := cls.party.SDK
+		if id == "" {
+			continue
+		}
+		p := ci.path(parent, from) + " → " + shortClass(cls.desc) + "." + methodName(u.names[u.nodes[to.n].name])
+		if prev, done := compliantSDK[id]; !done || len(p) < len(prev.path) || len(p) == len(prev.path) && p < prev.path {
+			compliantSDK[id] = startupHit{path: p, where: evidence.Location{File: u.file, Class: javaName(cls.desc), Method: u.names[u.nodes[to.n].name]}}
+		}
+	}
+	for _, id := range slices.Sorted(maps.Keys(compliantSDK)) {
+		sdk, _ := s.a.cat.SDK(id)
+		h := compliantSDK[id]
+		s.addCode(evidence.Observation{Kind: evidence.SDK, Key: id, Level: evidence.Referenced, Party: evidence.Party{SDK: id, Name: sdk.Name},
+			Where: h.where, Source: Source, Detail: map[string]string{evidence.DetailMatch: "compliant pre-initialisation run at start-up",
+				evidence.DetailStartup: "true", evidence.DetailStartupMode: evidence.StartupCompliant, evidence.DetailStartupPath: h.path}})
 	}
 	refIDs := make([]string, 0, len(referenced))
 	for id := range referenced {
