@@ -117,3 +117,37 @@ func TestPermissionNamesFromFilledArray(t *testing.T) {
 	}
 	t.Fatal("no permission request found")
 }
+
+// A call that names the caller's class but reaches a method its superclass
+// defines (this.helper()) is followed to that definition, in the same dex
+// or another; an override in a subclass the app does not run is not.
+func TestReachFollowsInheritedMethods(t *testing.T) {
+	a := newAnalyzer(t)
+	var units []*unit
+	for _, name := range []string{"a.dex", "b.dex"} {
+		data, err := os.ReadFile(filepath.Join("testdata", "inherit", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		units = append(units, a.analyzeDexBytes(context.Background(), name, data, "com.example.inherit"))
+	}
+	ci := &codeIndex{units: units}
+	parent, err := ci.reach(context.Background(), []string{"com.example.inherit.ChildApp"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reached := map[string]bool{}
+	for r := range parent {
+		u := units[r.u]
+		nd := u.nodes[r.n]
+		reached[javaName(u.classes[nd.cls].desc)+"."+methodName(u.names[nd.name])] = true
+	}
+	for _, want := range []string{"com.example.inherit.MidApp.helper", "com.example.inherit.BaseApp.startSdks"} {
+		if !reached[want] {
+			t.Errorf("%s (inherited, called as this.%s) is not reached: %v", want, want[strings.LastIndexByte(want, '.')+1:], reached)
+		}
+	}
+	if reached["com.example.inherit.GrandApp.startSdks"] {
+		t.Error("a subclass's override is reached though the app's object is not of that class")
+	}
+}

@@ -43,6 +43,10 @@ type unit struct {
 	news   []string
 	newOff []uint32
 	ext    []uint64 // hashes of callees without code here, which another dex may define
+	// extSig names each ext callee (class descriptor and name with
+	// proto), to find the definition it inherits when no dex defines it
+	// on the named class.
+	extSig []methodSig
 	leaves []uint64 // hashes of this dex's methods with code that are not nodes
 	hits   []hit
 	urls   []urlHit
@@ -930,6 +934,12 @@ func (a *Analyzer) analyzeDexBytes(ctx context.Context, name string, data []byte
 					}
 					x = int32(len(u.ext))
 					u.ext = append(u.ext, hash)
+					var ms methodSig
+					if t, _, err := f.MethodClassIdx(callee); err == nil {
+						np, _, _ := sig.of(callee)
+						ms = methodSig{class: className(t), nameProto: string(np)}
+					}
+					u.extSig = append(u.extSig, ms)
 					extOf[callee] = x
 				}
 				u.edges = append(u.edges, ^x)
@@ -1423,7 +1433,83 @@ func (ci *codeIndex) defs(ctx context.Context) (map[uint64][2]ref, error) {
 			add(h, ref{int32(ui), -1})
 		}
 	}
+	ci.inheritedDefs(defs)
 	return defs, nil
+}
+
+// methodSig names a method: class descriptor, then name and proto.
+type methodSig struct{ class, nameProto string }
+
+// maxInherit bounds the superclasses searched for an inherited method.
+const maxInherit = 8
+
+// inheritedDefs resolves, in defs, the callees no dex defines on the named
+// class to the nearest superclass (within the app's dex files) that does:
+// this.helper() compiles to a call on the caller's class even when the
+// method is its parent's. Overrides in subclasses are not followed (the
+// object's class is not known), so a call never reaches code it cannot
+// run.
+func (ci *codeIndex) inheritedDefs(defs map[uint64][2]ref) {
+	superOf := map[string]string{}
+	for _, u := range ci.units {
+		for _, c := range u.classes {
+			if _, ok := superOf[c.desc]; !ok {
+				superOf[c.desc] = c.super
+			}
+		}
+	}
+	// The hashes to look for: each missing callee on its superclasses.
+	type miss struct {
+		h     uint64
+		chain []uint64
+	}
+	var misses []miss
+	want := map[uint64]bool{}
+	for _, u := range ci.units {
+		for i, h := range u.ext {
+			if d := defs[h]; d[0].u >= 0 || i >= len(u.extSig) || u.extSig[i].class == "" {
+				continue
+			}
+			ms := u.extSig[i]
+			var chain []uint64
+			desc := superOf[ms.class]
+			for depth := 0; desc != "" && depth < maxInherit && !isPlatformClass(desc); depth++ {
+				sh := hashString(hashClass(desc), ms.nameProto)
+				chain = append(chain, sh)
+				want[sh] = true
+				desc = superOf[desc]
+			}
+			if len(chain) > 0 {
+				misses = append(misses, miss{h, chain})
+			}
+		}
+	}
+	if len(misses) == 0 {
+		return
+	}
+	found := map[uint64]ref{}
+	for ui, u := range ci.units {
+		for n, nd := range u.nodes {
+			if _, ok := found[nd.hash]; !ok && want[nd.hash] {
+				found[nd.hash] = ref{int32(ui), int32(n)}
+			}
+		}
+		for _, h := range u.leaves {
+			if _, ok := found[h]; !ok && want[h] {
+				found[h] = ref{int32(ui), -1}
+			}
+		}
+	}
+	for _, m := range misses {
+		for _, sh := range m.chain {
+			if r, ok := found[sh]; ok {
+				// The same definition whichever dex calls it, its own
+				// included.
+				defs[m.h] = [2]ref{r, r}
+				break
+			}
+		}
+	}
 }
 
 // path renders how a start-up method was reached, root first.
