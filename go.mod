@@ -12,6 +12,9 @@ go 1.26.8
 //     contract and the official SARIF 2.1.0 schema.
 //   cobra: subcommands, flags and help in the style users know from Trivy.
 //   yaml/v3: the data files and rule files, with line numbers in errors.
+//   x/net/html: the HTML5 tokenizer browsers' rules describe, streaming,
+//     so a policy page's nesting depth costs nothing.
+//   x/text: GBK/GB18030, UTF-16 and the charsets HTML pages declare.
 require (
 	github.com/google/cel-go v0.31.0
 	github.com/klauspost/compress v1.20.3
@@ -21,12 +24,16 @@ require (
 )
 
 require (
+	golang.org/x/net v0.62.0
+	golang.org/x/text v0.43.0
+)
+
+require (
 	cel.dev/expr v0.25.1 // indirect
 	github.com/antlr4-go/antlr/v4 v4.13.1 // indirect
 	github.com/inconshreveable/mousetrap v1.1.0 // indirect
 	github.com/spf13/pflag v1.0.9 // indirect
 	golang.org/x/exp v0.0.0-20240823005443-9b4947da3948 // indirect
-	golang.org/x/text v0.22.0 // indirect
 	google.golang.org/genproto/googleapis/api v0.0.0-20240826202546-f6391c0de4c7 // indirect
 	google.golang.org/genproto/googleapis/rpc v0.0.0-20240826202546-f6391c0de4c7 // indirect
 	google.golang.org/protobuf v1.36.10 // indirect

@@ -32,7 +32,7 @@ func goldenCases() []goldenCase {
 	}
 	// The verdict fixtures (testdata/apks/verdicts.yaml): what hegui says
 	// of each case today, so every change of verdict shows in a diff.
-	for _, app := range []string{"lookalike", "nolocperm", "adplugin", "consentgate", "noconsent", "umengpre", "permprompt"} {
+	for _, app := range []string{"lookalike", "nolocperm", "adplugin", "consentgate", "noconsent", "umengpre", "permprompt", "helpergate"} {
 		add(app+".en.txt", "scan", "--lang", "en", filepath.Join(td, "apks", app+".apk"))
 	}
 	real, _ := filepath.Glob(filepath.Join(td, "apks/real/*.apk"))
@@ -50,6 +50,11 @@ func goldenCases() []goldenCase {
 	for _, ev := range []string{"leaky-policy-gaps", "leaky-traffic-leaks"} {
 		add(ev+".en.txt", "scan", "--lang", "en", filepath.Join(td, "evidence", ev+".json"))
 	}
+	// A real privacy policy read by hegui: joined to an app, and alone.
+	pol := filepath.Join(td, "policies", "ca4p-0496.html")
+	add("leaky+ca4p-0496.en.json", "scan", "--lang", "en", "-f", "json", leaky, pol)
+	add("leaky+ca4p-0496.zh.txt", "scan", "--lang", "zh", leaky, pol)
+	add("ca4p-0496.en.txt", "scan", "--lang", "en", pol)
 	return cs
 }
 

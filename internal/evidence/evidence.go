@@ -90,6 +90,15 @@ type Location struct {
 	Packet   int    `json:"packet,omitempty"`
 	Time     string `json:"time,omitempty"`
 	Section  string `json:"section,omitempty"`
+	// Span is a range of characters (runes) in a text input's extracted
+	// text: a policy sentence.
+	Span Span `json:"span,omitzero"`
+}
+
+// Span is a range of characters, [Start, End).
+type Span struct {
+	Start int `json:"start"`
+	End   int `json:"end"`
 }
 
 // String renders a location compactly for terminals and fingerprints.
@@ -117,6 +126,9 @@ func (l Location) String() string {
 	if l.Section != "" {
 		b.WriteString(" §")
 		b.WriteString(l.Section)
+	}
+	if l.Span != (Span{}) {
+		fmt.Fprintf(&b, " chars %d-%d", l.Span.Start, l.Span.End)
 	}
 	return b.String()
 }

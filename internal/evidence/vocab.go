@@ -65,6 +65,21 @@ const (
 	// ClaimPersonalization: the service uses PI for targeted push,
 	// personalised recommendations or ads.
 	ClaimPersonalization = "personalization"
+	// ClaimNotCollects: the policy states a PI type is not collected
+	// ("我们不会收集您的通讯录"); DetailDataType names it.
+	ClaimNotCollects = "not_collects"
+	// ClaimRetention: the policy states how long or where PI is kept.
+	ClaimRetention = "retention"
+	// ClaimHandler: the policy names the handler (the company).
+	ClaimHandler = "handler_identity"
+	// ClaimRights: the policy says how to access, correct or delete PI.
+	ClaimRights = "rights"
+	// ClaimWithdrawal: the policy says how to withdraw consent.
+	ClaimWithdrawal = "consent_withdrawal"
+	// ClaimUpdateNotice: the policy says how its changes are notified.
+	ClaimUpdateNotice = "update_notice"
+	// ClaimEffectiveDate: the policy states its effective or update date.
+	ClaimEffectiveDate = "effective_date"
 	// ClaimCrossBorder: the policy discloses transfer abroad.
 	// Detail: "country", "recipient".
 	ClaimCrossBorder = "cross_border"
@@ -114,6 +129,19 @@ const (
 	DetailURL = "url"
 	// DetailScheme: an endpoint's scheme (http, https, ws…).
 	DetailScheme = "scheme"
+	// DetailQuote: the policy sentence a claim comes from (cut to 300
+	// characters).
+	DetailQuote = "quote"
+	// DetailTerms: the words of a policy sentence that named the data
+	// types, comma-separated.
+	DetailTerms = "terms"
+	// DetailConditional = "true": the statement holds when a feature is
+	// used; DetailChoice = "true": the user may refuse.
+	DetailConditional = "conditional"
+	DetailChoice      = "choice"
+	// DetailPolicyFormat and DetailEncoding: how a policy was read.
+	DetailPolicyFormat = "format"
+	DetailEncoding     = "encoding"
 	// DetailStartupPath: the call path from a start-up entry point to the call, "a -> b -> c".
 	DetailStartupPath = "startup_path"
 	// StartupCompliant is the DetailStartupMode of a compliant entry.

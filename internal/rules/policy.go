@@ -25,6 +25,10 @@ func policyChecks() map[string]Check {
 		"policy_minors_no_rules":           policyMinorsNoRules,
 		"policy_no_personalization_optout": policyNoPersonalizationOptOut,
 		"policy_undisclosed_cross_border":  policyUndisclosedCrossBorder,
+		"policy_contradiction":             policyContradiction,
+		"policy_no_handler":                policyMissingClaim(evidence.ClaimHandler),
+		"policy_no_retention":              policyMissingClaim(evidence.ClaimRetention),
+		"policy_no_withdrawal":             policyMissingClaim(evidence.ClaimWithdrawal),
 	}
 }
 
@@ -339,5 +343,43 @@ func policyUndisclosedCrossBorder(env *Env) ([]Match, *Text) {
 	for i := range ms {
 		ms[i].Detail = map[string]string{"country": countryOf(env, ms[i].Evidence[0])}
 	}
+	return ms, nil
+}
+
+// policyContradiction: the policy denies collecting a PI type ("我们不会收
+// 集您的通讯录") that the app's code or traffic shows it reads. A type the
+// policy also says it collects elsewhere is left out: the policy
+// contradicts itself, not the app. Declared permissions alone are not
+// enough: the evidence is a call or a packet.
+func policyContradiction(env *Env) ([]Match, *Text) {
+	if why := noAppEvidence(env.Set); why != nil {
+		return nil, why
+	}
+	denials := claims(env.Set, evidence.ClaimNotCollects)
+	if len(denials) == 0 {
+		return nil, nil
+	}
+	denied := env.disclosed(denials)
+	stated := env.disclosed(claims(env.Set, evidence.ClaimCollects))
+	var obs []evidence.Observation
+	for _, o := range env.codeReads() {
+		if denied[o.Key] && !stated[o.Key] {
+			obs = append(obs, o)
+		}
+	}
+	ms := groupBy(obs, func(o evidence.Observation) string { return o.Key })
+	for i := range ms {
+		key := ms[i].Subject
+		ms[i].Detail = map[string]string{"data_type": key, "level": strongest(ms[i].Evidence)}
+		// The sentence that denies it comes first.
+		for _, c := range denials {
+			if env.disclosed([]evidence.Observation{c})[key] {
+				ms[i].Detail["quote"] = c.Attr(evidence.DetailQuote)
+				ms[i].Evidence = append([]evidence.Observation{c}, ms[i].Evidence...)
+				break
+			}
+		}
+	}
+	sort.SliceStable(ms, func(i, j int) bool { return ms[i].Subject < ms[j].Subject })
 	return ms, nil
 }

@@ -13,7 +13,7 @@ import (
 var builtinDigests = []string{
 	"e6028b33b70ca38723075f4d8ff69478fd62ce55ca8f594a7b52ea59c8457baa",
 	"ae436529f8a3e69785fccd6e11ef9ed737bedf0725461b980c7fe8295522c6d0",
-	"312c53b5ef16eaf74972d222a81dc0c389adcd96b64f2e67ac0b60aaca7cafd9",
+	"4ea73dad6179056e9aadaa538692a9e3bfc8d0e397b3fab5201e1528f5c98777",
 	"975fd6b2117fa678a0d52d9aa873b0cf86c0fc5dbfcaf3b6c4926e72a30be6ba",
 }
 
@@ -634,6 +634,91 @@ func builtinRules() [][]Rule {
 				Reads:      []evidence.Part{"content"},
 				Check:      "policy_undisclosed_cross_border",
 				Tags:       []string{"policy", "cross_border"},
+				Source:     "builtin",
+			},
+			{
+				ID:       "HG-POL-010",
+				Severity: "high",
+				Title: text.Text{
+					Zh: "隐私政策声明不收集的个人信息，应用实际收集",
+					En: "Personal information the policy says is not collected is collected",
+				},
+				Description: text.Text{
+					Zh: "隐私政策明确声明不收集某类个人信息（如“我们不会收集您的通讯录”），但应用的代码或流量表明实际收集了该类信息。违反其所声明的收集使用规则收集个人信息，是《认定方法》点名的行为。",
+					En: "The privacy policy states plainly that a personal-information type is not collected (e.g. \"we do not collect your contacts\"), but the app's code or traffic shows it is. Collecting in breach of the app's own declared rules is named by the 2019 Identification Methods.",
+				},
+				Remediation: text.Text{
+					Zh: "停止收集该类信息，或更正隐私政策如实说明收集的目的、方式和范围，并重新取得同意。",
+					En: "Stop collecting the type, or correct the policy to state truthfully the purpose, method and scope of its collection, and obtain consent again.",
+				},
+				LegalBasis: []string{"CAC191-3.9", "PIPL-7", "PIPL-17", "PIPL-14"},
+				Needs:      []string{"policy"},
+				Reads:      []evidence.Part{"content", "manifest", "code"},
+				Check:      "policy_contradiction",
+				Tags:       []string{"policy", "transparency", "contradiction"},
+				Source:     "builtin",
+			},
+			{
+				ID:       "HG-POL-011",
+				Severity: "medium",
+				Title: text.Text{
+					Zh: "隐私政策未说明个人信息处理者的名称",
+					En: "Privacy policy does not name the personal-information handler",
+				},
+				Description: text.Text{
+					Zh: "隐私政策没有写明运营者（个人信息处理者）的名称。《个人信息保护法》第十七条要求告知处理者的名称或者姓名和联系方式。",
+					En: "The privacy policy does not name the operator (the personal-information handler). PIPL Art. 17 requires the handler's name and contact details to be given.",
+				},
+				Remediation: text.Text{
+					Zh: "在隐私政策开头写明运营者的全称、注册地址和个人信息保护联系方式。",
+					En: "State the operator's full legal name, registered address and a PI-protection contact at the start of the policy.",
+				},
+				LegalBasis: []string{"PIPL-17"},
+				Needs:      []string{"policy"},
+				Reads:      []evidence.Part{"content"},
+				Check:      "policy_no_handler",
+				Tags:       []string{"policy", "transparency"},
+				Source:     "builtin",
+			},
+			{
+				ID:       "HG-POL-012",
+				Severity: "low",
+				Title: text.Text{
+					Zh: "隐私政策未说明个人信息的保存期限",
+					En: "Privacy policy states no retention period",
+				},
+				Description: text.Text{
+					Zh: "隐私政策没有说明个人信息的保存期限或保存地点。《个人信息保护法》第十七条要求告知保存期限，第十九条要求保存期限为实现处理目的所必要的最短时间。",
+					En: "The privacy policy states neither how long nor where personal information is kept. PIPL Art. 17 requires the retention period to be given, and Art. 19 limits it to the shortest time the purpose needs.",
+				},
+				Remediation: text.Text{
+					Zh: "说明各类个人信息的保存期限（或确定期限的标准）和保存地点，期满后删除或匿名化。",
+					En: "State the retention period of each kind of personal information (or how it is determined) and where it is stored; delete or anonymise it when the period ends.",
+				},
+				LegalBasis: []string{"PIPL-17"},
+				Needs:      []string{"policy"},
+				Reads:      []evidence.Part{"content"},
+				Check:      "policy_no_retention",
+				Tags:       []string{"policy", "transparency", "retention"},
+				Source:     "builtin",
+			},
+			{
+				ID:       "HG-POL-013",
+				Severity: "medium",
+				Title:    text.Text{Zh: "隐私政策未提供撤回同意的途径", En: "No way to withdraw consent"},
+				Description: text.Text{
+					Zh: "隐私政策没有说明用户如何撤回对收集使用个人信息的同意（如关闭权限、撤回授权）。未向用户提供撤回同意的途径、方式是《认定方法》点名的行为。",
+					En: "The privacy policy does not say how the user can withdraw consent to the collection and use of personal information (turning permissions off, revoking an authorisation). Offering no way to withdraw consent is named by the 2019 Identification Methods.",
+				},
+				Remediation: text.Text{
+					Zh: "提供便捷的撤回同意方式（应用内开关、系统权限设置路径），并在隐私政策中说明撤回的方法和影响。",
+					En: "Offer a convenient way to withdraw consent (in-app switches, the path to the system's permission settings) and explain in the policy how to withdraw and what follows.",
+				},
+				LegalBasis: []string{"CAC191-3.8", "PIPL-15"},
+				Needs:      []string{"policy"},
+				Reads:      []evidence.Part{"content"},
+				Check:      "policy_no_withdrawal",
+				Tags:       []string{"policy", "consent", "rights"},
 				Source:     "builtin",
 			},
 		},

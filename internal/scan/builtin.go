@@ -9,6 +9,7 @@ import (
 	"github.com/hegui/hegui/internal/catalog"
 	"github.com/hegui/hegui/internal/evidence"
 	"github.com/hegui/hegui/internal/evidencefile"
+	"github.com/hegui/hegui/internal/policy"
 	"github.com/hegui/hegui/internal/text"
 )
 
@@ -25,6 +26,16 @@ func Builtin(cat *catalog.Catalog, log *slog.Logger) (*Registry, error) {
 			Sniff:      func(in *artifact.Input, _ []byte) bool { return in.Kind == artifact.APK },
 			Extensions: []string{".apk", ".dex"},
 			Analyzer:   apk.New(cat, log),
+		},
+		{
+			Name:        evidence.InputPolicy,
+			Label:       text.New("privacy policy (HTML, text, Markdown or PDF)", "隐私政策"),
+			Class:       evidence.ClassPolicy,
+			Magic:       [][]byte{[]byte("%PDF-")},
+			Extensions:  []string{".html", ".htm", ".xhtml", ".txt", ".md", ".markdown", ".pdf"},
+			ByExtension: true,
+			NamedOnly:   true,
+			Analyzer:    policy.New(cat),
 		},
 		{
 			Name:  evidence.InputEvidence,

@@ -20,7 +20,7 @@ var layers = [][]string{
 	{"internal/artifact", "internal/catalog", "internal/law"},
 	{"internal/android/dex", "internal/android/axml"},
 	{"internal/android/arsc"},
-	{"internal/android/apk", "internal/evidencefile"}, // analyzers
+	{"internal/android/apk", "internal/evidencefile", "internal/policy"}, // analyzers
 	{"internal/rules"},
 	{"internal/report"},
 	{"internal/ignore"},

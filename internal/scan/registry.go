@@ -45,6 +45,10 @@ type Kind struct {
 	// content test recognises a file (plain-text formats).
 	Extensions  []string
 	ByExtension bool
+	// NamedOnly: files of this kind are read when named on the command
+	// line, never picked from a directory (a README.md or a .html page in
+	// a project is not a privacy policy).
+	NamedOnly bool
 	// Analyzer reads inputs of the kind.
 	Analyzer Analyzer
 }
@@ -171,7 +175,7 @@ func (r *Registry) Identify(in *artifact.Input, head []byte) *Kind {
 func (r *Registry) Selects(name string) bool {
 	ext := strings.ToLower(filepath.Ext(name))
 	for _, k := range r.kinds {
-		if slices.Contains(k.Extensions, ext) {
+		if !k.NamedOnly && slices.Contains(k.Extensions, ext) {
 			return true
 		}
 	}

@@ -1,0 +1,158 @@
+package policy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path"
+	"strings"
+	"sync"
+
+	"github.com/hegui/hegui/data"
+	"github.com/hegui/hegui/internal/artifact"
+	"github.com/hegui/hegui/internal/catalog"
+	"github.com/hegui/hegui/internal/evidence"
+)
+
+// Source names this analyzer in observations.
+const Source = "policy"
+
+// Analyzer reads a privacy policy input into policy_claim observations.
+type Analyzer struct {
+	cat  *catalog.Catalog
+	once sync.Once
+	lex  *Lexicon
+	err  error
+}
+
+// New returns an analyzer that maps PI terms onto cat's PI types. The
+// lexicon is read on first use.
+func New(cat *catalog.Catalog) *Analyzer { return &Analyzer{cat: cat} }
+
+// Version changes whenever the output for the same input would.
+func (a *Analyzer) Version() string {
+	if l, err := a.lexicon(); err == nil {
+		return "1+" + l.Version
+	}
+	return "1"
+}
+
+func (a *Analyzer) lexicon() (*Lexicon, error) {
+	a.once.Do(func() {
+		b, err := data.FS.ReadFile("policy/lexicon.yaml")
+		if err != nil {
+			a.err = fmt.Errorf("policy lexicon: %w", err)
+			return
+		}
+		known := func(k string) bool { _, ok := a.cat.DataType(k); return ok }
+		a.lex, a.err = ParseLexicon(b, known)
+	})
+	return a.lex, a.err
+}
+
+// Analyze reads the policy. It fails only when nothing could be read
+// (binary data, a PDF without text, an input over the limit); a cut or a
+// wrong declared encoding is recorded as an error of the set.
+func (a *Analyzer) Analyze(ctx context.Context, in *artifact.Input) (*evidence.Set, error) {
+	lex, err := a.lexicon()
+	if err != nil {
+		return nil, err
+	}
+	lim := DefaultLimits()
+	if in.Size > lim.MaxInput {
+		return nil, fmt.Errorf("policy of %d bytes, more than the limit of %d: %w", in.Size, lim.MaxInput, artifact.ErrLimit)
+	}
+	buf := make([]byte, in.Size)
+	if _, err := in.ReaderAt().ReadAt(buf, 0); err != nil {
+		return nil, fmt.Errorf("reading the policy: %w", err)
+	}
+	name := path.Base(in.Path)
+	d, err := Read(ctx, buf, name, lim)
+	if err != nil {
+		if errors.Is(err, ErrNotText) || errors.Is(err, ErrNoText) || errors.Is(err, ErrNoPDFReader) {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		return nil, err
+	}
+	set := &evidence.Set{Target: evidence.Target{Kind: evidence.InputPolicy, Path: in.Path, Size: in.Size, Name: d.Title}, Inputs: []string{evidence.InputPolicy}}
+	for _, p := range d.Problems {
+		set.Fail(Source, name, evidence.Lostf(evidence.PartContent, problemCause(p), "%s", p))
+	}
+	set.Add(Observations(name, d, lex.Extract(Sentences(d)))...)
+	return set, nil
+}
+
+func problemCause(p string) evidence.Cause {
+	if strings.Contains(p, "charset") || strings.Contains(p, "UTF-8") {
+		return evidence.CauseMalformed
+	}
+	return evidence.CauseLimit
+}
+
+// maxPerKey bounds the observations of one statement key other than the
+// PI and SDK statements (a policy that repeats "删除" a hundred times
+// needs a few quotes, not a hundred).
+const maxPerKey = 5
+
+// Observations turns statements into policy_claim observations: one per
+// PI type per sentence for collects and not_collects, one per SDK named,
+// and up to maxPerKey per other statement key.
+func Observations(file string, d *Doc, sts []Statement) []evidence.Observation {
+	var out []evidence.Observation
+	per := map[string]int{}
+	for _, st := range sts {
+		where := evidence.Location{File: file, Section: st.Sentence.Section, Span: evidence.Span{Start: st.Sentence.Start, End: st.Sentence.End}}
+		base := func() map[string]string {
+			m := map[string]string{evidence.DetailQuote: st.Quote()}
+			if st.Conditional {
+				m[evidence.DetailConditional] = "true"
+			}
+			if st.Choice {
+				m[evidence.DetailChoice] = "true"
+			}
+			if len(st.Terms) > 0 {
+				m[evidence.DetailTerms] = strings.Join(st.Terms, ",")
+			}
+			return m
+		}
+		switch st.Key {
+		case KeyCollects, KeyNotCollects:
+			key := evidence.ClaimCollects
+			if st.Key == KeyNotCollects {
+				key = evidence.ClaimNotCollects
+			}
+			for _, t := range st.DataTypes {
+				det := base()
+				det[evidence.DetailDataType] = t
+				out = append(out, evidence.Observation{Kind: evidence.PolicyClaim, Key: key, Level: evidence.Declared, Source: Source, Where: where, Detail: det})
+			}
+		case KeySDK:
+			det := base()
+			det[evidence.DetailName] = st.Name
+			if st.Vendor != "" {
+				det[evidence.DetailVendor] = st.Vendor
+			}
+			if len(st.DataTypes) > 0 {
+				det[evidence.DetailDataTypes] = strings.Join(st.DataTypes, ",")
+			}
+			out = append(out, evidence.Observation{Kind: evidence.PolicyClaim, Key: evidence.ClaimSDK, Level: evidence.Declared, Source: Source, Where: where, Detail: det})
+		case evidence.ClaimSeparateConsent:
+			// Per PI type when the sentence names them; else general.
+			if len(st.DataTypes) == 0 {
+				out = append(out, evidence.Observation{Kind: evidence.PolicyClaim, Key: st.Key, Level: evidence.Declared, Source: Source, Where: where, Detail: base()})
+			}
+			for _, t := range st.DataTypes {
+				det := base()
+				det[evidence.DetailDataType] = t
+				out = append(out, evidence.Observation{Kind: evidence.PolicyClaim, Key: st.Key, Level: evidence.Declared, Source: Source, Where: where, Detail: det})
+			}
+		default:
+			if per[st.Key] >= maxPerKey {
+				continue
+			}
+			per[st.Key]++
+			out = append(out, evidence.Observation{Kind: evidence.PolicyClaim, Key: st.Key, Level: evidence.Declared, Source: Source, Where: where, Detail: base()})
+		}
+	}
+	return out
+}

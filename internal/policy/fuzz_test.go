@@ -1,0 +1,45 @@
+package policy
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"unicode/utf8"
+)
+
+// FuzzRead reads arbitrary bytes as a policy (HTML, text or Markdown,
+// any encoding) within small limits, splits sentences and extracts
+// statements. Nothing may panic, the limits must hold, and every sentence
+// and statement must point at its text.
+func FuzzRead(f *testing.F) {
+	for _, name := range []string{"ca4p/0506.html", "appcorp.txt"} {
+		b, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b[:min(len(b), 8<<10)], name)
+	}
+	f.Add([]byte(`<html><meta charset="gbk"><table><tr><td>SDK名称</td><tr><td>友盟</td><td>设备信息</td></table><pre>一、收集
+我们不会收集您的通讯录。</pre>`), "p.html")
+	f.Add([]byte("\xff\xfe<\x00p\x00>\x00"), "p.html")
+	f.Add([]byte("# 隐私政策\n| SDK | 公司 |\n|---|---|\n| 极光 | 极光 |\n- 我们收集IMEI\n"), "p.md")
+	l := lexicon(f)
+	f.Fuzz(func(t *testing.T, data []byte, name string) {
+		lim := Limits{MaxInput: 1 << 20, MaxText: 16 << 10, MaxBlocks: 500}
+		d, err := Read(context.Background(), data, name, lim)
+		if err != nil {
+			return
+		}
+		if len(d.Text) > lim.MaxText || len(d.Blocks) > lim.MaxBlocks || !utf8.ValidString(d.Text) {
+			t.Fatalf("limits: %d bytes of text, %d blocks, valid UTF-8 %v", len(d.Text), len(d.Blocks), utf8.ValidString(d.Text))
+		}
+		sents := Sentences(d)
+		checkSpans(t, d, sents)
+		for _, st := range l.Extract(sents) {
+			if st.Key == "" || st.Sentence.Text == "" {
+				t.Fatalf("an empty statement: %+v", st)
+			}
+		}
+	})
+}

@@ -1,0 +1,326 @@
+package policy
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+	xunicode "golang.org/x/text/encoding/unicode"
+
+	"github.com/hegui/hegui/data"
+	"github.com/hegui/hegui/internal/catalog"
+)
+
+func lexicon(tb testing.TB) *Lexicon {
+	tb.Helper()
+	cat, err := catalog.Load()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	b, err := data.FS.ReadFile("policy/lexicon.yaml")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	l, err := ParseLexicon(b, func(k string) bool { _, ok := cat.DataType(k); return ok })
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return l
+}
+
+// read reads a test input and returns the document and its statements.
+func read(tb testing.TB, l *Lexicon, name string) (*Doc, []Statement) {
+	tb.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return readBytes(tb, l, b, name)
+}
+
+func readBytes(tb testing.TB, l *Lexicon, b []byte, name string) (*Doc, []Statement) {
+	tb.Helper()
+	d, err := Read(context.Background(), b, name, DefaultLimits())
+	if err != nil {
+		tb.Fatalf("%s: %v", name, err)
+	}
+	sents := Sentences(d)
+	checkSpans(tb, d, sents)
+	return d, l.Extract(sents)
+}
+
+// checkSpans holds every sentence's offsets to the document text.
+func checkSpans(tb testing.TB, d *Doc, sents []Sentence) {
+	tb.Helper()
+	text := []rune(d.Text)
+	for _, s := range sents {
+		if s.Start < 0 || s.End > len(text) || s.Start > s.End || string(text[s.Start:s.End]) != s.Text {
+			tb.Fatalf("sentence %q at [%d,%d) does not match the text there", s.Text, s.Start, s.End)
+		}
+	}
+}
+
+func find(sts []Statement, key string, pred func(Statement) bool) []Statement {
+	var out []Statement
+	for _, s := range sts {
+		if s.Key == key && (pred == nil || pred(s)) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func hasType(t string) func(Statement) bool {
+	return func(s Statement) bool { return slices.Contains(s.DataTypes, t) }
+}
+
+// A real policy's SDK list written as labelled text: each "第三方SDK名称："
+// gives a name, and the "、" list names several.
+func TestSDKListAsLabelledText(t *testing.T) {
+	l := lexicon(t)
+	_, sts := read(t, l, "ca4p/0506.html")
+	var names []string
+	for _, s := range find(sts, KeySDK, nil) {
+		names = append(names, s.Name)
+	}
+	for _, want := range []string{"个推", "商汤", "高德地图", "广点通", "之行传媒SSP", "雷动广告", "淘宝直播", "appic", "讯飞", "腾讯广点通SDK"} {
+		if !slices.Contains(names, want) {
+			t.Errorf("SDK %q not read from the list; got %q", want, names)
+		}
+	}
+}
+
+// "若您不向我们授权，我们将不会收集您的精确位置信息" is a conditional
+// collection, not a denial; "不会读取和存储您的全部通讯录信息" denies only
+// the whole address book (the same sentence reads chosen numbers).
+func TestDenialsThatAreNotDenials(t *testing.T) {
+	l := lexicon(t)
+	_, sts := read(t, l, "ca4p/0506.html")
+	if got := find(sts, KeyNotCollects, hasType("precise_location")); len(got) > 0 {
+		t.Errorf("a conditional denial read as a denial: %q", got[0].Sentence.Text)
+	}
+	if len(find(sts, KeyCollects, func(s Statement) bool { return hasType("precise_location")(s) && s.Conditional })) == 0 {
+		t.Error("the precise location, collected once the user allows it, is not a conditional collection")
+	}
+	_, sts = read(t, l, "ca4p/0690.html")
+	if got := find(sts, KeyNotCollects, hasType("contacts")); len(got) > 0 {
+		t.Errorf("a partial denial read as a denial: %q", got[0].Sentence.Text)
+	}
+}
+
+// The items PIPL Art. 17 asks for, in a real policy, with their sections.
+func TestArticle17Items(t *testing.T) {
+	l := lexicon(t)
+	_, sts := read(t, l, "../../../testdata/policies/ca4p-0496.html")
+	for _, key := range []string{"handler_identity", "account_deletion", "complaint_channel", "rights", "consent_withdrawal"} {
+		if len(find(sts, key, nil)) == 0 {
+			t.Errorf("%s not found", key)
+		}
+	}
+	contact := find(sts, "complaint_channel", func(s Statement) bool { return strings.Contains(s.Sentence.Text, "客服邮箱") })
+	if len(contact) == 0 || contact[0].Sentence.Section != "九、如何联系我们" {
+		t.Errorf("the contact sentence is not found under 九、如何联系我们: %+v", contact)
+	}
+	handler := find(sts, "handler_identity", nil)
+	if len(handler) == 0 || !strings.Contains(handler[0].Sentence.Text, "安化威通科技有限公司") {
+		t.Errorf("the handler is not the company named first: %+v", handler)
+	}
+	// Collection with its condition and section.
+	phone := find(sts, KeyCollects, hasType("phone_number"))
+	if len(phone) == 0 || phone[0].Sentence.Section != "一、我们如何收集和使用个人信息" {
+		t.Errorf("the phone number is not collected under 一、我们如何收集和使用个人信息: %+v", phone)
+	}
+	// A title names a topic and states nothing.
+	for _, s := range find(sts, KeyCollects, nil) {
+		if s.Sentence.Title {
+			t.Errorf("a title read as a statement: %q", s.Sentence.Text)
+		}
+	}
+}
+
+// English statements: a plain denial, a denial with an exception (which
+// is a collection), and third parties' collection.
+func TestEnglishStatements(t *testing.T) {
+	l := lexicon(t)
+	_, sts := read(t, l, "appcorp.txt")
+	if len(find(sts, KeyNotCollects, hasType("minor_info"))) == 0 {
+		t.Error(`"We do not collect information from children under 13" is not a denial`)
+	}
+	for _, typ := range []string{"idfa", "ip_address", "advertising_id"} {
+		if got := find(sts, KeyNotCollects, hasType(typ)); len(got) > 0 {
+			t.Errorf("%s denied in %q (the sentence makes an exception of it, or denies from afar)", typ, got[0].Sentence.Text)
+		}
+	}
+	for _, typ := range []string{"mac_address", "device_id_imei", "idfa", "location", "ip_address"} {
+		if len(find(sts, KeyCollects, hasType(typ))) == 0 {
+			t.Errorf("%s not read as collected", typ)
+		}
+	}
+}
+
+// HTML structure: headings make sections, a table's rows keep their
+// cells, script and style are not text, entities are decoded, and a GBK
+// page (declared) reads as the same text as its UTF-8 form.
+func TestHTMLStructureAndEncodings(t *testing.T) {
+	l := lexicon(t)
+	page := `<!DOCTYPE html><html><head><meta charset="%s"><title>示例隐私政策</title><style>p{color:red}</style></head><body>
+<h1>隐私政策</h1><p>生效日期：2026年3月1日</p>
+<h2>一、我们如何收集和使用您的个人信息</h2>
+<p>当您使用打车功能时，我们会收集您的<b>精确位置</b>信息&amp;行程信息。</p>
+<script>var imei = "不会收集您的通讯录";</script>
+<h2>二、第三方SDK目录</h2>
+<table><tr><th>SDK名称</th><th>第三方公司名称</th><th>收集个人信息类型</th></tr>
+<tr><td>高德定位SDK</td><td>高德软件有限公司</td><td>位置信息、设备标识符</td></tr>
+<tr><td>极光推送SDK</td><td>深圳市和讯华谷信息技术有限公司</td><td>设备信息、IP地址</td></tr></table>
+<h2>三、如何联系我们</h2><ul><li>如您对本政策有任何投诉，可发送邮件至 privacy@example.cn 联系我们。</li></ul>
+</body></html>`
+	utf := []byte(strings.Replace(page, "%s", "utf-8", 1))
+	d, sts := readBytes(t, l, utf, "policy.html")
+	if d.Format != "html" || d.Title != "示例隐私政策" {
+		t.Errorf("format %q title %q", d.Format, d.Title)
+	}
+	if strings.Contains(d.Text, "var imei") || strings.Contains(d.Text, "color:red") {
+		t.Error("script or style kept as text")
+	}
+	loc := find(sts, KeyCollects, hasType("precise_location"))
+	if len(loc) == 0 || loc[0].Sentence.Section != "一、我们如何收集和使用您的个人信息" || !loc[0].Conditional || !strings.Contains(loc[0].Sentence.Text, "&行程信息") {
+		t.Errorf("location statement: %+v", loc)
+	}
+	sdks := find(sts, KeySDK, nil)
+	if len(sdks) != 2 || sdks[0].Name != "高德定位SDK" || sdks[0].Vendor != "高德软件有限公司" || !slices.Contains(sdks[0].DataTypes, "location") || !slices.Contains(sdks[0].DataTypes, "android_id") ||
+		sdks[1].Name != "极光推送SDK" || !slices.Contains(sdks[1].DataTypes, "ip_address") {
+		t.Errorf("SDK table rows: %+v", sdks)
+	}
+	if len(find(sts, "complaint_channel", nil)) == 0 || len(find(sts, "effective_date", nil)) == 0 {
+		t.Error("contact or effective date not found")
+	}
+	if len(find(sts, KeyNotCollects, nil)) > 0 {
+		t.Error("text inside <script> read as a statement")
+	}
+
+	gbk, err := simplifiedchinese.GBK.NewEncoder().Bytes([]byte(strings.Replace(page, "%s", "gbk", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dg, _ := readBytes(t, l, gbk, "policy.html")
+	if dg.Text != d.Text || dg.Encoding != "gbk" {
+		t.Errorf("GBK page: encoding %q, text differs: %v", dg.Encoding, dg.Text != d.Text)
+	}
+	// Undeclared GBK is sniffed as GB18030.
+	gbkPlain, _ := simplifiedchinese.GBK.NewEncoder().Bytes([]byte("我们会收集您的手机号码。\n"))
+	dp, sp := readBytes(t, l, gbkPlain, "policy.txt")
+	if dp.Encoding != "gb18030" || len(find(sp, KeyCollects, hasType("phone_number"))) == 0 {
+		t.Errorf("undeclared GBK text: encoding %q, statements %+v", dp.Encoding, sp)
+	}
+	// UTF-16 with a byte-order mark.
+	u16, _ := xunicode.UTF16(xunicode.LittleEndian, xunicode.UseBOM).NewEncoder().Bytes(utf)
+	d16, _ := readBytes(t, l, u16, "policy.html")
+	if d16.Text != d.Text || d16.Encoding != "utf-16le" {
+		t.Errorf("UTF-16 page: encoding %q", d16.Encoding)
+	}
+	// A declaration the bytes contradict is overruled and said.
+	wrong := []byte(strings.Replace(page, "%s", "gb2312", 1))
+	dw, _ := readBytes(t, l, wrong, "policy.html")
+	if dw.Text != d.Text || len(dw.Problems) == 0 {
+		t.Errorf("UTF-8 declared as GB2312: problems %v", dw.Problems)
+	}
+}
+
+// Hostile inputs: a clear error or a bounded, partial read, never a hang.
+func TestHostileInputs(t *testing.T) {
+	ctx := context.Background()
+	garbage := bytes.Repeat([]byte{0x00, 0x01, 0xfe, 0x9c, 0x12, 0x88}, 5000)
+	if _, err := Read(ctx, garbage, "policy.html", DefaultLimits()); !errors.Is(err, ErrNotText) {
+		t.Errorf("binary data named .html: %v, want ErrNotText", err)
+	}
+	if _, err := Read(ctx, make([]byte, DefaultLimits().MaxInput+1), "big.html", DefaultLimits()); err == nil || !strings.Contains(err.Error(), "limit") {
+		t.Errorf("an input over the limit: %v", err)
+	}
+	deep := strings.Repeat("<div><span>", 100_000) + "我们会收集您的位置信息。" + strings.Repeat("</span></div>", 100_000)
+	start := time.Now()
+	d, err := Read(ctx, []byte("<html><body>"+deep), "deep.html", DefaultLimits())
+	if err != nil || !strings.Contains(d.Text, "位置信息") {
+		t.Fatalf("100,000-deep nesting: %v", err)
+	}
+	if el := time.Since(start); el > 5*time.Second {
+		t.Errorf("100,000-deep nesting took %s", el)
+	}
+	// Over the text limit: cut, said, and the start kept.
+	lim := DefaultLimits()
+	lim.MaxText = 4096
+	long := strings.Repeat("<p>我们会收集您的手机号码。</p>", 2000)
+	d, err = Read(ctx, []byte("<html>"+long), "long.html", lim)
+	if err != nil || len(d.Problems) == 0 || len(d.Text) > lim.MaxText || !strings.Contains(d.Text, "手机号码") {
+		t.Errorf("a page over the text limit: err %v, problems %v, %d bytes kept", err, d.Problems, len(d.Text))
+	}
+}
+
+// A PDF is read through pdftotext; without it, or without a text layer,
+// the error says so instead of "no policy".
+func TestPDF(t *testing.T) {
+	pdf := []byte("%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj 3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+	_, err := Read(context.Background(), pdf, "policy.pdf", DefaultLimits())
+	if _, lerr := exec.LookPath("pdftotext"); lerr != nil {
+		if !errors.Is(err, ErrNoPDFReader) {
+			t.Errorf("no pdftotext: %v, want ErrNoPDFReader", err)
+		}
+		return
+	}
+	if err == nil || !(errors.Is(err, ErrNoText) || strings.Contains(err.Error(), "pdftotext")) {
+		t.Errorf("a PDF without text: %v, want ErrNoText", err)
+	}
+}
+
+// minimalPDF returns a one-page PDF whose text layer holds lines (ASCII,
+// Helvetica), with a correct cross-reference table.
+func minimalPDF(lines []string) []byte {
+	var content strings.Builder
+	content.WriteString("BT /F1 10 Tf 20 180 Td 12 TL\n")
+	for _, l := range lines {
+		content.WriteString("(" + strings.NewReplacer(`\`, `\\`, "(", `\(`, ")", `\)`).Replace(l) + ") Tj T*\n")
+	}
+	content.WriteString("ET\n")
+	objs := []string{
+		"<</Type/Catalog/Pages 2 0 R>>",
+		"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+		"<</Type/Page/Parent 2 0 R/MediaBox[0 0 600 200]/Resources<</Font<</F1 4 0 R>>>>/Contents 5 0 R>>",
+		"<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>",
+		"<</Length " + strconv.Itoa(content.Len()) + ">>\nstream\n" + content.String() + "endstream",
+	}
+	var b bytes.Buffer
+	b.WriteString("%PDF-1.4\n")
+	offs := make([]int, len(objs))
+	for i, o := range objs {
+		offs[i] = b.Len()
+		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
+	}
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
+	for _, o := range offs {
+		fmt.Fprintf(&b, "%010d 00000 n \n", o)
+	}
+	fmt.Fprintf(&b, "trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
+	return b.Bytes()
+}
+
+// A PDF's text layer is read through pdftotext (skipped without it).
+func TestPDFText(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext (poppler-utils) is not installed")
+	}
+	l := lexicon(t)
+	d, sts := readBytes(t, l, minimalPDF([]string{"Privacy Policy", "We collect your IP address and device identifiers to secure your account.", "You can delete your account in Settings."}), "policy.pdf")
+	if d.Format != "pdf" || len(find(sts, KeyCollects, hasType("ip_address"))) == 0 || len(find(sts, "account_deletion", nil)) == 0 {
+		t.Errorf("PDF: format %q, text %q, statements %+v", d.Format, d.Text, sts)
+	}
+}

@@ -1,0 +1,326 @@
+package policy
+
+import (
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// Statement keys beyond the PI types: a sentence that collects, denies,
+// names an SDK, or states one of the items of Lexicon.statements.
+const (
+	KeyCollects    = "collects"
+	KeyNotCollects = "not_collects"
+	KeySDK         = "sdk"
+)
+
+// Statement is what one sentence states.
+type Statement struct {
+	Key       string   // KeyCollects, KeyNotCollects, KeySDK or a statement key
+	DataTypes []string // PI keys (collects, not_collects, sdk rows)
+	Terms     []string // the words that named them
+	Name      string   // the SDK's name as written
+	Vendor    string   // the SDK's company as written
+	// Conditional: the statement holds when the user uses a feature or
+	// an event happens; Choice: the user may refuse.
+	Conditional, Choice bool
+	Sentence            Sentence
+}
+
+// maxQuote bounds the sentence text kept as a quote.
+const maxQuote = 300
+
+// Quote returns the sentence, cut to a readable length.
+func (s Statement) Quote() string {
+	t := s.Sentence.Text
+	if utf8.RuneCountInString(t) <= maxQuote {
+		return t
+	}
+	return string([]rune(t)[:maxQuote]) + "…"
+}
+
+// Extract returns what the document's sentences state.
+func (l *Lexicon) Extract(sents []Sentence) []Statement {
+	var out []Statement
+	for _, s := range sents {
+		low := lower(s.Text)
+		if s.Kind == Row {
+			out = append(out, l.row(s, low)...)
+			continue
+		}
+		if named := labelledSDKs(s); len(named) > 0 {
+			out = append(out, named...)
+		} else if st, ok := l.sdkSentence(s); ok {
+			out = append(out, st)
+		}
+		if s.Kind != Heading && !s.Title {
+			// A title names a topic; it states nothing.
+			out = append(out, l.dataStatements(s, low)...)
+		}
+		hit := map[tag]bool{}
+		l.stmt.each(low, func(t term) { hit[t.tag] = true })
+		for ri, r := range l.statements {
+			for li, groups := range r.all {
+				ok := true
+				for gi := range groups {
+					ok = ok && hit[tag{ri, li, gi}]
+				}
+				if !ok || deniable[r.key] && l.deniesFirst(groups[0], low) {
+					continue
+				}
+				st := Statement{Key: r.key, Sentence: s}
+				if r.key == "separate_consent" {
+					// The PI types it covers, when the sentence names them.
+					for _, m := range l.data.find(low) {
+						for _, k := range m.Keys {
+							if !slices.Contains(st.DataTypes, k) {
+								st.DataTypes = append(st.DataTypes, k)
+							}
+						}
+					}
+				}
+				out = append(out, st)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// deniable are the statements a negation turns around: "不会传输至境外"
+// discloses no transfer abroad.
+var deniable = map[string]bool{"cross_border": true, "personalization": true, "separate_consent": true}
+
+// deniesFirst tells whether the first match of m in low is denied: a
+// negation before it in its clause, a few words away at most.
+func (l *Lexicon) deniesFirst(m matcher, low []rune) bool {
+	ms := m.find(low)
+	if len(ms) == 0 {
+		return false
+	}
+	at := ms[0].Start
+	start := at
+	for start > 0 && !clauseBreaks[low[start-1]] {
+		start--
+	}
+	for _, n := range l.negation.find(low[start:at]) {
+		if at-(start+n.End) <= 12 {
+			return true
+		}
+	}
+	return false
+}
+
+// dataStatements: the PI types a sentence names, as collected or denied.
+// A sentence states collection when it (or a title above it) holds a
+// collection verb; it denies when a clause holds a negation before a
+// collection verb before the PI, and no exception ("without your
+// consent") makes the denial conditional.
+func (l *Lexicon) dataStatements(s Sentence, low []rune) []Statement {
+	ms := l.data.find(low)
+	if len(ms) == 0 {
+		return nil
+	}
+	verb := l.collect.has(low)
+	if !verb {
+		for _, t := range s.Path {
+			if l.collect.has(lower(t)) {
+				verb = true
+				break
+			}
+		}
+	}
+	if !verb {
+		return nil
+	}
+	cond := l.condition.has(low)
+	choice := l.choice.has(low)
+	excepted := l.exception.has(low)
+	pos := Statement{Key: KeyCollects, Conditional: cond, Choice: choice, Sentence: s}
+	neg := Statement{Key: KeyNotCollects, Sentence: s}
+	for _, m := range ms {
+		st := &pos
+		// A denial under a condition ("若您不授权，我们不会收集…") says
+		// what happens when the user allows it: a conditional collection.
+		switch negated, denied := l.denied(low, m); {
+		case denied && !excepted && !cond:
+			st = &neg
+		case negated && !cond:
+			// Denied from afar or with an exception: neither a
+			// collection nor a plain denial.
+			continue
+		}
+		for _, k := range m.Keys {
+			if !slices.Contains(st.DataTypes, k) {
+				st.DataTypes = append(st.DataTypes, k)
+			}
+		}
+		if !slices.Contains(st.Terms, m.Term) {
+			st.Terms = append(st.Terms, m.Term)
+		}
+	}
+	var out []Statement
+	if len(pos.DataTypes) > 0 {
+		out = append(out, pos)
+	}
+	if len(neg.DataTypes) > 0 {
+		out = append(out, neg)
+	}
+	return out
+}
+
+// clauseBreaks end a clause: a denial holds within its clause only.
+var clauseBreaks = map[rune]bool{'，': true, ',': true, '：': true, ':': true, '；': true, ';': true, '。': true, '(': true, '（': true}
+
+// denied tells whether mention m is negated (in its clause, a negation
+// comes before a collection verb that comes before m) and whether the
+// denial is plain: m is the verb's object, a few words after it.
+func (l *Lexicon) denied(low []rune, m Mention) (negated, denied bool) {
+	start := m.Start
+	for start > 0 && !clauseBreaks[low[start-1]] {
+		start--
+	}
+	clause := low[start:m.Start]
+	verbs := l.denyVerb.find(clause)
+	if len(verbs) == 0 {
+		return false, false
+	}
+	v := verbs[len(verbs)-1]
+	for _, n := range l.negation.find(clause[:v.Start]) {
+		// The negation governs the verb: at most a few words before it.
+		if v.Start-n.End <= 12 {
+			return true, m.Start-(start+v.End) <= 15
+		}
+	}
+	return false, false
+}
+
+// sdkWords mark a sentence or a table as being about third-party SDKs.
+var sdkWords = []string{"sdk", "第三方", "合作方", "third-party", "third party", "partner", "插件"}
+
+// row reads a table row: a row of an SDK list (its header or row names
+// an SDK) is an SDK statement with the PI types the row names; another
+// row that names PI types under a collection header is a collection
+// statement.
+func (l *Lexicon) row(s Sentence, low []rune) []Statement {
+	if slices.Equal(s.Cells, s.Header) {
+		return nil // the header row itself
+	}
+	header := strings.ToLower(strings.Join(s.Header, " "))
+	ms := l.data.find(low)
+	var types, terms []string
+	for _, m := range ms {
+		for _, k := range m.Keys {
+			if !slices.Contains(types, k) {
+				types = append(types, k)
+			}
+		}
+		terms = append(terms, m.Term)
+	}
+	sdkTable := containsAny(header, sdkWords) || containsAny(strings.ToLower(s.Text), []string{"sdk"})
+	if sdkTable {
+		name, vendor := rowNameVendor(s)
+		if name == "" {
+			return nil
+		}
+		return []Statement{{Key: KeySDK, Name: name, Vendor: vendor, DataTypes: types, Terms: terms, Sentence: s}}
+	}
+	if len(types) == 0 || !(l.collect.has(lower(header)) || l.collect.has(low) || containsAny(header, []string{"信息", "information", "data"})) {
+		return nil
+	}
+	return []Statement{{Key: KeyCollects, DataTypes: types, Terms: terms, Sentence: s}}
+}
+
+// rowNameVendor picks, in an SDK-list row, the SDK's name (the cell under
+// a name header, else the first cell) and its company.
+func rowNameVendor(s Sentence) (name, vendor string) {
+	for i, h := range s.Header {
+		if i >= len(s.Cells) {
+			break
+		}
+		hl := strings.ToLower(h)
+		switch {
+		case name == "" && containsAny(hl, []string{"名称", "name", "sdk"}) && !containsAny(hl, []string{"公司", "主体", "company", "provider", "vendor"}):
+			name = s.Cells[i]
+		case vendor == "" && containsAny(hl, []string{"公司", "主体", "提供方", "company", "provider", "vendor", "运营方"}):
+			vendor = s.Cells[i]
+		}
+	}
+	if name == "" && len(s.Cells) > 0 {
+		name = s.Cells[0]
+	}
+	return strings.TrimSpace(name), strings.TrimSpace(vendor)
+}
+
+// sdkLabels introduce an SDK's name in a list written as text
+// ("第三方SDK名称：个推 公司全称：…").
+var sdkLabels = []string{"SDK名称：", "SDK名称:", "SDK 名称：", "SDK名称 ：", "SDK name:", "SDK Name:", "SDK:"}
+
+// nameEnds end a name after a label: the next label or a separator.
+var nameEnds = []string{" ", "　", "，", ",", "；", ";", "。", "公司", "使用目的", "目的", "收集", "官网", "（", "("}
+
+// labelledSDKs reads the SDK names after "SDK名称：" labels; a label may
+// introduce several names separated by 、.
+func labelledSDKs(s Sentence) []Statement {
+	var out []Statement
+	t := s.Text
+	for _, label := range sdkLabels {
+		for rest := t; ; {
+			i := strings.Index(rest, label)
+			if i < 0 {
+				break
+			}
+			rest = rest[i+len(label):]
+			seg := strings.TrimLeft(rest, " ")
+			end := len(seg)
+			for _, e := range nameEnds {
+				if k := strings.Index(seg, e); k >= 0 && k < end {
+					end = k
+				}
+			}
+			for _, name := range strings.Split(seg[:end], "、") {
+				name = strings.TrimSpace(name)
+				if n := utf8.RuneCountInString(name); n >= 2 && n <= 30 {
+					out = append(out, Statement{Key: KeySDK, Name: name, Sentence: s})
+				}
+			}
+		}
+	}
+	return out
+}
+
+// sdkSentence reads "我们接入了友盟SDK" / "we use the Firebase SDK": the
+// words just before "SDK" name it.
+func (l *Lexicon) sdkSentence(s Sentence) (Statement, bool) {
+	t := s.Text
+	i := strings.Index(strings.ToLower(t), "sdk")
+	if i <= 0 {
+		return Statement{}, false
+	}
+	before := strings.TrimRight(t[:i], " ")
+	cut := strings.LastIndexAny(before, "，,、：:；;（(“\"《》【】 的了")
+	name := before
+	if cut >= 0 {
+		_, size := utf8.DecodeRuneInString(before[cut:])
+		name = before[cut+size:]
+	}
+	for _, w := range []string{"包括", "接入", "集成", "使用", "嵌入", "引入", "如", "例如", "the", "The"} {
+		if k := strings.LastIndex(name, w); k >= 0 {
+			name = name[k+len(w):]
+		}
+	}
+	name = strings.TrimSpace(name)
+	if n := utf8.RuneCountInString(name); n < 2 || n > 24 || containsAny(strings.ToLower(name), []string{"第三方", "third", "该", "此", "相关", "上述", "以下", "我们", "您", "可能", "通过", "会", "将", "等", "these", "this", "our", "party", "any"}) {
+		return Statement{}, false
+	}
+	return Statement{Key: KeySDK, Name: name + " SDK", Sentence: s}, true
+}
+
+func containsAny(s string, words []string) bool {
+	for _, w := range words {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
