@@ -139,6 +139,9 @@ const (
 	// used; DetailChoice = "true": the user may refuse.
 	DetailConditional = "conditional"
 	DetailChoice      = "choice"
+	// DetailInSection = "true": a title above the sentence names the same
+	// item (the deletion route under "如何删除您的个人信息").
+	DetailInSection = "in_section"
 	// DetailPolicyFormat and DetailEncoding: how a policy was read.
 	DetailPolicyFormat = "format"
 	DetailEncoding     = "encoding"

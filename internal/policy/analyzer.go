@@ -110,6 +110,9 @@ func Observations(file string, d *Doc, sts []Statement) []evidence.Observation {
 			if st.Choice {
 				m[evidence.DetailChoice] = "true"
 			}
+			if st.InSection {
+				m[evidence.DetailInSection] = "true"
+			}
 			if len(st.Terms) > 0 {
 				m[evidence.DetailTerms] = strings.Join(st.Terms, ",")
 			}
@@ -147,7 +150,8 @@ func Observations(file string, d *Doc, sts []Statement) []evidence.Observation {
 				out = append(out, evidence.Observation{Kind: evidence.PolicyClaim, Key: st.Key, Level: evidence.Declared, Source: Source, Where: where, Detail: det})
 			}
 		default:
-			if per[st.Key] >= maxPerKey {
+			// The first few, and every one in a section about the item.
+			if per[st.Key] >= maxPerKey && !st.InSection {
 				continue
 			}
 			per[st.Key]++

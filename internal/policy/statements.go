@@ -24,7 +24,11 @@ type Statement struct {
 	// Conditional: the statement holds when the user uses a feature or
 	// an event happens; Choice: the user may refuse.
 	Conditional, Choice bool
-	Sentence            Sentence
+	// InSection: a title above the sentence names the same item (a
+	// deletion sentence under "如何删除您的个人信息"): the place a reader
+	// looks for it.
+	InSection bool
+	Sentence  Sentence
 }
 
 // maxQuote bounds the sentence text kept as a quote.
@@ -53,9 +57,12 @@ func (l *Lexicon) Extract(sents []Sentence) []Statement {
 		} else if st, ok := l.sdkSentence(s); ok {
 			out = append(out, st)
 		}
-		if s.Kind != Heading && !s.Title {
-			// A title names a topic; it states nothing.
-			out = append(out, l.dataStatements(s, low)...)
+		if s.Kind == Heading || s.Title {
+			continue // a title announces its section and states nothing
+		}
+		out = append(out, l.dataStatements(s, low)...)
+		if s.Title {
+			continue // a title announces its section and states nothing
 		}
 		hit := map[tag]bool{}
 		l.stmt.each(low, func(t term) { hit[t.tag] = true })
@@ -68,7 +75,7 @@ func (l *Lexicon) Extract(sents []Sentence) []Statement {
 				if !ok || deniable[r.key] && l.deniesFirst(groups[0], low) {
 					continue
 				}
-				st := Statement{Key: r.key, Sentence: s}
+				st := Statement{Key: r.key, Sentence: s, InSection: l.titled(ri, li, s.Path)}
 				if r.key == "separate_consent" {
 					// The PI types it covers, when the sentence names them.
 					for _, m := range l.data.find(low) {
@@ -319,6 +326,19 @@ func (l *Lexicon) sdkSentence(s Sentence) (Statement, bool) {
 func containsAny(s string, words []string) bool {
 	for _, w := range words {
 		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// titled tells whether a title of path holds a term of the first group of
+// statement rule ri in language li.
+func (l *Lexicon) titled(ri, li int, path []string) bool {
+	for _, t := range path {
+		hit := false
+		l.stmt.each(lower(t), func(x term) { hit = hit || x.tag == (tag{ri, li, 0}) })
+		if hit {
 			return true
 		}
 	}

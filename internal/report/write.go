@@ -177,19 +177,8 @@ func writeTable(out io.Writer, r *Report) error {
 	}
 	if len(r.Claims) > 0 {
 		section(text.Pick(l, "Privacy policy states", "隐私政策声明"), len(r.Claims))
-		for _, c := range r.Claims {
-			what := c.Detail[evidence.DetailDataType]
-			if what == "" {
-				what = c.Detail[evidence.DetailSDK]
-			}
-			if what == "" {
-				what = c.Detail[evidence.DetailName]
-			}
-			where := c.Where.File
-			if c.Where.Section != "" {
-				where += " §" + c.Where.Section
-			}
-			g.row(c.Key, what, where)
+		for _, row := range claimRows(l, r.Claims) {
+			g.row(row[0], row[1])
 		}
 	}
 	if len(r.Consent) > 0 {
@@ -397,4 +386,126 @@ func appendOnce(xs []string, s string) []string {
 		return xs
 	}
 	return append(xs, s)
+}
+
+// policyItems are the items a policy must state (PIPL Art. 17, 认定方法
+// 一-二, 六), in the order the terminal lists them.
+var policyItems = []struct {
+	key    string
+	en, zh string
+}{
+	{evidence.ClaimHandler, "handler", "处理者名称"},
+	{evidence.ClaimComplaint, "contact / complaints", "联系及投诉渠道"},
+	{evidence.ClaimRetention, "retention", "保存期限"},
+	{evidence.ClaimAccountDeletion, "deletion / cancellation", "删除及注销"},
+	{evidence.ClaimRights, "rights", "权利行使"},
+	{evidence.ClaimWithdrawal, "withdrawal of consent", "撤回同意"},
+	{evidence.ClaimUpdateNotice, "update notice", "变更通知"},
+	{evidence.ClaimEffectiveDate, "effective date", "生效日期"},
+}
+
+// otherClaims are the further statements shown when made.
+var otherClaims = []struct {
+	key    string
+	en, zh string
+}{
+	{evidence.ClaimSeparateConsent, "separate consent", "单独同意"},
+	{evidence.ClaimMinors, "minors' rules", "未成年人规则"},
+	{evidence.ClaimServesMinors, "serves minors", "面向未成年人"},
+	{evidence.ClaimPersonalization, "personalisation", "个性化推荐"},
+	{evidence.ClaimPersonalizationOptOut, "personalisation opt-out", "个性化关闭"},
+	{evidence.ClaimCrossBorder, "cross-border transfer", "跨境传输"},
+	{evidence.ClaimFaceCloud, "face data to the cloud", "人脸信息上云"},
+}
+
+// claimRows summarises a policy's statements for the terminal: what it
+// says it collects and does not, its SDK list, the Art. 17 items found
+// and missing, and the other statements. JSON lists every claim.
+func claimRows(l string, claims []Claim) [][2]string {
+	var collects, denies, sdks []string
+	byKey := map[string][]Claim{}
+	add := func(list *[]string, v string) {
+		if v != "" && !slices.Contains(*list, v) {
+			*list = append(*list, v)
+		}
+	}
+	for _, c := range claims {
+		byKey[c.Key] = append(byKey[c.Key], c)
+		switch c.Key {
+		case evidence.ClaimCollects:
+			add(&collects, c.Detail[evidence.DetailDataType])
+		case evidence.ClaimNotCollects:
+			add(&denies, c.Detail[evidence.DetailDataType])
+		case evidence.ClaimSDK:
+			name := c.Detail[evidence.DetailName]
+			if name == "" {
+				name = c.Detail[evidence.DetailSDK]
+			}
+			add(&sdks, name)
+		}
+	}
+	var rows [][2]string
+	list := func(xs []string) string {
+		const show = 12
+		if len(xs) > show {
+			return strings.Join(xs[:show], ", ") + fmt.Sprintf(text.Pick(l, " … (%d more)", " …（另 %d 项）"), len(xs)-show)
+		}
+		return strings.Join(xs, ", ")
+	}
+	if len(collects) > 0 {
+		rows = append(rows, [2]string{fmt.Sprintf(text.Pick(l, "collects (%d types)", "收集（%d 类）"), len(collects)), list(collects)})
+	}
+	for _, c := range byKey[evidence.ClaimNotCollects] {
+		rows = append(rows, [2]string{text.Pick(l, "does not collect", "声明不收集"), c.Detail[evidence.DetailDataType] + "  " + whereQuote(c)})
+	}
+	if len(sdks) > 0 {
+		rows = append(rows, [2]string{fmt.Sprintf(text.Pick(l, "SDK list (%d)", "SDK清单（%d）"), len(sdks)), list(sdks)})
+	}
+	var missing []string
+	for _, it := range policyItems {
+		name := text.Pick(l, it.en, it.zh)
+		if cs := byKey[it.key]; len(cs) > 0 {
+			rows = append(rows, [2]string{name, whereQuote(best(cs))})
+		} else {
+			missing = append(missing, name)
+		}
+	}
+	for _, it := range otherClaims {
+		if cs := byKey[it.key]; len(cs) > 0 {
+			rows = append(rows, [2]string{text.Pick(l, it.en, it.zh), whereQuote(best(cs))})
+		}
+	}
+	if len(missing) > 0 {
+		rows = append(rows, [2]string{text.Pick(l, "not stated", "未说明"), strings.Join(missing, ", ")})
+	}
+	return rows
+}
+
+// whereQuote renders a claim's section and the start of its sentence.
+func whereQuote(c Claim) string {
+	var parts []string
+	if c.Where.Section != "" {
+		parts = append(parts, "§"+c.Where.Section)
+	} else if c.Where.File != "" {
+		parts = append(parts, c.Where.File)
+	}
+	if q := c.Detail[evidence.DetailQuote]; q != "" {
+		const max = 48
+		if r := []rune(q); len(r) > max {
+			q = string(r[:max]) + "…"
+		}
+		parts = append(parts, "“"+q+"”")
+	}
+	return strings.Join(parts, " ")
+}
+
+// best picks the claim to show for an item: one under a title about the
+// item, else the first.
+func best(cs []Claim) Claim {
+	for _, c := range cs {
+		if c.Detail[evidence.DetailInSection] == "true" {
+			return c
+		}
+	}
+	return cs[0]
 }
