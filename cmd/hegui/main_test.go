@@ -436,3 +436,19 @@ func TestDataZipIsNotLostCode(t *testing.T) {
 		t.Errorf("--fail-on high exit %d over an unreadable plug-in .jar, want 1", code)
 	}
 }
+
+// hegui policy reads policies alone, one report each, and refuses an app.
+func TestPolicyCommand(t *testing.T) {
+	pol := filepath.Join(td, "policies", "ca4p-0496.html")
+	out, e, code := hegui(t, "policy", "--lang", "en", pol, pol)
+	if code != 0 || strings.Count(out, "policy  ") != 1 || !strings.Contains(out, "collects (") || !strings.Contains(out, "not stated") {
+		t.Errorf("hegui policy: exit %d, stderr %s\n%s", code, e, out)
+	}
+	js, _, code := hegui(t, "policy", "-f", "json", pol)
+	if code != 0 || !strings.Contains(js, `"policy_claims"`) || !strings.Contains(js, `"span"`) || !strings.Contains(js, `"quote"`) {
+		t.Errorf("hegui policy -f json: exit %d\n%.400s", code, js)
+	}
+	if _, e, code := hegui(t, "policy", filepath.Join(td, "apks/leaky.apk")); code != 2 || !strings.Contains(e, "not a policy file") {
+		t.Errorf("hegui policy on an APK: exit %d, %s", code, e)
+	}
+}

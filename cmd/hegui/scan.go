@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -33,19 +36,22 @@ func newScanCmd(g *globals) *cobra.Command {
 	o := &scanOpts{}
 	cmd := &cobra.Command{
 		Use:   "scan [flags] PATH...",
-		Short: "Inspect apps (APK, DEX, or directories of them) and report findings with their legal basis",
+		Short: "Inspect apps (APK, DEX, or directories of them) and their privacy policies, and report findings with their legal basis",
 		Long: `Inspect apps and report findings with their legal basis.
 
-PATH is an APK, a DEX file, a directory (every APK/DEX below it), or a hegui
-evidence file (JSON, see internal/evidencefile) recorded by another tool about
-the same app: inputs about the same package are joined into one report.`,
+PATH is an APK, a DEX file, a directory (every APK/DEX below it), a privacy
+policy (HTML, text, Markdown or PDF, read when named, never picked from a
+directory), or a hegui evidence file (JSON, see internal/evidencefile)
+recorded by another tool about the same app: a policy given with one app,
+and inputs about the same package, are joined into one report.`,
 		Example: `  hegui scan app.apk
+  hegui scan app.apk policy.html
   hegui scan --format json app.apk > report.json
   hegui scan --fail-on high --app-type ride_hailing app.apk
   hegui scan apps/`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 && len(o.targets) == 0 && o.targetsFile == "" {
-				return usageErr("scan: give at least one APK, DEX or directory")
+				return usageErr("scan: give at least one APK, DEX, policy or directory")
 			}
 			return nil
 		},
@@ -170,4 +176,74 @@ func loadIgnore(path string) (*ignore.File, error) {
 		return nil, usageErr("ignore file: %v", err)
 	}
 	return f, nil
+}
+
+// policyExts are the file names hegui policy accepts (PDF also by content).
+var policyExts = []string{".html", ".htm", ".xhtml", ".txt", ".md", ".markdown", ".pdf"}
+
+// newPolicyCmd reads privacy policies alone: what each states, with its
+// section and sentence, and which items the law requires are missing.
+func newPolicyCmd(g *globals) *cobra.Command {
+	o := &scanOpts{}
+	cmd := &cobra.Command{
+		Use:   "policy [flags] FILE...",
+		Short: "Read privacy policies alone: what they state and which required items are missing",
+		Long: `Read privacy policies (HTML, text, Markdown or PDF; Chinese or English) and
+report what each states — PI types collected or denied, the SDK list, the
+handler, retention, deletion, complaint channel, withdrawal of consent… with
+section and sentence — and the findings of the rules that judge a policy on
+its own (no collection rules, no deletion route, no complaint channel, no
+handler, no retention period, no way to withdraw consent). Each file is its
+own report; give the app too (hegui scan app.apk policy.html) to compare them.`,
+		Example: `  hegui policy privacy.html
+  hegui policy --format json privacy.pdf > claims.json`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usageErr("policy: give at least one policy file")
+			}
+			for _, a := range args {
+				if !isPolicyFile(a) {
+					return usageErr("policy: %s is not a policy file (%s, or a PDF); use hegui scan for apps", a, strings.Join(policyExts, " "))
+				}
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			// Each policy is a target of its own, read once.
+			seen := map[string]bool{}
+			for _, a := range args {
+				abs, err := filepath.Abs(a)
+				if err != nil {
+					abs = a
+				}
+				if !seen[abs] {
+					seen[abs] = true
+					o.targets = append(o.targets, a)
+				}
+			}
+			return runScan(cmd, g, o, nil)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&o.format, "format", "f", "table", "output format: table, json or sarif")
+	f.StringVarP(&o.output, "output", "o", "", "write the report to this file instead of stdout")
+	f.StringVar(&o.failOn, "fail-on", "", "exit with --exit-code when an unsuppressed finding at or above this severity exists")
+	f.IntVar(&o.exitCode, "exit-code", 1, "exit code used by --fail-on")
+	f.BoolVar(&o.noIgnore, "no-ignore", false, "apply no ignore file, not even .heguiignore in the current directory")
+	return cmd
+}
+
+// isPolicyFile tells a policy file by its name, or a PDF by its content.
+func isPolicyFile(p string) bool {
+	if slices.Contains(policyExts, strings.ToLower(filepath.Ext(p))) {
+		return true
+	}
+	fh, err := os.Open(p)
+	if err != nil {
+		return false
+	}
+	defer fh.Close()
+	head := make([]byte, 5)
+	n, _ := io.ReadFull(fh, head)
+	return string(head[:n]) == "%PDF-"
 }
