@@ -25,7 +25,11 @@ func TestPolicyAndTrafficRules(t *testing.T) {
 		{
 			fixture: "leaky-policy-gaps.json",
 			fired: map[string][]string{
-				"HG-POL-002": {"contacts", "sms", "installed_apps", "background_location"},
+				// Contacts, which the policy says it does not collect, is
+				// HG-POL-010's, not charged twice.
+				"HG-POL-002": {"sms", "installed_apps", "background_location"},
+				"HG-POL-010": {"contacts"},
+				"HG-POL-011": {"handler_identity"},
 				"HG-POL-003": {"pangle", "bugly", "google-ads-identifier"},
 				"HG-POL-004": {"account_deletion"},
 				"HG-POL-005": {"complaint_channel"},
@@ -39,12 +43,12 @@ func TestPolicyAndTrafficRules(t *testing.T) {
 		},
 		{
 			fixture: "leaky-policy-complete.json",
-			passed:  []string{"HG-POL-001", "HG-POL-002", "HG-POL-003", "HG-POL-004", "HG-POL-005", "HG-POL-006", "HG-POL-007", "HG-POL-008", "HG-POL-009"},
+			passed:  []string{"HG-POL-001", "HG-POL-002", "HG-POL-003", "HG-POL-004", "HG-POL-005", "HG-POL-006", "HG-POL-007", "HG-POL-008", "HG-POL-009", "HG-POL-010", "HG-POL-011", "HG-POL-012", "HG-POL-013"},
 			notEval: []string{"HG-NET-001"},
 		},
 		{
 			fixture: "leaky-policy-empty.json",
-			fired:   map[string][]string{"HG-POL-001": {"policy"}},
+			fired:   map[string][]string{"HG-POL-001": {"policy"}, "HG-POL-012": {"retention"}},
 			passed:  []string{"HG-POL-005"},
 			// Listing every type again as undeclared would only repeat HG-POL-001.
 			notEval: []string{"HG-POL-002"},

@@ -32,7 +32,7 @@ func goldenCases() []goldenCase {
 	}
 	// The verdict fixtures (testdata/apks/verdicts.yaml): what hegui says
 	// of each case today, so every change of verdict shows in a diff.
-	for _, app := range []string{"lookalike", "nolocperm", "adplugin", "consentgate", "noconsent", "umengpre", "permprompt", "helpergate"} {
+	for _, app := range []string{"lookalike", "nolocperm", "adplugin", "consentgate", "noconsent", "umengpre", "permprompt", "helpergate", "policyapp"} {
 		add(app+".en.txt", "scan", "--lang", "en", filepath.Join(td, "apks", app+".apk"))
 	}
 	real, _ := filepath.Glob(filepath.Join(td, "apks/real/*.apk"))

@@ -129,6 +129,12 @@ const (
 	DetailURL = "url"
 	// DetailScheme: an endpoint's scheme (http, https, ws…).
 	DetailScheme = "scheme"
+	// PropPolicyDocument: a privacy policy hegui read inside another
+	// input (bundled in an APK); Where.File names it.
+	PropPolicyDocument = "policy_document"
+	// PropPolicyURL: a URL in the app that points at its privacy policy
+	// (hegui never fetches it); DetailURL holds it.
+	PropPolicyURL = "policy_url"
 	// DetailQuote: the policy sentence a claim comes from (cut to 300
 	// characters).
 	DetailQuote = "quote"

@@ -7,6 +7,7 @@ import (
 	"path"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/hegui/hegui/data"
 	"github.com/hegui/hegui/internal/artifact"
@@ -80,6 +81,56 @@ func (a *Analyzer) Analyze(ctx context.Context, in *artifact.Input) (*evidence.S
 	}
 	set.Add(Observations(name, d, lex.Extract(Sentences(d)))...)
 	return set, nil
+}
+
+// Claims reads policy bytes found inside another input (a policy bundled
+// in an APK's assets) and returns the document and its observations,
+// located in file. It returns ok false when the text does not look like a
+// privacy policy (see LooksLikePolicy).
+func (a *Analyzer) Claims(ctx context.Context, data []byte, file string) (d *Doc, obs []evidence.Observation, ok bool, err error) {
+	lex, err := a.lexicon()
+	if err != nil {
+		return nil, nil, false, err
+	}
+	d, err = Read(ctx, data, file, DefaultLimits())
+	if err != nil {
+		return nil, nil, false, err
+	}
+	if !LooksLikePolicy(file, d) {
+		return d, nil, false, nil
+	}
+	return d, Observations(file, d, lex.Extract(Sentences(d))), true, nil
+}
+
+// policyNames are words of a file name that name a privacy policy.
+var policyNames = []string{"privacy", "yinsi", "隐私", "personal_info", "personalinfo"}
+
+// policyTitles are the titles of a privacy policy.
+var policyTitles = []string{"隐私政策", "隐私权政策", "隐私保护政策", "隐私保护指引", "隐私协议", "隐私声明", "个人信息保护政策", "个人信息保护指引", "个人信息处理规则", "privacy policy", "privacy notice", "privacy statement"}
+
+// LooksLikePolicy tells a privacy policy from other documents an app
+// bundles (a user agreement that links to the policy, help pages): its
+// file name says so, or its title or first lines do.
+func LooksLikePolicy(file string, d *Doc) bool {
+	name := strings.ToLower(path.Base(file))
+	if containsAny(name, policyNames) {
+		return true
+	}
+	// The title, the first heading, or a short first line: a user
+	// agreement that refers to 《隐私政策》 in its text is not one.
+	head := strings.ToLower(d.Title)
+	for i, b := range d.Blocks {
+		if b.Kind == Heading || i == 0 && utf8.RuneCountInString(b.Text) <= maxTitleRunes {
+			head += " " + strings.ToLower(b.Text)
+		}
+		if b.Kind == Heading || i >= 3 {
+			break
+		}
+	}
+	if containsAny(head, []string{"用户协议", "服务协议", "用户服务协议", "terms of service", "terms of use", "user agreement"}) && !containsAny(head, []string{"隐私政策", "privacy policy"}) {
+		return false
+	}
+	return containsAny(head, policyTitles)
 }
 
 func problemCause(p string) evidence.Cause {

@@ -256,6 +256,13 @@ func writeTable(out io.Writer, r *Report) error {
 			if api := e.Attr(evidence.DetailAPI); api != "" {
 				line += "  " + api
 			}
+			if q := e.Attr(evidence.DetailQuote); q != "" {
+				const max = 80
+				if r := []rune(q); len(r) > max {
+					q = string(r[:max]) + "…"
+				}
+				line += "  “" + q + "”"
+			}
 			fmt.Fprintf(out, "      - %s [%s]\n", escapeCell(line), escapeCell(who))
 		}
 		if f.Remediation != "" {

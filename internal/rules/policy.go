@@ -118,9 +118,12 @@ func policyUndeclaredPI(env *Env) ([]Match, *Text) {
 		return nil, whyNoPolicyRules
 	}
 	known := env.disclosed(stated)
+	// A type the policy denies is HG-POL-010's (a contradiction), not
+	// charged again here.
+	denied := env.disclosed(claims(env.Set, evidence.ClaimNotCollects))
 	var obs []evidence.Observation
 	for _, o := range collected(env.Set) {
-		if !known[o.Key] {
+		if !known[o.Key] && !denied[o.Key] {
 			obs = append(obs, o)
 		}
 	}

@@ -19,8 +19,8 @@ var layers = [][]string{
 	{"data", "internal/text", "internal/evidence", "internal/golit"},
 	{"internal/artifact", "internal/catalog", "internal/law"},
 	{"internal/android/dex", "internal/android/axml"},
-	{"internal/android/arsc"},
-	{"internal/android/apk", "internal/evidencefile", "internal/policy"}, // analyzers
+	{"internal/android/arsc", "internal/policy"},
+	{"internal/android/apk", "internal/evidencefile"}, // analyzers
 	{"internal/rules"},
 	{"internal/report"},
 	{"internal/ignore"},

@@ -22,7 +22,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 # Every fixture, in build order; the damaged inputs derive from the first four.
-all="leaky clean packed ridehail lookalike nolocperm adplugin consentgate noconsent umengpre permprompt helpergate"
+all="leaky clean packed ridehail lookalike nolocperm adplugin consentgate noconsent umengpre permprompt helpergate policyapp"
 # Nested jars, as FIXTURE:JAR: src/FIXTURE-JAR/smali becomes assets/JAR.jar.
 jars="leaky:plugin adplugin:adtiny"
 

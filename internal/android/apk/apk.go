@@ -20,6 +20,7 @@ import (
 	"github.com/hegui/hegui/internal/artifact"
 	"github.com/hegui/hegui/internal/catalog"
 	"github.com/hegui/hegui/internal/evidence"
+	"github.com/hegui/hegui/internal/policy"
 )
 
 // Source names this analyzer in evidence.
@@ -36,6 +37,8 @@ type Analyzer struct {
 	// by method name (or name and descriptor).
 	values map[string]map[string][]catalog.ValueCall
 	log    *slog.Logger
+	// policy reads privacy policies the app bundles.
+	policy *policy.Analyzer
 }
 
 // New returns an analyzer over the catalog.
@@ -43,7 +46,7 @@ func New(cat *catalog.Catalog, log *slog.Logger) *Analyzer {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Analyzer{cat: cat, apis: newAPIIndex(cat), values: newValueIndex(cat), log: log}
+	return &Analyzer{cat: cat, apis: newAPIIndex(cat), values: newValueIndex(cat), log: log, policy: policy.New(cat)}
 }
 
 // Version implements the scan analyzer interface.
@@ -64,6 +67,8 @@ type scan struct {
 	bounds    observationBounds
 	// dexLeft is how many more dex files may be analyzed.
 	dexLeft int
+	// policies counts the bundled privacy policies read.
+	policies int
 	// moreAnomalies counts anomalies of nested archives not kept.
 	moreAnomalies int
 }

@@ -430,3 +430,27 @@ func BenchmarkAnalyzeFile(b *testing.B) {
 		analyze(b, a, p)
 	}
 }
+
+// A privacy policy the app bundles is read into the app's evidence (and
+// the policy input is marked read); a user agreement beside it is not.
+func TestBundledPolicy(t *testing.T) {
+	set := analyze(t, newAnalyzer(t), filepath.Join(fixtures, "apks/policyapp.apk"))
+	if !slices.Contains(set.Inputs, evidence.InputPolicy) {
+		t.Fatalf("inputs %v: the bundled policy is not marked read", set.Inputs)
+	}
+	var denial, doc bool
+	for _, o := range set.Observations {
+		if o.Where.File == "assets/user_agreement.html" && (o.Kind == evidence.PolicyClaim || o.Key == evidence.PropPolicyDocument) {
+			t.Errorf("the user agreement was read as a policy: %+v", o)
+		}
+		if o.Kind == evidence.PolicyClaim && o.Key == evidence.ClaimNotCollects && o.Attr(evidence.DetailDataType) == "contacts" && o.Where.File == "assets/privacy.html" && o.Where.Span.End > o.Where.Span.Start {
+			denial = true
+		}
+		if o.Key == evidence.PropPolicyDocument && o.Where.File == "assets/privacy.html" {
+			doc = true
+		}
+	}
+	if !denial || !doc {
+		t.Errorf("bundled policy: denial of contacts %v, document %v", denial, doc)
+	}
+}

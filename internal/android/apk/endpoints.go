@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/hegui/hegui/internal/artifact"
@@ -119,6 +120,7 @@ func (s *scan) assetsText(ctx context.Context) {
 			}
 		}
 		s.urlsIn(data, e.Name, seen)
+		s.bundledPolicy(ctx, e.Name, data)
 	}
 	if len(left) > 0 {
 		s.fail(left[0], lost(evidence.PartAssets, skipped(len(left), left[0], "text files", stop)))
@@ -246,4 +248,35 @@ func textLike(name string) bool {
 		return true
 	}
 	return false
+}
+
+// maxBundledPolicies bounds the policy documents read from one APK.
+const maxBundledPolicies = 4
+
+// bundledPolicy reads a privacy policy the app ships (assets/*.html,
+// res/raw/*.txt…): its statements join the app's evidence, located in the
+// entry, and the HG-POL rules judge them as they would a policy given
+// beside the app.
+func (s *scan) bundledPolicy(ctx context.Context, name string, data []byte) {
+	ext := strings.ToLower(path.Ext(name))
+	if ext != ".html" && ext != ".htm" && ext != ".txt" || !(strings.HasPrefix(name, "assets/") || strings.HasPrefix(name, "res/raw")) {
+		return
+	}
+	if s.policies >= maxBundledPolicies {
+		return
+	}
+	d, obs, ok, err := s.a.policy.Claims(ctx, data, name)
+	if err != nil || !ok {
+		return // not a policy, or not text: other documents are not judged
+	}
+	s.policies++
+	if !slices.Contains(s.set.Inputs, evidence.InputPolicy) {
+		s.set.Inputs = append(s.set.Inputs, evidence.InputPolicy)
+	}
+	s.set.Add(evidence.Observation{Kind: evidence.Property, Key: evidence.PropPolicyDocument, Level: evidence.Present, Source: Source,
+		Where: evidence.Location{File: name}, Detail: map[string]string{evidence.DetailPolicyFormat: d.Format, evidence.DetailEncoding: d.Encoding, evidence.DetailName: d.Title}})
+	s.set.Add(obs...)
+	for _, p := range d.Problems {
+		s.fail(name, evidence.Lostf(evidence.PartAssets, evidence.CauseLimit, "privacy policy: %s", p))
+	}
 }
