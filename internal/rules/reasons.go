@@ -34,3 +34,12 @@ func whyUnknownAppType(id string) *Text {
 func whyConditionFailed(msg string) *Text {
 	return &Text{En: "condition failed: " + msg, Zh: "条件求值失败：" + msg}
 }
+
+// whyPolicyOnline: the app names its policy's address, which hegui does
+// not fetch.
+func whyPolicyOnline(url string) *Text {
+	return &Text{
+		En: "no policy input: the app links its privacy policy at " + url + "; hegui never fetches it (save the page and give it: hegui scan app.apk policy.html)",
+		Zh: "缺少隐私政策输入：应用中的隐私政策链接为 " + url + "；hegui 不联网获取（请保存该页面后一并提供：hegui scan app.apk policy.html）",
+	}
+}

@@ -305,10 +305,18 @@ func (e *Engine) Run(set *evidence.Set, opts Options) Result {
 		lost[evidence.PartCode] = append(lost[evidence.PartCode], evidence.Error{Source: "android", Part: evidence.PartCode, Cause: evidence.CausePacker,
 			Err: whyPacked.En})
 	}
+	policyURL := ""
+	if us := observations(set, evidence.Property, evidence.PropPolicyURL); len(us) > 0 {
+		policyURL = us[0].Attr(evidence.DetailURL)
+	}
 	for i := range e.rules {
 		r := &e.rules[i]
 		if missing := missingInputs(set, r.Needs); len(missing) > 0 {
-			res.Status = append(res.Status, notEvaluated(r.ID, e.whyMissing(missing)))
+			why := e.whyMissing(missing)
+			if policyURL != "" && slices.Contains(missing, evidence.InputPolicy) {
+				why = whyPolicyOnline(policyURL)
+			}
+			res.Status = append(res.Status, notEvaluated(r.ID, why))
 			continue
 		}
 		env := &Env{Set: set, Catalog: e.cat, Law: e.law, Options: opts, Rule: r, run: run}

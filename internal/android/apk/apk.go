@@ -100,6 +100,7 @@ func (a *Analyzer) Analyze(ctx context.Context, in *artifact.Input) (*evidence.S
 	s.bytecode(ctx)
 	s.assetsText(ctx)
 	s.attribute()
+	s.policyURLs()
 	s.dropSharedDeclarations()
 	s.packers()
 	s.reportDropped()

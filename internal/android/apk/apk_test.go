@@ -454,3 +454,25 @@ func TestBundledPolicy(t *testing.T) {
 		t.Errorf("bundled policy: denial of contacts %v, document %v", denial, doc)
 	}
 }
+
+// A link to the app's own privacy policy is reported (hegui never fetches
+// it); SDKs' links to their vendors' policies are not the app's.
+func TestPolicyURL(t *testing.T) {
+	a := newAnalyzer(t)
+	var urls []string
+	for _, o := range analyze(t, a, filepath.Join(fixtures, "apks/helpergate.apk")).Observations {
+		if o.Key == evidence.PropPolicyURL {
+			urls = append(urls, o.Attr(evidence.DetailURL))
+		}
+	}
+	if !slices.Equal(urls, []string{"https://www.helpergate-demo.example/legal/privacy.html"}) {
+		t.Errorf("policy links %v", urls)
+	}
+	for _, name := range []string{"apks/leaky.apk", "apks/real/com.example.android.wearable.wear.weardrawers.apk"} {
+		for _, o := range analyze(t, a, filepath.Join(fixtures, name)).Observations {
+			if o.Key == evidence.PropPolicyURL {
+				t.Errorf("%s: %s taken for the app's policy link", name, o.Attr(evidence.DetailURL))
+			}
+		}
+	}
+}

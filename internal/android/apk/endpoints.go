@@ -280,3 +280,47 @@ func (s *scan) bundledPolicy(ctx context.Context, name string, data []byte) {
 		s.fail(name, evidence.Lostf(evidence.PartAssets, evidence.CauseLimit, "privacy policy: %s", p))
 	}
 }
+
+// maxPolicyURLs bounds the policy links reported.
+const maxPolicyURLs = 5
+
+// policyURLWords mark, in a URL's path or query, a privacy policy page.
+var policyURLWords = []string{"privacy", "yinsi", "%e9%9a%90%e7%a7%81", "隐私", "personal-info", "personalinfo", "personal_info", "privacypolicy"}
+
+// policyURLs reports the links to the app's own privacy policy found in
+// its code and resources (an SDK's link to its vendor's policy is not the
+// app's): where the policy lives when it is not bundled. hegui never
+// fetches them.
+func (s *scan) policyURLs() {
+	seen := map[string]bool{}
+	for _, o := range s.set.Observations {
+		if len(seen) >= maxPolicyURLs {
+			return
+		}
+		if o.Kind != evidence.Endpoint || !o.Party.FirstParty() || o.Attr(evidence.DetailSDK) != "" {
+			continue
+		}
+		u := o.Attr(evidence.DetailURL)
+		low := strings.ToLower(u)
+		rest := low
+		if i := strings.Index(low, "://"); i >= 0 {
+			rest = low[i+3:]
+		}
+		slash := strings.IndexByte(rest, '/')
+		if slash < 0 || seen[u] || !containsAnyWord(rest[slash:], policyURLWords) {
+			continue
+		}
+		seen[u] = true
+		s.set.Add(evidence.Observation{Kind: evidence.Property, Key: evidence.PropPolicyURL, Level: evidence.Present, Source: Source,
+			Where: o.Where, Detail: map[string]string{evidence.DetailURL: u}})
+	}
+}
+
+func containsAnyWord(s string, words []string) bool {
+	for _, w := range words {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
