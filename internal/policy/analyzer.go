@@ -39,16 +39,18 @@ func (a *Analyzer) Version() string {
 }
 
 func (a *Analyzer) lexicon() (*Lexicon, error) {
-	a.once.Do(func() {
-		b, err := data.FS.ReadFile("policy/lexicon.yaml")
-		if err != nil {
-			a.err = fmt.Errorf("policy lexicon: %w", err)
-			return
-		}
-		known := func(k string) bool { _, ok := a.cat.DataType(k); return ok }
-		a.lex, a.err = ParseLexicon(b, known)
-	})
+	a.once.Do(func() { a.lex, a.err = LoadLexicon(a.cat) })
 	return a.lex, a.err
+}
+
+// LoadLexicon reads the embedded lexicon (data/policy/lexicon.yaml),
+// checking its PI keys against cat.
+func LoadLexicon(cat *catalog.Catalog) (*Lexicon, error) {
+	b, err := data.FS.ReadFile("policy/lexicon.yaml")
+	if err != nil {
+		return nil, fmt.Errorf("policy lexicon: %w", err)
+	}
+	return ParseLexicon(b, func(k string) bool { _, ok := cat.DataType(k); return ok })
 }
 
 // Analyze reads the policy. It fails only when nothing could be read

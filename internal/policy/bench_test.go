@@ -12,7 +12,7 @@ import (
 func policy100KB(tb testing.TB) []byte {
 	tb.Helper()
 	var out []byte
-	names, _ := filepath.Glob(filepath.Join("testdata", "ca4p", "*.html"))
+	names, _ := filepath.Glob(filepath.Join("testdata", "ca4p", "raw", "*.html"))
 	for len(out) < 100<<10 {
 		for _, n := range names {
 			b, err := os.ReadFile(n)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"unicode/utf8"
 )
@@ -13,7 +14,7 @@ import (
 // statements. Nothing may panic, the limits must hold, and every sentence
 // and statement must point at its text.
 func FuzzRead(f *testing.F) {
-	for _, name := range []string{"ca4p/0506.html", "appcorp.txt"} {
+	for _, name := range []string{"ca4p/raw/0506.html", "appcorp.txt"} {
 		b, err := os.ReadFile(filepath.Join("testdata", name))
 		if err != nil {
 			f.Fatal(err)
@@ -39,6 +40,12 @@ func FuzzRead(f *testing.F) {
 		for _, st := range l.Extract(sents) {
 			if st.Key == "" || st.Sentence.Text == "" {
 				t.Fatalf("an empty statement: %+v", st)
+			}
+		}
+		n := len([]rune(d.Text))
+		for _, sp := range l.Tag(d.Text) {
+			if sp.Start < 0 || sp.End > n || sp.Start >= sp.End || !slices.Contains(Labels, sp.Label) {
+				t.Fatalf("span %+v in a text of %d characters", sp, n)
 			}
 		}
 	})

@@ -18,6 +18,13 @@ type Lexicon struct {
 	// stmt holds every statement term once, tagged with the rule,
 	// language and group it belongs to: one pass finds them all.
 	stmt matcher
+	// roles are the span tagger's words (see Tag).
+	roles roles
+}
+
+type roles struct {
+	heads, collect, share, handlers, recipient, purpose, condition matcher
+	stops                                                           [][]rune
 }
 
 type statementRule struct {
@@ -41,6 +48,16 @@ type lexiconFile struct {
 	Negation   words `yaml:"negation"`
 	Condition  words `yaml:"condition"`
 	Choice     words `yaml:"choice"`
+	Roles struct {
+		DataHeads        []string `yaml:"data_heads"`
+		DataStops        []string `yaml:"data_stops"`
+		Collect          []string `yaml:"collect"`
+		Share            []string `yaml:"share"`
+		Handlers         []string `yaml:"handlers"`
+		RecipientMarkers []string `yaml:"recipient_markers"`
+		PurposeMarkers   []string `yaml:"purpose_markers"`
+		ConditionMarkers []string `yaml:"condition_markers"`
+	} `yaml:"roles"`
 	Statements []struct {
 		Key string `yaml:"key"`
 		Zh  struct {
@@ -102,6 +119,25 @@ func ParseLexicon(b []byte, known func(string) bool) (*Lexicon, error) {
 			pair.m.add(t, nil)
 		}
 	}
+	for _, pair := range []struct {
+		m *matcher
+		w []string
+	}{{&l.roles.heads, f.Roles.DataHeads}, {&l.roles.collect, f.Roles.Collect}, {&l.roles.share, f.Roles.Share}, {&l.roles.handlers, f.Roles.Handlers},
+		{&l.roles.recipient, f.Roles.RecipientMarkers}, {&l.roles.purpose, f.Roles.PurposeMarkers}, {&l.roles.condition, f.Roles.ConditionMarkers}} {
+		for _, t := range pair.w {
+			pair.m.add(t, nil)
+		}
+		pair.m.sort()
+	}
+	// Every PI term ends a data mention too.
+	for _, ts := range l.data.byFirst {
+		for _, t := range ts {
+			l.roles.heads.add(t.text, nil)
+		}
+	}
+	for _, w := range f.Roles.DataStops {
+		l.roles.stops = append(l.roles.stops, []rune(strings.ToLower(w)))
+	}
 	for ri, s := range f.Statements {
 		r := statementRule{key: s.Key}
 		for _, all := range [][][]string{s.Zh.All, s.En.All} {
@@ -120,7 +156,7 @@ func ParseLexicon(b []byte, known func(string) bool) (*Lexicon, error) {
 		}
 		l.statements = append(l.statements, r)
 	}
-	for _, m := range []*matcher{&l.data, &l.collect, &l.negation, &l.condition, &l.choice, &l.exception, &l.denyVerb, &l.stmt} {
+	for _, m := range []*matcher{&l.data, &l.collect, &l.negation, &l.condition, &l.choice, &l.exception, &l.denyVerb, &l.stmt, &l.roles.heads} {
 		m.sort()
 	}
 	for i := range l.statements {
@@ -235,6 +271,9 @@ func (m *matcher) has(lowered []rune) bool {
 
 // at returns the length of the longest term at position i, and the term.
 func (m *matcher) at(s []rune, i int) (int, term) {
+	if i < 0 || i >= len(s) {
+		return 0, term{}
+	}
 	for _, t := range m.byFirst[s[i]] {
 		n := len(t.r)
 		if i+n > len(s) || !slices.Equal(s[i:i+n], t.r) {

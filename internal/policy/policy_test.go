@@ -88,7 +88,7 @@ func hasType(t string) func(Statement) bool {
 // gives a name, and the "、" list names several.
 func TestSDKListAsLabelledText(t *testing.T) {
 	l := lexicon(t)
-	_, sts := read(t, l, "ca4p/0506.html")
+	_, sts := read(t, l, "ca4p/raw/0506.html")
 	var names []string
 	for _, s := range find(sts, KeySDK, nil) {
 		names = append(names, s.Name)
@@ -105,14 +105,14 @@ func TestSDKListAsLabelledText(t *testing.T) {
 // the whole address book (the same sentence reads chosen numbers).
 func TestDenialsThatAreNotDenials(t *testing.T) {
 	l := lexicon(t)
-	_, sts := read(t, l, "ca4p/0506.html")
+	_, sts := read(t, l, "ca4p/raw/0506.html")
 	if got := find(sts, KeyNotCollects, hasType("precise_location")); len(got) > 0 {
 		t.Errorf("a conditional denial read as a denial: %q", got[0].Sentence.Text)
 	}
 	if len(find(sts, KeyCollects, func(s Statement) bool { return hasType("precise_location")(s) && s.Conditional })) == 0 {
 		t.Error("the precise location, collected once the user allows it, is not a conditional collection")
 	}
-	_, sts = read(t, l, "ca4p/0690.html")
+	_, sts = read(t, l, "ca4p/raw/0690.html")
 	if got := find(sts, KeyNotCollects, hasType("contacts")); len(got) > 0 {
 		t.Errorf("a partial denial read as a denial: %q", got[0].Sentence.Text)
 	}
