@@ -24,7 +24,7 @@ type Lexicon struct {
 
 type roles struct {
 	heads, collect, share, handlers, recipient, purpose, condition matcher
-	stops                                                           [][]rune
+	stops                                                          [][]rune
 }
 
 type statementRule struct {
@@ -44,11 +44,11 @@ type lexiconFile struct {
 		En   []string `yaml:"en"`
 		Keys []string `yaml:"keys"`
 	} `yaml:"umbrella"`
-	Collect    words `yaml:"collect"`
-	Negation   words `yaml:"negation"`
-	Condition  words `yaml:"condition"`
-	Choice     words `yaml:"choice"`
-	Roles struct {
+	Collect   words `yaml:"collect"`
+	Negation  words `yaml:"negation"`
+	Condition words `yaml:"condition"`
+	Choice    words `yaml:"choice"`
+	Roles     struct {
 		DataHeads        []string `yaml:"data_heads"`
 		DataStops        []string `yaml:"data_stops"`
 		Collect          []string `yaml:"collect"`
