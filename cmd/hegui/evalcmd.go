@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 
 	"github.com/spf13/cobra"
@@ -59,6 +61,42 @@ policies whose number is a multiple of 5 are held out ("test"); the others
 		},
 	}
 	pol.Flags().StringVar(&split, "split", "test", "which policies: test (held out), tune or all")
-	cmd.AddCommand(pol)
+	var parts []int
+	sec := &cobra.Command{
+		Use:   "policy-sections DIR",
+		Short: "Score the English policy paragraph classifier on APPCorp folds (part_N.txt)",
+		Long: `Classify every paragraph of the APPCorp folds given by --parts into the
+corpus's 11 categories with the embedded model and print per-category and
+macro precision, recall and F1. The model was trained on part_0 … part_6
+(data/gen/trainsections.go); part_7 and part_8 are held out.`,
+		Example: "  hegui eval policy-sections ../shared/reference/datasets/appcorp",
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			m, err := policy.LoadSectionModel()
+			if err != nil {
+				return err
+			}
+			var ps []policy.Paragraph
+			for _, n := range parts {
+				b, err := os.ReadFile(filepath.Join(args[0], fmt.Sprintf("part_%d.txt", n)))
+				if err != nil {
+					return usageErr("%v", err)
+				}
+				p, err := policy.ParseAPPCorp(b)
+				if err != nil {
+					return usageErr("part_%d.txt: %v", n, err)
+				}
+				ps = append(ps, p...)
+			}
+			fmt.Fprintf(g.stdout, "# %d paragraphs (parts %v)\n", len(ps), parts)
+			fmt.Fprintln(g.stdout, "category precision recall f1 tp fp fn")
+			for _, s := range m.EvaluateSections(ps) {
+				fmt.Fprintf(g.stdout, "%s %.3f %.3f %.3f %d %d %d\n", s.Label, s.Precision, s.Recall, s.F1, s.TP, s.FP, s.FN)
+			}
+			return nil
+		},
+	}
+	sec.Flags().IntSliceVar(&parts, "parts", []int{7, 8}, "the folds to score (part_N.txt)")
+	cmd.AddCommand(pol, sec)
 	return cmd
 }
