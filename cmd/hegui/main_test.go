@@ -452,3 +452,41 @@ func TestPolicyCommand(t *testing.T) {
 		t.Errorf("hegui policy on an APK: exit %d, %s", code, e)
 	}
 }
+
+// A policy cut at a limit proves no statement absent: the rules that
+// charge a missing item are not evaluated, and the cut is reported.
+func TestPolicyCutLeavesMissingItemsUnjudged(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "long.html")
+	body := strings.Repeat("<p>我们会收集您的手机号码，用于注册账号。</p>\n", 60_000)
+	if err := os.WriteFile(p, []byte("<html><body>"+body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	js, e, code := hegui(t, "policy", "-f", "json", p)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, e)
+	}
+	var r struct {
+		Rules []struct {
+			RuleID string `json:"rule_id"`
+			State  string `json:"state"`
+		} `json:"rules"`
+		Errors []struct {
+			Part string `json:"part"`
+		} `json:"errors"`
+		Claims []json.RawMessage `json:"policy_claims"`
+	}
+	if err := json.Unmarshal([]byte(js), &r); err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range r.Rules {
+		if (st.RuleID == "HG-POL-004" || st.RuleID == "HG-POL-012") && st.State != "not_evaluated" {
+			t.Errorf("%s: %s on a policy that was cut", st.RuleID, st.State)
+		}
+	}
+	if len(r.Errors) == 0 || r.Errors[0].Part != "content" {
+		t.Errorf("the cut is not reported: %+v", r.Errors)
+	}
+	if len(r.Claims) > 50 {
+		t.Errorf("%d claims from one repeated sentence", len(r.Claims))
+	}
+}

@@ -65,6 +65,14 @@ func (a *Analyzer) Analyze(ctx context.Context, in *artifact.Input) (*evidence.S
 	if in.Size > lim.MaxInput {
 		return nil, fmt.Errorf("policy of %d bytes, more than the limit of %d: %w", in.Size, lim.MaxInput, artifact.ErrLimit)
 	}
+	// Room for the bytes, their decoded copy and the text kept.
+	if mem := in.Limits.Memory; mem != nil {
+		need := 2*in.Size + int64(lim.MaxText)
+		if err := mem.Acquire(ctx, need); err != nil {
+			return nil, err
+		}
+		defer mem.Release(need)
+	}
 	buf := make([]byte, in.Size)
 	if _, err := in.ReaderAt().ReadAt(buf, 0); err != nil {
 		return nil, fmt.Errorf("reading the policy: %w", err)
@@ -142,10 +150,16 @@ func problemCause(p string) evidence.Cause {
 	return evidence.CauseLimit
 }
 
-// maxPerKey bounds the observations of one statement key other than the
-// PI and SDK statements (a policy that repeats "删除" a hundred times
-// needs a few quotes, not a hundred).
-const maxPerKey = 5
+// Bounds on the observations of one policy: a policy that repeats "删除"
+// a hundred times needs a few quotes, not a hundred, and a hostile one of
+// millions of sentences must not make a report of millions of claims.
+const (
+	maxPerKey       = 5   // per statement key (more under a title about it)
+	maxInSection    = 20  // per statement key, under titles about it
+	maxPerDataType  = 5   // collects / not_collects sentences per PI type
+	maxSDKClaims    = 300 // SDK list entries
+	maxClaimsPerDoc = 3000
+)
 
 // Observations turns statements into policy_claim observations: one per
 // PI type per sentence for collects and not_collects, one per SDK named,
@@ -154,6 +168,9 @@ func Observations(file string, d *Doc, sts []Statement) []evidence.Observation {
 	var out []evidence.Observation
 	per := map[string]int{}
 	for _, st := range sts {
+		if len(out) >= maxClaimsPerDoc {
+			break
+		}
 		where := evidence.Location{File: file, Section: st.Sentence.Section, Span: evidence.Span{Start: st.Sentence.Start, End: st.Sentence.End}}
 		base := func() map[string]string {
 			m := map[string]string{evidence.DetailQuote: st.Quote()}
@@ -178,11 +195,19 @@ func Observations(file string, d *Doc, sts []Statement) []evidence.Observation {
 				key = evidence.ClaimNotCollects
 			}
 			for _, t := range st.DataTypes {
+				if per[key+"/"+t] >= maxPerDataType {
+					continue
+				}
+				per[key+"/"+t]++
 				det := base()
 				det[evidence.DetailDataType] = t
 				out = append(out, evidence.Observation{Kind: evidence.PolicyClaim, Key: key, Level: evidence.Declared, Source: Source, Where: where, Detail: det})
 			}
 		case KeySDK:
+			if per[st.Key] >= maxSDKClaims {
+				continue
+			}
+			per[st.Key]++
 			det := base()
 			det[evidence.DetailName] = st.Name
 			if st.Vendor != "" {
@@ -203,11 +228,14 @@ func Observations(file string, d *Doc, sts []Statement) []evidence.Observation {
 				out = append(out, evidence.Observation{Kind: evidence.PolicyClaim, Key: st.Key, Level: evidence.Declared, Source: Source, Where: where, Detail: det})
 			}
 		default:
-			// The first few, and every one in a section about the item.
-			if per[st.Key] >= maxPerKey && !st.InSection {
+			// The first few, and more in a section about the item.
+			if per[st.Key] >= maxPerKey && !(st.InSection && per[st.Key+"/in"] < maxInSection) {
 				continue
 			}
 			per[st.Key]++
+			if st.InSection {
+				per[st.Key+"/in"]++
+			}
 			out = append(out, evidence.Observation{Kind: evidence.PolicyClaim, Key: st.Key, Level: evidence.Declared, Source: Source, Where: where, Detail: base()})
 		}
 	}

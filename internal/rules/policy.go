@@ -96,6 +96,9 @@ func policyNoCollectionRules(env *Env) ([]Match, *Text) {
 	if len(claims(env.Set, evidence.ClaimCollects)) > 0 {
 		return nil, nil
 	}
+	if why := policyCut(env.Set); why != nil {
+		return nil, why
+	}
 	// The finding stands on its own; what the app is seen to collect
 	// shows what the policy should have listed.
 	proof := collected(env.Set)
@@ -211,8 +214,23 @@ func policyMissingClaim(key string) Check {
 		if len(claims(env.Set, key)) > 0 {
 			return nil, nil
 		}
+		if why := policyCut(env.Set); why != nil {
+			return nil, why // absent from what was read, not from the policy
+		}
 		return []Match{{Subject: key}}, nil
 	}
+}
+
+// policyCut says why a statement's absence proves nothing: part of the
+// policy's text was not read (cut at a limit, undecodable).
+func policyCut(set *evidence.Set) *Text {
+	for _, e := range set.Errors {
+		if e.Part == evidence.PartContent {
+			return &Text{En: "part of the policy was not read (" + e.Err + "): a statement missing from the rest may be in it",
+				Zh: "隐私政策未能完整读取（" + e.Err + "）：未读部分可能包含该项说明"}
+		}
+	}
+	return nil
 }
 
 // policySensitiveNoSeparateConsent: sensitive PI is processed and the

@@ -277,7 +277,7 @@ func (s *scan) bundledPolicy(ctx context.Context, name string, data []byte) {
 		Where: evidence.Location{File: name}, Detail: map[string]string{evidence.DetailPolicyFormat: d.Format, evidence.DetailEncoding: d.Encoding, evidence.DetailName: d.Title}})
 	s.set.Add(obs...)
 	for _, p := range d.Problems {
-		s.fail(name, evidence.Lostf(evidence.PartAssets, evidence.CauseLimit, "privacy policy: %s", p))
+		s.fail(name, evidence.Lostf(evidence.PartContent, evidence.CauseLimit, "privacy policy: %s", p))
 	}
 }
 
