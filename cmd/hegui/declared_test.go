@@ -30,6 +30,7 @@ func TestPolicyAndTrafficRules(t *testing.T) {
 				"HG-POL-002": {"sms", "installed_apps", "background_location"},
 				"HG-POL-010": {"contacts"},
 				"HG-POL-011": {"handler_identity"},
+				"HG-POL-014": {"umeng-analytics"},
 				"HG-POL-003": {"pangle", "bugly", "google-ads-identifier"},
 				"HG-POL-004": {"account_deletion"},
 				"HG-POL-005": {"complaint_channel"},
@@ -43,7 +44,7 @@ func TestPolicyAndTrafficRules(t *testing.T) {
 		},
 		{
 			fixture: "leaky-policy-complete.json",
-			passed:  []string{"HG-POL-001", "HG-POL-002", "HG-POL-003", "HG-POL-004", "HG-POL-005", "HG-POL-006", "HG-POL-007", "HG-POL-008", "HG-POL-009", "HG-POL-010", "HG-POL-011", "HG-POL-012", "HG-POL-013"},
+			passed:  []string{"HG-POL-001", "HG-POL-002", "HG-POL-003", "HG-POL-004", "HG-POL-005", "HG-POL-006", "HG-POL-007", "HG-POL-008", "HG-POL-009", "HG-POL-010", "HG-POL-011", "HG-POL-012", "HG-POL-013", "HG-POL-014"},
 			notEval: []string{"HG-NET-001"},
 		},
 		{

@@ -29,6 +29,7 @@ func policyChecks() map[string]Check {
 		"policy_no_handler":                policyMissingClaim(evidence.ClaimHandler),
 		"policy_no_retention":              policyMissingClaim(evidence.ClaimRetention),
 		"policy_no_withdrawal":             policyMissingClaim(evidence.ClaimWithdrawal),
+		"policy_sdk_types_differ":          policySDKTypesDiffer,
 	}
 }
 
@@ -400,6 +401,76 @@ func policyContradiction(env *Env) ([]Match, *Text) {
 				break
 			}
 		}
+	}
+	sort.SliceStable(ms, func(i, j int) bool { return ms[i].Subject < ms[j].Subject })
+	return ms, nil
+}
+
+// presentSDKs returns the app's SDKs by id with their catalog names (for
+// matching the names a policy writes).
+func presentSDKs(env *Env) map[string][]string {
+	present := map[string][]string{}
+	for _, o := range env.Set.Of(evidence.SDK) {
+		if present[o.Key] != nil || strings.HasPrefix(o.Key, "unknown:") {
+			continue
+		}
+		present[o.Key] = []string{}
+		if sdk, ok := env.Catalog.SDK(o.Key); ok {
+			present[o.Key] = []string{sdk.Name, sdk.NameZh}
+		}
+	}
+	return present
+}
+
+// policySDKTypesDiffer: the policy's SDK list gives an SDK's PI types, and
+// the SDK's own code reads a type the row does not name (an umbrella term
+// such as 设备标识符 names the identifiers it stands for). Only rows that
+// list types are judged; an SDK the list omits is HG-POL-003's.
+func policySDKTypesDiffer(env *Env) ([]Match, *Text) {
+	if why := noAppEvidence(env.Set); why != nil {
+		return nil, why
+	}
+	present := presentSDKs(env)
+	listed := map[string]map[string]bool{} // SDK id → PI types its rows name
+	rows := map[string][]evidence.Observation{}
+	for _, c := range claims(env.Set, evidence.ClaimSDK) {
+		types := c.Attr(evidence.DetailDataTypes)
+		if types == "" {
+			continue
+		}
+		ids := catalog.NamedSDKs(c.Attr(evidence.DetailName), present)
+		if id := c.Attr(evidence.DetailSDK); id != "" {
+			ids = append(ids, id)
+		}
+		for _, id := range ids {
+			if listed[id] == nil {
+				listed[id] = map[string]bool{}
+			}
+			for _, k := range strings.Split(types, ",") {
+				listed[id][k] = true
+				if t, ok := env.Catalog.DataType(k); ok {
+					for _, in := range t.Includes {
+						listed[id][in] = true
+					}
+				}
+			}
+			rows[id] = append(rows[id], c)
+		}
+	}
+	var obs []evidence.Observation
+	for _, o := range env.codeReads() {
+		if ls := listed[o.Party.SDK]; ls != nil && !ls[o.Key] {
+			obs = append(obs, o)
+		}
+	}
+	ms := groupBy(obs, func(o evidence.Observation) string { return o.Party.SDK })
+	for i := range ms {
+		id := ms[i].Subject
+		ms[i].Detail = map[string]string{"sdk": id, "data_types": strings.Join(distinctKeys(ms[i].Evidence), ",")}
+		if sdk, ok := env.Catalog.SDK(id); ok {
+			ms[i].Detail[evidence.DetailSDKName] = sdk.Name
+		}
+		ms[i].Evidence = append(rows[id][:1:1], ms[i].Evidence...)
 	}
 	sort.SliceStable(ms, func(i, j int) bool { return ms[i].Subject < ms[j].Subject })
 	return ms, nil

@@ -13,7 +13,7 @@ import (
 var builtinDigests = []string{
 	"e6028b33b70ca38723075f4d8ff69478fd62ce55ca8f594a7b52ea59c8457baa",
 	"ae436529f8a3e69785fccd6e11ef9ed737bedf0725461b980c7fe8295522c6d0",
-	"4ea73dad6179056e9aadaa538692a9e3bfc8d0e397b3fab5201e1528f5c98777",
+	"c530ef4fe16a724048fdb5ffe13cbc4db77115e9a719fb00bd662ac07cefed1b",
 	"975fd6b2117fa678a0d52d9aa873b0cf86c0fc5dbfcaf3b6c4926e72a30be6ba",
 }
 
@@ -719,6 +719,28 @@ func builtinRules() [][]Rule {
 				Reads:      []evidence.Part{"content"},
 				Check:      "policy_no_withdrawal",
 				Tags:       []string{"policy", "consent", "rights"},
+				Source:     "builtin",
+			},
+			{
+				ID:       "HG-POL-014",
+				Severity: "medium",
+				Title: text.Text{
+					Zh: "第三方SDK收集的个人信息与隐私政策SDK清单所列不符",
+					En: "An SDK collects personal information its row in the policy's SDK list does not name",
+				},
+				Description: text.Text{
+					Zh: "隐私政策的第三方SDK清单列出了某SDK收集的个人信息类型，但该SDK自身的代码读取了清单未列出的类型。嵌入的第三方代码收集使用个人信息的目的、方式、范围须逐项列明。",
+					En: "The policy's third-party SDK list gives the personal-information types an SDK collects, but the SDK's own code reads a type its row does not name. The purpose, method and scope of embedded third-party code's collection must be listed item by item.",
+				},
+				Remediation: text.Text{
+					Zh: "核实该SDK实际收集的个人信息，在SDK清单中逐项列明（不要仅写“设备信息”等概括性表述），或通过SDK的合规配置关闭不必要的收集。",
+					En: "Check what the SDK really collects and list each type in its row (not only an umbrella such as \"device information\"), or turn the unneeded collection off in the SDK's compliance settings.",
+				},
+				LegalBasis: []string{"CAC191-2.1", "PIPL-23", "PIPL-17"},
+				Needs:      []string{"policy"},
+				Reads:      []evidence.Part{"content", "manifest", "code"},
+				Check:      "policy_sdk_types_differ",
+				Tags:       []string{"policy", "sdk", "transparency"},
 				Source:     "builtin",
 			},
 		},
