@@ -148,6 +148,9 @@ const (
 	// DetailInSection = "true": a title above the sentence names the same
 	// item (the deletion route under "如何删除您的个人信息").
 	DetailInSection = "in_section"
+	// DetailClassifiedAs: the APPCorp category a paragraph classifier
+	// placed a policy paragraph in, when that is what the claim rests on.
+	DetailClassifiedAs = "classified_as"
 	// DetailPolicyFormat and DetailEncoding: how a policy was read.
 	DetailPolicyFormat = "format"
 	DetailEncoding     = "encoding"

@@ -20,10 +20,11 @@ const Source = "policy"
 
 // Analyzer reads a privacy policy input into policy_claim observations.
 type Analyzer struct {
-	cat  *catalog.Catalog
-	once sync.Once
-	lex  *Lexicon
-	err  error
+	cat      *catalog.Catalog
+	once     sync.Once
+	lex      *Lexicon
+	sections *SectionModel
+	err      error
 }
 
 // New returns an analyzer that maps PI terms onto cat's PI types. The
@@ -39,7 +40,11 @@ func (a *Analyzer) Version() string {
 }
 
 func (a *Analyzer) lexicon() (*Lexicon, error) {
-	a.once.Do(func() { a.lex, a.err = LoadLexicon(a.cat) })
+	a.once.Do(func() {
+		if a.lex, a.err = LoadLexicon(a.cat); a.err == nil {
+			a.sections, a.err = LoadSectionModel()
+		}
+	})
 	return a.lex, a.err
 }
 
@@ -89,7 +94,7 @@ func (a *Analyzer) Analyze(ctx context.Context, in *artifact.Input) (*evidence.S
 	for _, p := range d.Problems {
 		set.Fail(Source, name, evidence.Lostf(evidence.PartContent, problemCause(p), "%s", p))
 	}
-	set.Add(Observations(name, d, lex.Extract(Sentences(d)))...)
+	set.Add(Observations(name, d, a.statements(lex, d))...)
 	return set, nil
 }
 
@@ -109,7 +114,18 @@ func (a *Analyzer) Claims(ctx context.Context, data []byte, file string) (d *Doc
 	if !LooksLikePolicy(file, d) {
 		return d, nil, false, nil
 	}
-	return d, Observations(file, d, lex.Extract(Sentences(d))), true, nil
+	return d, Observations(file, d, a.statements(lex, d)), true, nil
+}
+
+// statements are what the document states: by its sentences' words, and
+// by the category of its English paragraphs.
+func (a *Analyzer) statements(lex *Lexicon, d *Doc) []Statement {
+	sents := Sentences(d)
+	sts := lex.Extract(sents)
+	if a.sections != nil {
+		sts = append(sts, Classified(d, sents, a.sections)...)
+	}
+	return sts
 }
 
 // policyNames are words of a file name that name a privacy policy.
@@ -182,6 +198,9 @@ func Observations(file string, d *Doc, sts []Statement) []evidence.Observation {
 			}
 			if st.InSection {
 				m[evidence.DetailInSection] = "true"
+			}
+			if st.Section != "" {
+				m[evidence.DetailClassifiedAs] = st.Section
 			}
 			if len(st.Terms) > 0 {
 				m[evidence.DetailTerms] = strings.Join(st.Terms, ",")

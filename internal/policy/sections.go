@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/hegui/hegui/data"
 )
@@ -359,4 +360,63 @@ func LoadSectionModel() (*SectionModel, error) {
 		return nil, fmt.Errorf("sections model: %w", err)
 	}
 	return ParseSectionModel(raw)
+}
+
+// sectionItems maps the categories that answer an item a policy must
+// state onto its statement key.
+var sectionItems = map[string]string{
+	"Data_Retention":              "retention",
+	"Policy_Contact_Information":  "complaint_channel",
+	"Policy_Change":               "update_notice",
+	"International_Data_Transfer": "cross_border",
+	"Specific_Audiences":          "minors_rules",
+	"User_Right_and_Control":      "rights",
+}
+
+// minSectionProb is the probability a classified paragraph needs to state
+// its item.
+const minSectionProb = 0.6
+
+// Classified returns, for each English paragraph (or list item) of the
+// document that the model places, with enough confidence, in a category
+// answering a required item, that item's statement. It adds to what the
+// words of a sentence state: a retention paragraph that says "kept until
+// you close your account" names no retention word.
+func Classified(d *Doc, sents []Sentence, m *SectionModel) []Statement {
+	var out []Statement
+	first := map[int]Sentence{}
+	for _, s := range sents {
+		if _, ok := first[s.Block]; !ok {
+			first[s.Block] = s
+		}
+	}
+	for i, b := range d.Blocks {
+		if (b.Kind != Para && b.Kind != Item) || !english(b.Text) {
+			continue
+		}
+		cat, p := m.Classify(b.Text)
+		key, ok := sectionItems[cat]
+		if !ok || p < minSectionProb {
+			continue
+		}
+		s := first[i]
+		s.Text, s.Start, s.End, s.Block, s.Kind = b.Text, b.Start, b.Start+utf8.RuneCountInString(b.Text), i, b.Kind
+		out = append(out, Statement{Key: key, Sentence: s, Section: cat})
+	}
+	return out
+}
+
+// english tells a paragraph of English prose: eight words or more, and
+// ASCII letters for nearly all its letters.
+func english(t string) bool {
+	var ascii, other int
+	for _, r := range t {
+		switch {
+		case r < 0x80 && unicode.IsLetter(r):
+			ascii++
+		case unicode.IsLetter(r):
+			other++
+		}
+	}
+	return ascii >= 5*other && len(strings.Fields(t)) >= 8
 }

@@ -1,9 +1,11 @@
 package policy
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -71,5 +73,32 @@ func TestSectionModelDamaged(t *testing.T) {
 		if _, err := ParseSectionModel([]byte(b)); err == nil {
 			t.Errorf("%q: no error", b)
 		}
+	}
+}
+
+// An English paragraph whose words name no item is placed by the
+// classifier: "we keep … for as long as your account is active" states a
+// retention period.
+func TestClassifiedItems(t *testing.T) {
+	m, err := LoadSectionModel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := "Privacy Policy\n\nWe collect your email address when you register.\n\nWe keep the information we collect for as long as your account is active, and for ninety days after you close it.\n"
+	d, err := Read(context.Background(), []byte(text), "en.txt", DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, st := range Classified(d, Sentences(d), m) {
+		got = append(got, st.Key+"="+st.Section)
+	}
+	if !slices.Equal(got, []string{"retention=Data_Retention"}) {
+		t.Errorf("classified statements %v", got)
+	}
+	// Chinese text is left to the lexicon.
+	zh, _ := Read(context.Background(), []byte("我们会在您注销账号后十五个工作日内删除您的个人信息，保存期限为实现目的所必需的最短时间。\n"), "zh.txt", DefaultLimits())
+	if sts := Classified(zh, Sentences(zh), m); len(sts) > 0 {
+		t.Errorf("Chinese paragraph classified: %+v", sts)
 	}
 }

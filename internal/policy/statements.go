@@ -28,7 +28,10 @@ type Statement struct {
 	// deletion sentence under "如何删除您的个人信息"): the place a reader
 	// looks for it.
 	InSection bool
-	Sentence  Sentence
+	// Section is the APPCorp category a paragraph classifier placed the
+	// paragraph in, when that is what states the item.
+	Section  string
+	Sentence Sentence
 }
 
 // maxQuote bounds the sentence text kept as a quote.
