@@ -55,7 +55,18 @@ func LoadLexicon(cat *catalog.Catalog) (*Lexicon, error) {
 	if err != nil {
 		return nil, fmt.Errorf("policy lexicon: %w", err)
 	}
-	return ParseLexicon(b, func(k string) bool { _, ok := cat.DataType(k); return ok })
+	l, err := ParseLexicon(b, func(k string) bool { _, ok := cat.DataType(k); return ok })
+	if err != nil {
+		return nil, err
+	}
+	if pm, err := data.FS.ReadFile("policy/practice.model.gz"); err == nil {
+		m, err := parseGzipModel(pm)
+		if err != nil {
+			return nil, fmt.Errorf("practice model: %w", err)
+		}
+		l.practice = m
+	}
+	return l, nil
 }
 
 // Analyze reads the policy. It fails only when nothing could be read

@@ -20,7 +20,13 @@ type Lexicon struct {
 	stmt matcher
 	// roles are the span tagger's words (see Tag).
 	roles roles
+	// practice tells the sentences that state a practice (nil: every
+	// sentence with a verb of collection or sharing and data does).
+	practice *SectionModel
 }
+
+// SetPracticeModel sets the model that tells practice sentences.
+func (l *Lexicon) SetPracticeModel(m *SectionModel) { l.practice = m }
 
 type roles struct {
 	heads, collect, share, handlers, recipient, purpose, condition matcher

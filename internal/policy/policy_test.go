@@ -17,7 +17,6 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 	xunicode "golang.org/x/text/encoding/unicode"
 
-	"github.com/hegui/hegui/data"
 	"github.com/hegui/hegui/internal/catalog"
 )
 
@@ -27,11 +26,7 @@ func lexicon(tb testing.TB) *Lexicon {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	b, err := data.FS.ReadFile("policy/lexicon.yaml")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	l, err := ParseLexicon(b, func(k string) bool { _, ok := cat.DataType(k); return ok })
+	l, err := LoadLexicon(cat)
 	if err != nil {
 		tb.Fatal(err)
 	}

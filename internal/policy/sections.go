@@ -144,22 +144,41 @@ type TrainOptions struct {
 	Balance float64
 }
 
-// TrainSections fits the classifier with Adagrad on the softmax loss.
-// The order of paragraphs is fixed, so training is deterministic.
+// TrainLinear fits a classifier over feature sets: docs[i] has class
+// ys[i] of classes.
+func TrainLinear(classes []string, docs [][]string, ys []int, o TrainOptions) *SectionModel {
+	return trainLinear(classes, docs, ys, o)
+}
+
+// Probs returns the class probabilities of a feature set.
+func (m *SectionModel) Probs(fs []string) []float64 { return m.probs(fs) }
+
+// TrainSections fits the paragraph classifier on APPCorp paragraphs.
 func TrainSections(train []Paragraph, o TrainOptions) *SectionModel {
 	classIdx := map[string]int{}
 	for i, c := range Sections {
 		classIdx[c] = i
 	}
-	df := map[string]int{}
 	docs := make([][]string, len(train))
+	ys := make([]int, len(train))
 	for i, p := range train {
 		docs[i] = features(p.Text)
-		for _, f := range docs[i] {
+		ys[i] = classIdx[p.Label]
+	}
+	return trainLinear(Sections, docs, ys, o)
+}
+
+// trainLinear fits a multinomial logistic regression over feature sets
+// with Adagrad on the softmax loss. The order of the examples is fixed, so
+// training is deterministic.
+func trainLinear(classes []string, docs [][]string, ys []int, o TrainOptions) *SectionModel {
+	df := map[string]int{}
+	for _, d := range docs {
+		for _, f := range d {
 			df[f]++
 		}
 	}
-	k := len(Sections)
+	k := len(classes)
 	w := map[string][]float64{}
 	g := map[string][]float64{}
 	for f, n := range df {
@@ -171,21 +190,21 @@ func TrainSections(train []Paragraph, o TrainOptions) *SectionModel {
 	bias := make([]float64, k)
 	gb := make([]float64, k)
 	count := make([]float64, k)
-	for _, p := range train {
-		count[classIdx[p.Label]]++
+	for _, y := range ys {
+		count[y]++
 	}
 	weight := make([]float64, k)
 	for c := range weight {
-		weight[c] = math.Pow(float64(len(train))/float64(k)/math.Max(count[c], 1), o.Balance)
+		weight[c] = math.Pow(float64(len(docs))/float64(k)/math.Max(count[c], 1), o.Balance)
 	}
-	m := &SectionModel{Classes: Sections, Bias: bias, Weights: w}
+	m := &SectionModel{Classes: classes, Bias: bias, Weights: w}
 	// A fixed permutation per epoch (a linear congruential walk).
 	for e := 0; e < o.Epochs; e++ {
-		for j := range train {
-			i := (j*7919 + e*104729) % len(train)
+		for j := range docs {
+			i := (j*7919 + e*104729) % len(docs)
 			fs := docs[i]
 			p := m.probs(fs)
-			y := classIdx[train[i].Label]
+			y := ys[i]
 			norm := 1 / math.Sqrt(float64(max(len(fs), 1)))
 			for c := 0; c < k; c++ {
 				d := p[c]
@@ -351,6 +370,11 @@ func LoadSectionModel() (*SectionModel, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sections model: %w", err)
 	}
+	return parseGzipModel(b)
+}
+
+// parseGzipModel reads a gzip-compressed model.
+func parseGzipModel(b []byte) (*SectionModel, error) {
 	zr, err := gzip.NewReader(bytes.NewReader(b))
 	if err != nil {
 		return nil, fmt.Errorf("sections model: %w", err)

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"slices"
+	"strconv"
 	"unicode"
 )
 
@@ -66,6 +67,12 @@ func (l *Lexicon) Tag(text string) []Span {
 				sent = append(sent, spans...)
 			}
 			cs = ce + 1
+		}
+		if practice && l.practice != nil {
+			// The sentence is one the annotators would label: the model
+			// learnt on the corpus's tuning policies decides.
+			p := l.practice.probs(l.sentenceFeatures(r, low, ss, se))
+			practice = p[1] >= practiceThreshold
 		}
 		if practice {
 			out = append(out, sent...)
@@ -233,3 +240,82 @@ func isNameRune(c rune) bool {
 }
 
 func isNumeral(c rune) bool { return c >= '①' && c <= '⑩' }
+
+// practiceThreshold is the probability from which the practice model
+// takes a sentence as stating a practice (chosen by
+// data/gen/trainpractice.go on held-back tuning policies).
+const practiceThreshold = 0.4
+
+// SentenceFeatures returns the features the practice model reads for
+// each sentence of text: its character unigrams and bigrams, and which
+// role words it holds.
+func (l *Lexicon) SentenceFeatures(text string) [][]string {
+	r := []rune(text)
+	low := lower(text)
+	var out [][]string
+	for ss := 0; ss < len(r); {
+		se := ss
+		for se < len(r) && !sentenceBreaks[r[se]] {
+			se++
+		}
+		if se > ss {
+			out = append(out, l.sentenceFeatures(r, low, ss, se))
+		}
+		ss = se + 1
+	}
+	return out
+}
+
+// SentenceSpans returns the [start, end) of each sentence SentenceFeatures
+// describes, in the same order.
+func SentenceSpans(text string) [][2]int {
+	r := []rune(text)
+	var out [][2]int
+	for ss := 0; ss < len(r); {
+		se := ss
+		for se < len(r) && !sentenceBreaks[r[se]] {
+			se++
+		}
+		if se > ss {
+			out = append(out, [2]int{ss, se})
+		}
+		ss = se + 1
+	}
+	return out
+}
+
+func (l *Lexicon) sentenceFeatures(r, low []rune, ss, se int) []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(f string) {
+		if !seen[f] {
+			seen[f] = true
+			out = append(out, f)
+		}
+	}
+	prev := rune(0)
+	for i := ss; i < se; i++ {
+		c := low[i]
+		if unicode.IsSpace(c) {
+			continue
+		}
+		add(string(c))
+		if prev != 0 {
+			add(string([]rune{prev, c}))
+		}
+		prev = c
+	}
+	sent := low[ss:se]
+	for _, f := range []struct {
+		name string
+		m    *matcher
+	}{{"#collect", &l.roles.collect}, {"#share", &l.roles.share}, {"#data", &l.roles.heads}, {"#handler", &l.roles.handlers},
+		{"#purpose", &l.roles.purpose}, {"#condition", &l.roles.condition}, {"#recipient", &l.roles.recipient}} {
+		if n := len(f.m.find(sent)); n > 0 {
+			add(f.name)
+			add(f.name + ":" + strconv.Itoa(min(n, 4)))
+		}
+	}
+	add("#len:" + strconv.Itoa(min((se-ss)/20, 10)))
+	return out
+}
