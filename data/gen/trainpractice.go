@@ -76,7 +76,8 @@ func examples(lex *policy.Lexicon, docs []policy.EvalDoc) ([][]string, []int) {
 
 func main() {
 	corpus := flag.String("corpus", "../shared/reference/datasets/ca4p-483", "the CA4P-483 corpus")
-	out := flag.String("out", "data/policy/practice.model.gz", "where to write the model")
+	out := flag.String("out", "data/policy/practice.model.gz", "where to write the practice model")
+	spansOut := flag.String("spans", "data/policy/spans.model.gz", "where to write the span model")
 	flag.Parse()
 	cat, err := catalog.Load()
 	if err != nil {
@@ -87,6 +88,7 @@ func main() {
 		log.Fatal(err)
 	}
 	lex.SetPracticeModel(nil)
+	lex.SetSpanModel(nil)
 	docs, err := policy.ReadCA4P(*corpus)
 	if err != nil {
 		log.Fatal(err)
@@ -126,14 +128,107 @@ func main() {
 	}
 	xs, ys = examples(lex, tune)
 	m = policy.TrainLinear(classes, xs, ys, options)
+	write(m, *out)
+	fmt.Printf("%d sentences (%d policies), %d features\n", len(xs), len(tune), len(m.Weights))
+
+	// The span model, over the candidates of the sentences the practice
+	// model keeps.
+	lex.SetPracticeModel(m)
+	lex.SetSpanModel(nil)
+	sx, sy := spanExamples(lex, fit)
+	sm := policy.TrainLinear([]string{"no", "span"}, sx, sy, spanOptions)
+	cx, cy = spanExamples(lex, check)
+	for _, th := range []float64{0.3, 0.4, 0.5, 0.6} {
+		var tp, fp, fn int
+		for i, x := range cx {
+			p := sm.Probs(x)[1] >= th
+			switch {
+			case p && cy[i] == 1:
+				tp++
+			case p:
+				fp++
+			case cy[i] == 1:
+				fn++
+			}
+		}
+		pr, rc := float64(tp)/float64(max(tp+fp, 1)), float64(tp)/float64(max(tp+fn, 1))
+		fmt.Printf("span threshold %.1f on held-back candidates: precision %.3f recall %.3f\n", th, pr, rc)
+	}
+	// Per-label thresholds, on the held-back tuning policies: the one
+	// with the best mean of exact and overlap F1.
+	lex.SetSpanModel(sm)
+	for _, lab := range policy.Labels {
+		best, bestF := 0.0, -1.0
+		for _, th := range []float64{0.2, 0.3, 0.4, 0.5, 0.6} {
+			lex.SetSpanThreshold(lab, th)
+			var ex, ov float64
+			for _, sc := range lex.Evaluate(check) {
+				if sc.Label == lab && sc.Scope == "annotated" {
+					if sc.Match == "exact" {
+						ex = sc.F1()
+					} else {
+						ov = sc.F1()
+					}
+				}
+			}
+			if (ex+ov)/2 > bestF {
+				best, bestF = th, (ex+ov)/2
+			}
+		}
+		lex.SetSpanThreshold(lab, best)
+		fmt.Printf("threshold %s %.1f (mean F1 %.3f on held-back policies)\n", lab, best, bestF)
+	}
+	sx, sy = spanExamples(lex, tune)
+	sm = policy.TrainLinear([]string{"no", "span"}, sx, sy, spanOptions)
+	write(sm, *spansOut)
+	fmt.Printf("%d candidates, %d features\n", len(sx), len(sm.Weights))
+}
+
+var spanOptions = policy.TrainOptions{Epochs: 6, Rate: 0.3, L2: 1e-4, MinDF: 3, Prune: 0.05, Balance: 0}
+
+// spanExamples are the candidates of the annotated segments, positive when
+// a gold span of the same label has exactly their bounds.
+func spanExamples(lex *policy.Lexicon, docs []policy.EvalDoc) ([][]string, []int) {
+	var xs [][]string
+	var ys []int
+	for _, d := range docs {
+		var segs [][2]int
+		for _, sg := range d.Segments {
+			for _, g := range d.Gold {
+				if g.Start >= sg[0] && g.End <= sg[1] {
+					segs = append(segs, sg)
+					break
+				}
+			}
+		}
+		for _, c := range lex.Candidates(d.Text) {
+			in := false
+			for _, sg := range segs {
+				in = in || c.Start >= sg[0] && c.End <= sg[1]
+			}
+			if !in {
+				continue
+			}
+			y := 0
+			if policy.SpanPositive(c.Span, d.Gold) {
+				y = 1
+			}
+			xs = append(xs, c.Feats)
+			ys = append(ys, y)
+		}
+	}
+	return xs, ys
+}
+
+func write(m *policy.SectionModel, path string) {
 	var buf bytes.Buffer
 	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
 	zw.Write(m.Marshal())
 	if err := zw.Close(); err != nil {
 		log.Fatal(err)
 	}
-	if err := os.WriteFile(*out, buf.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 		log.Fatal(err)
 	}
-	fmt.Printf("%d sentences (%d policies), %d features, %d bytes written to %s\n", len(xs), len(tune), len(m.Weights), buf.Len(), *out)
+	fmt.Printf("%d bytes written to %s\n", buf.Len(), path)
 }

@@ -66,6 +66,13 @@ func LoadLexicon(cat *catalog.Catalog) (*Lexicon, error) {
 		}
 		l.practice = m
 	}
+	if sm, err := data.FS.ReadFile("policy/spans.model.gz"); err == nil {
+		m, err := parseGzipModel(sm)
+		if err != nil {
+			return nil, fmt.Errorf("span model: %w", err)
+		}
+		l.spans = m
+	}
 	return l, nil
 }
 

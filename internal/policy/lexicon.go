@@ -23,10 +23,17 @@ type Lexicon struct {
 	// practice tells the sentences that state a practice (nil: every
 	// sentence with a verb of collection or sharing and data does).
 	practice *SectionModel
+	// spans scores candidate spans in practice sentences (nil: the
+	// rules' spans are kept).
+	spans      *SectionModel
+	thresholds map[string]float64 // per label, overriding spanThresholds
 }
 
 // SetPracticeModel sets the model that tells practice sentences.
 func (l *Lexicon) SetPracticeModel(m *SectionModel) { l.practice = m }
+
+// SetSpanModel sets the model that scores candidate spans.
+func (l *Lexicon) SetSpanModel(m *SectionModel) { l.spans = m }
 
 type roles struct {
 	heads, collect, share, handlers, recipient, purpose, condition matcher

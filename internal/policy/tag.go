@@ -43,10 +43,29 @@ func (l *Lexicon) Tag(text string) []Span {
 		low[i] = unicode.ToLower(c)
 	}
 	var out []Span
-	// Sentence by sentence: only a sentence that collects or shares
-	// (a verb of either kind with data in its clause) states a practice;
-	// the roles of other sentences (a title, an introduction) are not
-	// tagged.
+	for _, st := range l.tagSentences(r, low) {
+		if l.spans == nil {
+			out = append(out, st.spans...)
+			continue
+		}
+		out = append(out, l.refine(r, low, st)...)
+	}
+	return out
+}
+
+// sentenceTags are a practice sentence's rule spans.
+type sentenceTags struct {
+	ss, se int
+	spans  []Span
+}
+
+// tagSentences tags sentence by sentence: only a sentence that collects
+// or shares (a verb of either kind with data in its clause), and that the
+// practice model (when there is one) takes for a practice the annotators
+// would label, is tagged; the roles of other sentences (a title, an
+// introduction) are not.
+func (l *Lexicon) tagSentences(r, low []rune) []sentenceTags {
+	var out []sentenceTags
 	for ss := 0; ss < len(r); {
 		se := ss
 		for se < len(r) && !sentenceBreaks[r[se]] {
@@ -69,13 +88,11 @@ func (l *Lexicon) Tag(text string) []Span {
 			cs = ce + 1
 		}
 		if practice && l.practice != nil {
-			// The sentence is one the annotators would label: the model
-			// learnt on the corpus's tuning policies decides.
 			p := l.practice.probs(l.sentenceFeatures(r, low, ss, se))
 			practice = p[1] >= practiceThreshold
 		}
 		if practice {
-			out = append(out, sent...)
+			out = append(out, sentenceTags{ss, se, sent})
 		}
 		ss = se + 1
 	}
