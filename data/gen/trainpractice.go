@@ -159,7 +159,7 @@ func main() {
 	lex.SetSpanModel(sm)
 	for _, lab := range policy.Labels {
 		best, bestF := 0.0, -1.0
-		for _, th := range []float64{0.2, 0.3, 0.4, 0.5, 0.6} {
+		for _, th := range []float64{0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6} {
 			lex.SetSpanThreshold(lab, th)
 			var ex, ov float64
 			for _, sc := range lex.Evaluate(check) {

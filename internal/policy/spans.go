@@ -16,7 +16,7 @@ import (
 
 // spanThresholds are the probabilities a candidate of each label needs
 // (chosen by data/gen/trainpractice.go on held-back tuning policies).
-var spanThresholds = map[string]float64{LabelData: 0.2, LabelCollect: 0.3, LabelShare: 0.4, LabelPurpose: 0.4, LabelCondition: 0.3, LabelHandler: 0.4, LabelSubjects: 0.2}
+var spanThresholds = map[string]float64{LabelData: 0.2, LabelCollect: 0.3, LabelShare: 0.4, LabelPurpose: 0.1, LabelCondition: 0.4, LabelHandler: 0.3, LabelSubjects: 0.1}
 
 // overlapLabels are the labels whose spans the model learns to place, not
 // to bound exactly (the corpus's purposes and conditions have no settled
@@ -92,36 +92,39 @@ func (l *Lexicon) candidates(r, low []rune, st sentenceTags) []Candidate {
 			ce++
 		}
 		heads := l.roles.heads.find(low[cs:ce])
-		for i, m := range heads {
+		for _, m := range heads {
 			hs, he := cs+m.Start, cs+m.End
+			// Starts: back over modifiers to a stop word or a mark; a
+			// verb may be part of a compound (身份识别信息), so the model
+			// decides whether it starts the mention.
 			smin := hs
-			for smin > cs && he-smin < maxDataRunes && !l.stopBefore(low, smin) && isNameRune(r[smin-1]) {
+			for smin > cs && he-smin < maxDataRunes && !l.stopWordBefore(low, smin) && isNameRune(r[smin-1]) {
 				smin--
 			}
-			// Ends: this head, and the heads that follow joined by 、
-			// or directly.
+			// Ends: this head, and each item of an enumeration that
+			// follows (、 always; 和, 及 and 以及 too).
 			ends := []int{he}
-			last := he
-			for _, n := range heads[i+1:] {
-				ns := cs + n.Start
-				if ns == last || ns == last+1 && r[last] == '、' {
-					last = cs + n.End
-					ends = append(ends, last)
-					continue
+			e := he
+			for items := 0; items < 12 && e < ce; items++ {
+				sep := 0
+				switch {
+				case r[e] == '、' || r[e] == '和' || r[e] == '及' || r[e] == '/':
+					sep = 1
+				case e+1 < ce && r[e] == '以' && r[e+1] == '及':
+					sep = 2
 				}
-				if ns > last+1 && ns-last <= 8 && r[last] == '、' {
-					// "性别、生日、地区": a short name between.
-					ok := true
-					for k := last + 1; k < ns; k++ {
-						ok = ok && (isNameRune(r[k]) || r[k] == '、')
-					}
-					if ok {
-						last = cs + n.End
-						ends = append(ends, last)
-						continue
-					}
+				if sep == 0 {
+					break
 				}
-				break
+				k := e + sep
+				for k < ce && k-(e+sep) < 12 && isNameRune(r[k]) && !l.stopWordBefore(low, k+1) {
+					k++
+				}
+				if k == e+sep {
+					break
+				}
+				e = k
+				ends = append(ends, e)
 			}
 			for s := smin; s <= hs; s++ {
 				for _, e := range ends {

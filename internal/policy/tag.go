@@ -200,6 +200,16 @@ var userWords = map[string]bool{"您": true, "你": true, "用户": true}
 // bareHeads are data nouns too general to name data on their own.
 var bareHeads = map[string]bool{"信息": true, "数据": true, "内容": true, "时间": true, "记录": true, "位置": true, "状态": true, "类型": true, "版本": true, "名称": true, "语言": true}
 
+// stopWordBefore tells whether a stop word ends at position i.
+func (l *Lexicon) stopWordBefore(low []rune, i int) bool {
+	for _, w := range l.roles.stops {
+		if n := len(w); n <= i && slices.Equal(low[i-n:i], w) {
+			return true
+		}
+	}
+	return false
+}
+
 // stopBefore tells whether a stop word, or a verb of collection or
 // sharing, ends at position i.
 func (l *Lexicon) stopBefore(low []rune, i int) bool {
