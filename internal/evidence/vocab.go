@@ -151,6 +151,9 @@ const (
 	// DetailClassifiedAs: the APPCorp category a paragraph classifier
 	// placed a policy paragraph in, when that is what the claim rests on.
 	DetailClassifiedAs = "classified_as"
+	// DetailTimeLimit: the handling time a deletion, rights or complaint
+	// statement gives ("15个工作日").
+	DetailTimeLimit = "time_limit"
 	// DetailPolicyFormat and DetailEncoding: how a policy was read.
 	DetailPolicyFormat = "format"
 	DetailEncoding     = "encoding"

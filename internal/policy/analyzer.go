@@ -220,6 +220,9 @@ func Observations(file string, d *Doc, sts []Statement) []evidence.Observation {
 			if st.Section != "" {
 				m[evidence.DetailClassifiedAs] = st.Section
 			}
+			if st.TimeLimit != "" {
+				m[evidence.DetailTimeLimit] = st.TimeLimit
+			}
 			if len(st.Terms) > 0 {
 				m[evidence.DetailTerms] = strings.Join(st.Terms, ",")
 			}

@@ -319,3 +319,17 @@ func TestPDFText(t *testing.T) {
 		t.Errorf("PDF: format %q, text %q, statements %+v", d.Format, d.Text, sts)
 	}
 }
+
+// The handling time of a deletion or complaint statement is kept.
+func TestTimeLimit(t *testing.T) {
+	l := lexicon(t)
+	_, sts := read(t, l, "../../../testdata/apks/src/policyapp/assets/privacy.html")
+	del := find(sts, "account_deletion", func(s Statement) bool { return s.TimeLimit != "" })
+	com := find(sts, "complaint_channel", func(s Statement) bool { return s.TimeLimit != "" })
+	if len(del) == 0 || del[0].TimeLimit != "15个工作日" || len(com) == 0 || com[0].TimeLimit != "15个工作日" {
+		t.Errorf("time limits: deletion %+v, complaint %+v", del, com)
+	}
+	if got := timeLimit("We will respond within 30 days of your request."); got != "30 days" {
+		t.Errorf("English time limit %q", got)
+	}
+}

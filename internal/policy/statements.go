@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -30,8 +31,11 @@ type Statement struct {
 	InSection bool
 	// Section is the APPCorp category a paragraph classifier placed the
 	// paragraph in, when that is what states the item.
-	Section  string
-	Sentence Sentence
+	Section string
+	// TimeLimit is the handling time a deletion, rights or complaint
+	// statement gives ("15个工作日", "30 days").
+	TimeLimit string
+	Sentence  Sentence
 }
 
 // maxQuote bounds the sentence text kept as a quote.
@@ -88,6 +92,9 @@ func (l *Lexicon) Extract(sents []Sentence) []Statement {
 							}
 						}
 					}
+				}
+				if timeLimited[r.key] {
+					st.TimeLimit = timeLimit(s.Text)
 				}
 				out = append(out, st)
 				break
@@ -346,4 +353,15 @@ func (l *Lexicon) titled(ri, li int, path []string) bool {
 		}
 	}
 	return false
+}
+
+// timeLimited are the statements whose handling time matters (at most 15
+// working days, per the 2019 认定方法 六 and MIIT's notices).
+var timeLimited = map[string]bool{"account_deletion": true, "complaint_channel": true, "rights": true}
+
+var timeLimitRE = regexp.MustCompile(`(?i)([0-9]{1,3}|[一二三四五六七八九十]{1,3})\s*(?:个)?\s*(工作日|自然日|日|天|小时|business days|working days|days|hours)`)
+
+// timeLimit returns the first handling time a sentence gives, or "".
+func timeLimit(t string) string {
+	return timeLimitRE.FindString(t)
 }

@@ -472,7 +472,14 @@ func claimRows(l string, claims []Claim) [][2]string {
 	for _, it := range policyItems {
 		name := text.Pick(l, it.en, it.zh)
 		if cs := byKey[it.key]; len(cs) > 0 {
-			rows = append(rows, [2]string{name, whereQuote(best(cs))})
+			row := whereQuote(best(cs))
+			for _, c := range cs {
+				if tl := c.Detail[evidence.DetailTimeLimit]; tl != "" {
+					row += text.Pick(l, "  (time limit: ", "（时限：") + tl + text.Pick(l, ")", "）")
+					break
+				}
+			}
+			rows = append(rows, [2]string{name, row})
 		} else {
 			missing = append(missing, name)
 		}
