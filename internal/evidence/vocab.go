@@ -151,6 +151,8 @@ const (
 	// DetailClassifiedAs: the APPCorp category a paragraph classifier
 	// placed a policy paragraph in, when that is what the claim rests on.
 	DetailClassifiedAs = "classified_as"
+	// DetailPurpose: the purpose a policy gives (an SDK row's).
+	DetailPurpose = "purpose"
 	// DetailTimeLimit: the handling time a deletion, rights or complaint
 	// statement gives ("15个工作日").
 	DetailTimeLimit = "time_limit"

@@ -253,6 +253,9 @@ func Observations(file string, d *Doc, sts []Statement) []evidence.Observation {
 			if st.Vendor != "" {
 				det[evidence.DetailVendor] = st.Vendor
 			}
+			if st.Purpose != "" {
+				det[evidence.DetailPurpose] = st.Purpose
+			}
 			if len(st.DataTypes) > 0 {
 				det[evidence.DetailDataTypes] = strings.Join(st.DataTypes, ",")
 			}

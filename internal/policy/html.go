@@ -83,14 +83,13 @@ func readHTML(s string, lim Limits) *Doc {
 					b.rowEnd()
 				}
 			case atom.Td, atom.Th:
+				// An open cell ends at its end tag or at the next cell.
 				if b.inCell {
 					b.cellEnd()
 				}
 				if start {
 					b.buf.Reset()
 					b.inCell = true
-				} else {
-					b.cellEnd()
 				}
 			case atom.Table:
 				b.rowEnd()

@@ -192,6 +192,9 @@ func TestHTMLStructureAndEncodings(t *testing.T) {
 		t.Errorf("location statement: %+v", loc)
 	}
 	sdks := find(sts, KeySDK, nil)
+	if len(sdks) > 0 && !slices.Equal(sdks[0].Sentence.Cells, []string{"高德定位SDK", "高德软件有限公司", "位置信息、设备标识符"}) {
+		t.Errorf("row cells %q", sdks[0].Sentence.Cells)
+	}
 	if len(sdks) != 2 || sdks[0].Name != "高德定位SDK" || sdks[0].Vendor != "高德软件有限公司" || !slices.Contains(sdks[0].DataTypes, "location") || !slices.Contains(sdks[0].DataTypes, "android_id") ||
 		sdks[1].Name != "极光推送SDK" || !slices.Contains(sdks[1].DataTypes, "ip_address") {
 		t.Errorf("SDK table rows: %+v", sdks)

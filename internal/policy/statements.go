@@ -22,6 +22,7 @@ type Statement struct {
 	Terms     []string // the words that named them
 	Name      string   // the SDK's name as written
 	Vendor    string   // the SDK's company as written
+	Purpose   string   // the SDK's purpose as written (an SDK row)
 	// Conditional: the statement holds when the user uses a feature or
 	// an event happens; Choice: the user may refuse.
 	Conditional, Choice bool
@@ -240,7 +241,7 @@ func (l *Lexicon) row(s Sentence, low []rune) []Statement {
 		if name == "" {
 			return nil
 		}
-		return []Statement{{Key: KeySDK, Name: name, Vendor: vendor, DataTypes: types, Terms: terms, Sentence: s}}
+		return []Statement{{Key: KeySDK, Name: name, Vendor: vendor, Purpose: rowCell(s, "目的", "用途", "场景", "purpose"), DataTypes: types, Terms: terms, Sentence: s}}
 	}
 	if len(types) == 0 || !(l.collect.has(lower(header)) || l.collect.has(low) || containsAny(header, []string{"信息", "information", "data"})) {
 		return nil
@@ -364,4 +365,15 @@ var timeLimitRE = regexp.MustCompile(`(?i)([0-9]{1,3}|[一二三四五六七八�
 // timeLimit returns the first handling time a sentence gives, or "".
 func timeLimit(t string) string {
 	return timeLimitRE.FindString(t)
+}
+
+// rowCell returns the cell of a row under the first header that holds one
+// of words, or "".
+func rowCell(s Sentence, words ...string) string {
+	for i, h := range s.Header {
+		if i < len(s.Cells) && containsAny(strings.ToLower(h), words) {
+			return strings.TrimSpace(s.Cells[i])
+		}
+	}
+	return ""
 }
