@@ -50,3 +50,35 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseAPPCorp reads arbitrary bytes as an APPCorp fold: an error or
+// paragraphs of known categories, never a panic.
+func FuzzParseAPPCorp(f *testing.F) {
+	f.Add([]byte("Data_Retention\nWe keep it .\n\nPolicy_Change\nWe may update .\n"))
+	f.Add([]byte("Unknown\nx\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		ps, err := ParseAPPCorp(b)
+		if err != nil {
+			return
+		}
+		for _, p := range ps {
+			if !slices.Contains(Sections, p.Label) {
+				t.Fatalf("paragraph of unknown category %q", p.Label)
+			}
+		}
+	})
+}
+
+// FuzzParseSectionModel reads arbitrary bytes as a classifier model: an
+// error, or a model that classifies without panicking.
+func FuzzParseSectionModel(f *testing.F) {
+	f.Add([]byte("hegui-sections 1\nclasses a b\nbias 0.1 -0.1\nword\t0:1.5\t1:-0.5\n"))
+	f.Add([]byte("hegui-sections 1\nclasses a\nbias 0\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		m, err := ParseSectionModel(b)
+		if err != nil {
+			return
+		}
+		m.Classify("word other words")
+	})
+}
