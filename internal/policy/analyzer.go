@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -20,11 +21,13 @@ const Source = "policy"
 
 // Analyzer reads a privacy policy input into policy_claim observations.
 type Analyzer struct {
-	cat      *catalog.Catalog
-	once     sync.Once
-	lex      *Lexicon
-	sections *SectionModel
-	err      error
+	cat         *catalog.Catalog
+	vendorsOnce sync.Once
+	vendors     []string // SDK and vendor names, lower case
+	once        sync.Once
+	lex         *Lexicon
+	sections    *SectionModel
+	err         error
 }
 
 // New returns an analyzer that maps PI terms onto cat's PI types. The
@@ -129,7 +132,7 @@ func (a *Analyzer) Claims(ctx context.Context, data []byte, file string) (d *Doc
 	if err != nil {
 		return nil, nil, false, err
 	}
-	if !LooksLikePolicy(file, d) {
+	if !LooksLikePolicy(file, d) || a.vendorPolicy(d) {
 		return d, nil, false, nil
 	}
 	return d, Observations(file, d, a.statements(lex, d)), true, nil
@@ -152,11 +155,24 @@ var policyNames = []string{"privacy", "yinsi", "隐私", "personal_info", "perso
 // policyTitles are the titles of a privacy policy.
 var policyTitles = []string{"隐私政策", "隐私权政策", "隐私保护政策", "隐私保护指引", "隐私协议", "隐私声明", "个人信息保护政策", "个人信息保护指引", "个人信息处理规则", "privacy policy", "privacy notice", "privacy statement"}
 
+// minPolicyRunes is the least text a whole privacy policy has: a consent
+// dialog's two sentences that name the policy are not one.
+const minPolicyRunes = 800
+
+// notPolicyWords, in a title or a file name, mark documents about a policy
+// that are not the policy: FAQs, help and settings pages, dialogs,
+// summaries.
+var notPolicyWords = []string{"常见问题", "问答", "帮助", "设置", "弹窗", "摘要", "概要", "简版", "faq", "help", "setting", "dialog", "summary", "sdk"}
+
 // LooksLikePolicy tells a privacy policy from other documents an app
-// bundles (a user agreement that links to the policy, help pages): its
-// file name says so, or its title or first lines do.
+// bundles (a user agreement that links to the policy, a consent dialog,
+// help pages): it is long enough to be a whole policy, and its file name
+// or its title says it is one, while neither says it is about one.
 func LooksLikePolicy(file string, d *Doc) bool {
 	name := strings.ToLower(path.Base(file))
+	if utf8.RuneCountInString(d.Text) < minPolicyRunes || containsAny(name, notPolicyWords) || containsAny(strings.ToLower(d.Title), notPolicyWords) {
+		return false
+	}
 	if containsAny(name, policyNames) {
 		return true
 	}
@@ -175,6 +191,56 @@ func LooksLikePolicy(file string, d *Doc) bool {
 		return false
 	}
 	return containsAny(head, policyTitles)
+}
+
+// vendorPolicy tells an SDK vendor's own policy, shipped in the app's
+// assets (友盟+隐私权政策): its title or first heading names a vendor or
+// SDK of the catalog. It is not the app's policy.
+func (a *Analyzer) vendorPolicy(d *Doc) bool {
+	head := d.Title
+	for _, b := range d.Blocks {
+		if b.Kind == Heading {
+			head += " " + b.Text
+			break
+		}
+	}
+	head = strings.ToLower(head)
+	a.vendorsOnce.Do(func() {
+		for _, sdk := range a.cat.SDKs() {
+			vz := vendorZh(sdk.Vendor)
+			for _, w := range []string{sdk.NameZh, vz} {
+				if utf8.RuneCountInString(w) >= 2 {
+					a.vendors = append(a.vendors, strings.ToLower(w))
+				}
+			}
+			// The vendor's short name (友盟 of 友盟同欣), unless it is a
+			// place or a generic word.
+			if r := []rune(vz); len(r) > 2 && !slices.Contains(genericPrefixes, string(r[:2])) {
+				a.vendors = append(a.vendors, string(r[:2]))
+			}
+			if f := strings.Fields(sdk.Vendor); len(f) > 0 && len(f[0]) >= 4 {
+				a.vendors = append(a.vendors, strings.ToLower(f[0]))
+			}
+		}
+	})
+	return containsAny(head, a.vendors)
+}
+
+// genericPrefixes are two-character starts of vendor names that name a
+// place or a trade, not a vendor.
+var genericPrefixes = []string{"中国", "北京", "上海", "深圳", "杭州", "广州", "南京", "成都", "武汉", "天津", "移动", "网络", "科技", "数字", "智能", "信息", "互联", "世纪"}
+
+// vendorZh returns the Chinese name in a vendor's "Name (中文名)".
+func vendorZh(v string) string {
+	i := strings.IndexAny(v, "(（")
+	if i < 0 {
+		return ""
+	}
+	rest := v[i+1:]
+	if j := strings.IndexAny(rest, ")）,，"); j >= 0 {
+		rest = rest[:j]
+	}
+	return strings.TrimSpace(rest)
 }
 
 func problemCause(p string) evidence.Cause {

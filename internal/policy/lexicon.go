@@ -13,7 +13,7 @@ import (
 type Lexicon struct {
 	Version                                                   string
 	data                                                      matcher // PI terms → PI keys
-	collect, negation, condition, choice, exception, denyVerb matcher
+	collect, negation, condition, choice, exception, denyVerb, notNeg matcher
 	statements                                                []statementRule
 	// stmt holds every statement term once, tagged with the rule,
 	// language and group it belongs to: one pass finds them all.
@@ -91,12 +91,19 @@ func (w words) all() []string { return append(slices.Clone(w.Zh), w.En...) }
 
 // exceptions make a denial conditional ("we do not collect it without
 // your consent"): such a sentence is not a plain denial.
-var exceptions = []string{"未经", "除非", "除外", "另行", "单独同意", "全部", "完整", "全量", "所有的", "without", "unless", "except", "exception", "exceptions", "other than", "until", "all of", "entire", "whole"}
+var exceptions = []string{"未经", "除非", "除外", "另行", "单独同意", "全部", "完整", "全量", "所有的",
+	"以外", "之外", "除了", "前", "之前", "以前", "后台", "默认", "未获得", "未征得", "未取得", "未得到", "频繁", "目的", "用途", "用于", "关联", "恶意", "出售",
+	"without", "unless", "except", "exception", "exceptions", "other than", "until", "all of", "entire", "whole",
+	"before", "by default", "in the background", "when", "purpose", "purposes", "more than", "beyond", "sell", "for advertising"}
 
-// denyVerbs are the verbs a denial of collection uses; a denial of sharing
-// or selling is another statement.
-var denyVerbs = []string{"收集", "获取", "读取", "采集", "访问", "调用", "申请", "上传", "存储", "保存", "记录", "收集或使用",
-	"collect", "gather", "obtain", "access", "read", "record", "store", "upload", "request", "track"}
+// denyVerbs are the verbs a denial of collection uses: taking the data,
+// not keeping it (a denial of storing, uploading or sharing is another
+// statement; data used on the device is not collected).
+var denyVerbs = []string{"收集", "获取", "读取", "采集", "访问", "collect", "gather", "obtain", "access"}
+
+// notNegations look like a negation and are not one ("包括并不限于", "会不
+// 会", "not only").
+var notNegations = []string{"不限于", "会不会", "是否", "不代表", "并不意味", "不意味", "not only", "or not", "not limited", "does not mean", "doesn't mean"}
 
 // ParseLexicon reads a lexicon file, checking that every PI key is one the
 // catalog knows (known reports whether a key exists).
@@ -127,7 +134,7 @@ func ParseLexicon(b []byte, known func(string) bool) (*Lexicon, error) {
 	for _, pair := range []struct {
 		m *matcher
 		w []string
-	}{{&l.collect, f.Collect.all()}, {&l.negation, f.Negation.all()}, {&l.condition, f.Condition.all()}, {&l.choice, f.Choice.all()}, {&l.exception, exceptions}, {&l.denyVerb, denyVerbs}} {
+	}{{&l.collect, f.Collect.all()}, {&l.negation, f.Negation.all()}, {&l.condition, f.Condition.all()}, {&l.choice, f.Choice.all()}, {&l.exception, exceptions}, {&l.denyVerb, denyVerbs}, {&l.notNeg, notNegations}} {
 		for _, t := range pair.w {
 			pair.m.add(t, nil)
 		}
@@ -169,7 +176,7 @@ func ParseLexicon(b []byte, known func(string) bool) (*Lexicon, error) {
 		}
 		l.statements = append(l.statements, r)
 	}
-	for _, m := range []*matcher{&l.data, &l.collect, &l.negation, &l.condition, &l.choice, &l.exception, &l.denyVerb, &l.stmt, &l.roles.heads} {
+	for _, m := range []*matcher{&l.data, &l.collect, &l.negation, &l.condition, &l.choice, &l.exception, &l.denyVerb, &l.notNeg, &l.stmt, &l.roles.heads} {
 		m.sort()
 	}
 	for i := range l.statements {

@@ -336,3 +336,35 @@ func TestTimeLimit(t *testing.T) {
 		t.Errorf("English time limit %q", got)
 	}
 }
+
+// Documents an app bundles that are about a policy but not its policy:
+// a consent dialog, an FAQ, an SDK vendor's own policy. Only the app's
+// policy is read as such.
+func TestBundledDocumentsThatAreNotThePolicy(t *testing.T) {
+	cat, err := catalog.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := New(cat)
+	body := strings.Repeat("<p>我们会收集您的手机号码，用于注册账号和验证身份；您可以在设置中注销账号，我们将在15个工作日内删除您的个人信息。</p>", 20)
+	page := func(title string) []byte {
+		return []byte("<html><head><title>" + title + "</title></head><body><h1>" + title + "</h1>" + body + "</body></html>")
+	}
+	for _, c := range []struct {
+		file string
+		data []byte
+		want bool
+	}{
+		{"assets/privacy.html", page("示例应用隐私政策"), true},
+		{"assets/policy.html", page("示例应用个人信息保护指引"), true},
+		{"assets/privacy_dialog.html", []byte("<p>请您阅读《用户协议》和《隐私政策》，点击同意即表示您已阅读并同意。</p>"), false},
+		{"assets/privacy_faq.html", page("隐私政策常见问题"), false},
+		{"assets/umeng_privacy.html", page("友盟+隐私权政策"), false},
+		{"assets/user_agreement.html", page("用户服务协议"), false},
+	} {
+		_, _, ok, err := a.Claims(context.Background(), c.data, c.file)
+		if err != nil || ok != c.want {
+			t.Errorf("%s: read as the app's policy %v (err %v), want %v", c.file, ok, err, c.want)
+		}
+	}
+}

@@ -153,7 +153,9 @@ func (l *Lexicon) dataStatements(s Sentence, low []rune) []Statement {
 	}
 	cond := l.condition.has(low)
 	choice := l.choice.has(low)
-	excepted := l.exception.has(low)
+	// A plain denial has no exception, no question and nothing that only
+	// looks like a negation ("包括并不限于").
+	excepted := l.exception.has(low) || l.notNeg.has(low) || strings.HasSuffix(strings.TrimSpace(s.Text), "？") || strings.HasSuffix(strings.TrimSpace(s.Text), "?")
 	pos := Statement{Key: KeyCollects, Conditional: cond, Choice: choice, Sentence: s}
 	neg := Statement{Key: KeyNotCollects, Sentence: s}
 	for _, m := range ms {
@@ -190,12 +192,18 @@ func (l *Lexicon) dataStatements(s Sentence, low []rune) []Statement {
 // clauseBreaks end a clause: a denial holds within its clause only.
 var clauseBreaks = map[rune]bool{'，': true, ',': true, '：': true, ':': true, '；': true, ';': true, '。': true, '(': true, '（': true}
 
+// maxClauseLook bounds how far back a denial is looked for: a sentence of
+// thousands of listed terms costs linear time, not quadratic.
+const maxClauseLook = 40
+
 // denied tells whether mention m is negated (in its clause, a negation
 // comes before a collection verb that comes before m) and whether the
-// denial is plain: m is the verb's object, a few words after it.
+// denial is plain: m is the verb's object, a few words after it, and the
+// clause ends with it (nothing such as 用于… or 与…关联 follows that
+// limits what is denied).
 func (l *Lexicon) denied(low []rune, m Mention) (negated, denied bool) {
 	start := m.Start
-	for start > 0 && !clauseBreaks[low[start-1]] {
+	for start > 0 && m.Start-start < maxClauseLook && !clauseBreaks[low[start-1]] {
 		start--
 	}
 	clause := low[start:m.Start]
@@ -205,12 +213,61 @@ func (l *Lexicon) denied(low []rune, m Mention) (negated, denied bool) {
 	}
 	v := verbs[len(verbs)-1]
 	for _, n := range l.negation.find(clause[:v.Start]) {
-		// The negation governs the verb: at most a few words before it.
-		if v.Start-n.End <= 12 {
-			return true, m.Start-(start+v.End) <= 15
+		// The negation governs the verb: nothing but an adverb or two
+		// between them ("不会主动收集", "do not ever collect"), not
+		// another verb ("无需输入验证码即可读取").
+		if gap := clause[n.End:v.Start]; len(gap) <= 4 || len(gap) <= 12 && asciiOnly(gap) {
+			obj := clause[v.End:]
+			return true, (len(obj) <= 15 || len(obj) <= 25 && asciiOnly(obj)) && l.clauseEndsAfter(low, m.End)
 		}
 	}
 	return false, false
+}
+
+func asciiOnly(r []rune) bool {
+	for _, c := range r {
+		if c >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// trailers may follow the denied PI before the clause ends: the rest of
+// its name ("信息"), "等", a list of more PI.
+var trailers = []string{"信息", "数据", "权限", "内容", "记录", "等", "等信息", "等个人信息", "information", "data", "etc", "or", "and", "your", "any",
+	"under", "the", "age", "of", "years", "old", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "岁", "周岁"}
+
+// clauseEndsAfter tells whether nothing but PI names, list marks and
+// trailers lie between position i and the clause's end.
+func (l *Lexicon) clauseEndsAfter(low []rune, i int) bool {
+	for k := 0; i < len(low) && k < maxClauseLook; k++ {
+		c := low[i]
+		if clauseBreaks[c] || c == '\n' || c == '！' || c == '!' {
+			return true
+		}
+		if c == '、' || c == ' ' || c == '和' || c == '及' || c == '或' || c == '/' || c == '）' || c == ')' || c == '（' || c == '(' || c == '.' {
+			i++
+			continue
+		}
+		if n, _ := l.data.at(low, i); n > 0 {
+			i += n // another PI the denial lists
+			continue
+		}
+		matched := false
+		for _, t := range trailers {
+			tr := []rune(t)
+			if i+len(tr) <= len(low) && slices.Equal(low[i:i+len(tr)], tr) {
+				i += len(tr)
+				matched = true
+				break
+			}
+		}
+		if !matched {
+			return i == len(low)
+		}
+	}
+	return i >= len(low)
 }
 
 // sdkWords mark a sentence or a table as being about third-party SDKs.

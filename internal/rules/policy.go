@@ -124,7 +124,10 @@ func policyUndeclaredPI(env *Env) ([]Match, *Text) {
 	known := env.disclosed(stated)
 	// A type the policy denies is HG-POL-010's (a contradiction), not
 	// charged again here.
-	denied := env.disclosed(claims(env.Set, evidence.ClaimNotCollects))
+	denied := map[string]bool{}
+	for _, c := range claims(env.Set, evidence.ClaimNotCollects) {
+		denied[c.Attr(evidence.DetailDataType)] = true
+	}
 	var obs []evidence.Observation
 	for _, o := range collected(env.Set) {
 		if !known[o.Key] && !denied[o.Key] {
@@ -381,7 +384,12 @@ func policyContradiction(env *Env) ([]Match, *Text) {
 	if len(denials) == 0 {
 		return nil, nil
 	}
-	denied := env.disclosed(denials)
+	// Only the type the policy names is denied: "不会收集位置信息" is not
+	// read as denying each kind of location (an umbrella's includes).
+	denied := map[string]bool{}
+	for _, c := range denials {
+		denied[c.Attr(evidence.DetailDataType)] = true
+	}
 	stated := env.disclosed(claims(env.Set, evidence.ClaimCollects))
 	var obs []evidence.Observation
 	for _, o := range env.codeReads() {
@@ -395,7 +403,7 @@ func policyContradiction(env *Env) ([]Match, *Text) {
 		ms[i].Detail = map[string]string{"data_type": key, "level": strongest(ms[i].Evidence)}
 		// The sentence that denies it comes first.
 		for _, c := range denials {
-			if env.disclosed([]evidence.Observation{c})[key] {
+			if c.Attr(evidence.DetailDataType) == key {
 				ms[i].Detail["quote"] = c.Attr(evidence.DetailQuote)
 				ms[i].Evidence = append([]evidence.Observation{c}, ms[i].Evidence...)
 				break
