@@ -11,10 +11,10 @@ import (
 
 // Lexicon holds the words the reader looks for (data/policy/lexicon.yaml).
 type Lexicon struct {
-	Version                                                   string
-	data                                                      matcher // PI terms → PI keys
+	Version                                                           string
+	data                                                              matcher // PI terms → PI keys
 	collect, negation, condition, choice, exception, denyVerb, notNeg matcher
-	statements                                                []statementRule
+	statements                                                        []statementRule
 	// stmt holds every statement term once, tagged with the rule,
 	// language and group it belongs to: one pass finds them all.
 	stmt matcher
