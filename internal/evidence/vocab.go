@@ -159,6 +159,8 @@ const (
 	// DetailPolicyFormat and DetailEncoding: how a policy was read.
 	DetailPolicyFormat = "format"
 	DetailEncoding     = "encoding"
+	// DetailNotes: what was read another way than declared.
+	DetailNotes = "notes"
 	// DetailStartupPath: the call path from a start-up entry point to the call, "a -> b -> c".
 	DetailStartupPath = "startup_path"
 	// StartupCompliant is the DetailStartupMode of a compliant entry.

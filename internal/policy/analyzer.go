@@ -115,6 +115,19 @@ func (a *Analyzer) Analyze(ctx context.Context, in *artifact.Input) (*evidence.S
 	for _, p := range d.Problems {
 		set.Fail(Source, name, evidence.Lostf(evidence.PartContent, problemCause(p), "%s", p))
 	}
+	doc := map[string]string{evidence.DetailPolicyFormat: d.Format, evidence.DetailEncoding: d.Encoding}
+	if len(d.Notes) > 0 {
+		doc[evidence.DetailNotes] = strings.Join(d.Notes, "; ")
+	}
+	set.Add(evidence.Observation{Kind: evidence.Property, Key: evidence.PropPolicyDocument, Level: evidence.Present, Source: Source,
+		Where: evidence.Location{File: name}, Detail: doc})
+	if d.Script == "zh-Hant" {
+		// Read, not understood: what it states is unknown, so nothing
+		// may be judged missing from it.
+		set.Fail(Source, name, evidence.Lostf(evidence.PartContent, evidence.CauseUnreadable,
+			"the policy is in Traditional Chinese: hegui's lexicon reads Simplified Chinese and English, so its statements were not extracted"))
+		return set, nil
+	}
 	set.Add(Observations(name, d, a.statements(lex, d))...)
 	return set, nil
 }
@@ -132,7 +145,9 @@ func (a *Analyzer) Claims(ctx context.Context, data []byte, file string) (d *Doc
 	if err != nil {
 		return nil, nil, false, err
 	}
-	if !LooksLikePolicy(file, d) || a.vendorPolicy(d) {
+	if !LooksLikePolicy(file, d) || a.vendorPolicy(d) || d.Script == "zh-Hant" {
+		// Not the app's policy, or one hegui cannot understand: it is
+		// not read as the policy (the HG-POL rules are not evaluated).
 		return d, nil, false, nil
 	}
 	return d, Observations(file, d, a.statements(lex, d)), true, nil
@@ -244,7 +259,7 @@ func vendorZh(v string) string {
 }
 
 func problemCause(p string) evidence.Cause {
-	if strings.Contains(p, "charset") || strings.Contains(p, "UTF-8") {
+	if strings.Contains(p, "UTF-8") || strings.Contains(p, "charset") {
 		return evidence.CauseMalformed
 	}
 	return evidence.CauseLimit

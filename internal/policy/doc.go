@@ -55,7 +55,13 @@ type Doc struct {
 	// Text is every block's text, one per line: what offsets index.
 	Text   string
 	Blocks []Block
-	// Problems are what could not be read (a cut, a wrong declared
-	// encoding); the rest of the document is still read.
+	// Problems are what could not be read (a cut, bytes no encoding
+	// decodes); the rest of the document is still read.
 	Problems []string
+	// Notes are what was read another way than declared (a charset the
+	// bytes contradict): nothing was lost.
+	Notes []string
+	// Script is "zh-Hant" for a policy in Traditional Chinese, whose
+	// words the lexicon (Simplified Chinese and English) does not read.
+	Script string
 }

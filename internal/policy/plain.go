@@ -85,6 +85,14 @@ func endsBlock(t string) bool {
 			return true
 		}
 	}
+	// A short line without a sentence's end is a title ("隐私政策",
+	// "我们不会出售您的个人信息"), not the start of a wrapped paragraph.
+	if len([]rune(t)) <= shortLineRunes {
+		return true
+	}
 	_, ok := numbering(t)
 	return ok && len([]rune(t)) <= maxTitleRunes
 }
+
+// shortLineRunes is the longest unpunctuated line taken as a title.
+const shortLineRunes = 30

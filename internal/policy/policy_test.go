@@ -229,8 +229,8 @@ func TestHTMLStructureAndEncodings(t *testing.T) {
 	// A declaration the bytes contradict is overruled and said.
 	wrong := []byte(strings.Replace(page, "%s", "gb2312", 1))
 	dw, _ := readBytes(t, l, wrong, "policy.html")
-	if dw.Text != d.Text || len(dw.Problems) == 0 {
-		t.Errorf("UTF-8 declared as GB2312: problems %v", dw.Problems)
+	if dw.Text != d.Text || len(dw.Notes) == 0 || len(dw.Problems) > 0 {
+		t.Errorf("UTF-8 declared as GB2312: notes %v, problems %v (nothing was lost)", dw.Notes, dw.Problems)
 	}
 }
 
@@ -366,5 +366,20 @@ func TestBundledDocumentsThatAreNotThePolicy(t *testing.T) {
 		if err != nil || ok != c.want {
 			t.Errorf("%s: read as the app's policy %v (err %v), want %v", c.file, ok, err, c.want)
 		}
+	}
+}
+
+// A policy in Traditional Chinese is read but not understood: its
+// statements are not extracted and the loss is said, so no item is
+// judged missing from it.
+func TestTraditionalChinese(t *testing.T) {
+	text := strings.Repeat("本隱私權政策說明我們如何蒐集、使用您的個人資訊。您可以隨時刪除您的帳號或與我們聯絡。", 10)
+	d, err := Read(context.Background(), []byte(text), "tw.txt", DefaultLimits())
+	if err != nil || d.Script != "zh-Hant" {
+		t.Fatalf("script %q, %v", d.Script, err)
+	}
+	sc, _ := Read(context.Background(), []byte(strings.Repeat("本隐私政策说明我们如何收集、使用您的个人信息。您可以随时删除您的账号或与我们联系。", 10)), "cn.txt", DefaultLimits())
+	if sc.Script != "" {
+		t.Errorf("Simplified Chinese taken for %q", sc.Script)
 	}
 }

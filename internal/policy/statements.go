@@ -54,7 +54,7 @@ func (s Statement) Quote() string {
 // Extract returns what the document's sentences state.
 func (l *Lexicon) Extract(sents []Sentence) []Statement {
 	var out []Statement
-	for _, s := range sents {
+	for i, s := range sents {
 		low := lower(s.Text)
 		if s.Kind == Row {
 			out = append(out, l.row(s, low)...)
@@ -65,15 +65,17 @@ func (l *Lexicon) Extract(sents []Sentence) []Statement {
 		} else if st, ok := l.sdkSentence(s); ok {
 			out = append(out, st)
 		}
-		if s.Kind == Heading || s.Title {
-			continue // a title announces its section and states nothing
-		}
-		out = append(out, l.dataStatements(s, low)...)
-		if s.Title {
-			continue // a title announces its section and states nothing
+		title := s.Kind == Heading || s.Title
+		if !title {
+			out = append(out, l.dataStatements(s, low)...)
 		}
 		hit := map[tag]bool{}
 		l.stmt.each(low, func(t term) { hit[t.tag] = true })
+		// A lead-in ("…与我们联系：") and the line it introduces
+		// ("电子邮箱：x@y") state an item together.
+		if t := strings.TrimSpace(s.Text); (strings.HasSuffix(t, "：") || strings.HasSuffix(t, ":")) && i+1 < len(sents) {
+			l.stmt.each(lower(sents[i+1].Text), func(t term) { hit[t.tag] = true })
+		}
 		for ri, r := range l.statements {
 			for li, groups := range r.all {
 				ok := true
@@ -81,6 +83,12 @@ func (l *Lexicon) Extract(sents []Sentence) []Statement {
 					ok = ok && hit[tag{ri, li, gi}]
 				}
 				if !ok || deniable[r.key] && l.deniesFirst(groups[0], low) {
+					continue
+				}
+				// A title announces its section and states nothing, but
+				// one that names the company names the handler
+				// ("中国银行股份有限公司隐私政策").
+				if title && r.key != "handler_identity" {
 					continue
 				}
 				st := Statement{Key: r.key, Sentence: s, InSection: l.titled(ri, li, s.Path)}

@@ -81,6 +81,9 @@ func Sentences(d *Doc) []Sentence {
 		case b.Kind == Para || b.Kind == Item:
 			if n, ok := numbering(b.Text); ok && utf8.RuneCountInString(b.Text) <= maxTitleRunes && !endsSentence(b.Text) {
 				level, titled = n, true
+			} else if d.Format == "text" && utf8.RuneCountInString(b.Text) <= shortLineRunes && !endsSentence(b.Text) && !strings.ContainsAny(b.Text, "，,：:") {
+				// An unnumbered short line of plain text: a title.
+				level, titled = 6, true
 			}
 		}
 		if titled {

@@ -115,6 +115,9 @@ func policyUndeclaredPI(env *Env) ([]Match, *Text) {
 	if why := noAppEvidence(env.Set); why != nil {
 		return nil, why
 	}
+	if why := policyCut(env.Set); why != nil {
+		return nil, why // what the unread part states is unknown
+	}
 	stated := claims(env.Set, evidence.ClaimCollects)
 	if len(stated) == 0 {
 		// HG-POL-001 reports a policy without collection rules; listing
@@ -147,6 +150,9 @@ func policyUndeclaredPI(env *Env) ([]Match, *Text) {
 func policyUndeclaredSDK(env *Env) ([]Match, *Text) {
 	if why := noAppEvidence(env.Set); why != nil {
 		return nil, why
+	}
+	if why := policyCut(env.Set); why != nil {
+		return nil, why // what the unread part states is unknown
 	}
 	listed := map[string]bool{}
 	var names []string
@@ -243,6 +249,9 @@ func policySensitiveNoSeparateConsent(env *Env) ([]Match, *Text) {
 	if why := noAppEvidence(env.Set); why != nil {
 		return nil, why
 	}
+	if why := policyCut(env.Set); why != nil {
+		return nil, why // what the unread part states is unknown
+	}
 	consents := claims(env.Set, evidence.ClaimSeparateConsent)
 	general := false
 	for _, c := range consents {
@@ -268,6 +277,9 @@ func policySensitiveNoSeparateConsent(env *Env) ([]Match, *Text) {
 // policyMinorsNoRules: the service is for children, or children's PI is
 // processed, and the policy has no dedicated rules for it.
 func policyMinorsNoRules(env *Env) ([]Match, *Text) {
+	if why := policyCut(env.Set); why != nil {
+		return nil, why // what the unread part states is unknown
+	}
 	if len(claims(env.Set, evidence.ClaimMinors)) > 0 {
 		return nil, nil
 	}
@@ -288,6 +300,9 @@ func policyMinorsNoRules(env *Env) ([]Match, *Text) {
 // policyNoPersonalizationOptOut: the app does targeted push or
 // personalised ads and the policy gives no way to turn them off.
 func policyNoPersonalizationOptOut(env *Env) ([]Match, *Text) {
+	if why := policyCut(env.Set); why != nil {
+		return nil, why // what the unread part states is unknown
+	}
 	if len(claims(env.Set, evidence.ClaimPersonalizationOptOut)) > 0 {
 		return nil, nil
 	}
@@ -337,6 +352,9 @@ func abroad(env *Env) []evidence.Observation {
 func policyUndisclosedCrossBorder(env *Env) ([]Match, *Text) {
 	if why := noAppEvidence(env.Set); why != nil {
 		return nil, why
+	}
+	if why := policyCut(env.Set); why != nil {
+		return nil, why // what the unread part states is unknown
 	}
 	// A disclosure naming countries covers those countries; one naming
 	// none covers any.
