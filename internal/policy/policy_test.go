@@ -383,3 +383,87 @@ func TestTraditionalChinese(t *testing.T) {
 		t.Errorf("Simplified Chinese taken for %q", sc.Script)
 	}
 }
+
+// Sentences that look like denials and are not: a limit of purpose, time,
+// default or scope, an exclusion, a look-alike negation, a question, a
+// verb that is not taking the data. None may deny collection (HG-POL-010
+// would charge the app with contradicting its policy).
+func TestNotDenials(t *testing.T) {
+	l := lexicon(t)
+	for _, text := range []string{
+		"我们不会将收集的位置信息用于与本服务无关的用途。",
+		"我们不会将获取的通讯录信息用于营销推广。",
+		"本公司不会将收集到的位置信息与您的账号相关联。",
+		"We do not collect your location data for advertising purposes.",
+		"我们不会在后台收集您的位置信息。",
+		"用户同意隐私政策前，我们不会读取设备标识符。",
+		"在获得您的同意之前，我们不会获取您的位置信息。",
+		"我们不会在未获得您授权的情况下收集您的通讯录。",
+		"默认情况下，我们不会收集您的精确位置信息。",
+		"We will not collect your location data before you agree to this policy.",
+		"注册时，我们不会收集除手机号码以外的任何信息。",
+		"We do not collect more than your phone number.",
+		"包括并不限于用户在平台上传的文字、图片、视频等信息。",
+		"一键登录无需输入验证码即可读取本机号码。",
+		"开启权限并不代表我们会读取您的通讯录。",
+		"我们会不会收集您的通讯录？",
+		"Not only do we collect your location, we also collect your IP address.",
+		"我们不会存储您的位置信息。",
+		"我们不会上传您的照片。",
+		"我们不会出于任何恶意目的获取、保存用户的位置信息。",
+		"This does not mean that we collect your contacts.",
+	} {
+		_, sts := readBytes(t, l, []byte(text+"\n"), "p.txt")
+		if got := find(sts, KeyNotCollects, nil); len(got) > 0 {
+			t.Errorf("%q read as denying %v", text, got[0].DataTypes)
+		}
+	}
+	for text, want := range map[string][]string{
+		"我们不会收集您的通讯录、短信等信息。":                            {"contacts", "sms"},
+		"We do not collect your contacts or call logs.": {"contacts", "call_log"},
+		"我们仅接收验证结果，并不收集您的指纹信息。":                         {"fingerprint"},
+	} {
+		_, sts := readBytes(t, l, []byte(text+"\n"), "p.txt")
+		got := find(sts, KeyNotCollects, nil)
+		if len(got) != 1 || !sameSet(got[0].DataTypes, want) {
+			t.Errorf("%q: denials %+v, want %v", text, got, want)
+		}
+	}
+}
+
+func sameSet(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for _, x := range a {
+		if !slices.Contains(b, x) {
+			return false
+		}
+	}
+	return true
+}
+
+// Items stated in the words real policies use are found (a missed item is
+// a false "missing" finding).
+func TestItemsInRealWording(t *testing.T) {
+	l := lexicon(t)
+	for text, key := range map[string]string{
+		"我们仅在本《隐私政策》所述目的所必需期间和法律法规要求的时限内保留您的个人信息。":                                  "retention",
+		"您可以通过关闭设备上的相应权限来撤回授权。":                                                     "consent_withdrawal",
+		"您可以在设置中关闭相应访问权限以取消相应授权。":                                                   "consent_withdrawal",
+		"3、公司全称：上海二三四五移动科技有限公司。":                                                    "handler_identity",
+		"如果您对本隐私政策有任何疑问，可以通过拨打我行95533客服热线与我们联系。":                                    "complaint_channel",
+		"Questions about this policy? Email us at privacy@example.com.":             "complaint_channel",
+		"You can withdraw your consent at any time by turning off location access.": "consent_withdrawal",
+	} {
+		_, sts := readBytes(t, l, []byte(text+"\n"), "p.txt")
+		if len(find(sts, key, nil)) == 0 {
+			t.Errorf("%q: %s not found", text, key)
+		}
+	}
+	// A lead-in and the line it introduces state the channel together.
+	_, sts := readBytes(t, l, []byte("如您对本政策有任何疑问，可通过以下方式与我们联系：\n电子邮箱：privacy@example.cn\n"), "p.txt")
+	if len(find(sts, "complaint_channel", nil)) == 0 {
+		t.Error("a contact lead-in and its line: no channel")
+	}
+}

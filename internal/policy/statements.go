@@ -73,7 +73,7 @@ func (l *Lexicon) Extract(sents []Sentence) []Statement {
 		l.stmt.each(low, func(t term) { hit[t.tag] = true })
 		// A lead-in ("…与我们联系：") and the line it introduces
 		// ("电子邮箱：x@y") state an item together.
-		if t := strings.TrimSpace(s.Text); (strings.HasSuffix(t, "：") || strings.HasSuffix(t, ":")) && i+1 < len(sents) {
+		if t := strings.TrimSpace(s.Text); strings.ContainsAny(lastRune(t), "：:？?") && i+1 < len(sents) && sents[i+1].Block == s.Block || strings.ContainsAny(lastRune(t), "：:") && i+1 < len(sents) {
 			l.stmt.each(lower(sents[i+1].Text), func(t term) { hit[t.tag] = true })
 		}
 		for ri, r := range l.statements {
@@ -441,4 +441,12 @@ func rowCell(s Sentence, words ...string) string {
 		}
 	}
 	return ""
+}
+
+func lastRune(t string) string {
+	if t == "" {
+		return ""
+	}
+	r, _ := utf8.DecodeLastRuneInString(t)
+	return string(r)
 }
