@@ -728,6 +728,14 @@ func (b *sarifBuilder) location(r *Report, t int, o evidence.Observation) sarifL
 	if w.Resource != "" {
 		props["resource"] = w.Resource
 	}
+	if w.Span != (evidence.Span{}) {
+		// Characters of the text hegui extracted from the document (not
+		// of the file's bytes: a region would point into the markup).
+		props["textSpan"] = map[string]int{"start": w.Span.Start, "end": w.Span.End}
+	}
+	if q := o.Attr(evidence.DetailQuote); q != "" {
+		props["quote"] = q
+	}
 	if len(props) > 0 {
 		loc.Properties = props
 	}
