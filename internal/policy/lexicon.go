@@ -93,6 +93,8 @@ func (w words) all() []string { return append(slices.Clone(w.Zh), w.En...) }
 // your consent"): such a sentence is not a plain denial.
 var exceptions = []string{"未经", "除非", "除外", "另行", "单独同意", "全部", "完整", "全量", "所有的",
 	"以外", "之外", "除了", "前", "之前", "以前", "后台", "默认", "未获得", "未征得", "未取得", "未得到", "频繁", "目的", "用途", "用于", "关联", "恶意", "出售",
+	"擅自", "私自", "非法", "违规", "违法", "强制", "过度", "超范围", "超出", "持续", "重复", "额外", "主动", "再", "后，", "拒绝", "撤回", "注销", "关闭", "功能",
+	"unlawfully", "illegally", "secretly", "covertly", "excessively", "repeatedly", "continuously", "again", "after", "choose not", "not require", "not need", "feature",
 	"without", "unless", "except", "exception", "exceptions", "other than", "until", "all of", "entire", "whole",
 	"before", "by default", "in the background", "when", "purpose", "purposes", "more than", "beyond", "sell", "for advertising"}
 

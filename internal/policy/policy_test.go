@@ -226,6 +226,14 @@ func TestHTMLStructureAndEncodings(t *testing.T) {
 	if d16.Text != d.Text || d16.Encoding != "utf-16le" {
 		t.Errorf("UTF-16 page: encoding %q", d16.Encoding)
 	}
+	// GBK bytes declared as a Latin charset (in which every byte
+	// decodes) are read as GB18030, and said.
+	latinDecl := []byte(strings.Replace(page, "%s", "iso-8859-1", 1))
+	latinDecl, _ = simplifiedchinese.GBK.NewEncoder().Bytes(latinDecl)
+	dl, _ := readBytes(t, l, latinDecl, "policy.html")
+	if dl.Text != d.Text || len(dl.Notes) == 0 || len(dl.Problems) > 0 {
+		t.Errorf("GBK declared as ISO-8859-1: encoding %q, notes %v, problems %v", dl.Encoding, dl.Notes, dl.Problems)
+	}
 	// A declaration the bytes contradict is overruled and said.
 	wrong := []byte(strings.Replace(page, "%s", "gb2312", 1))
 	dw, _ := readBytes(t, l, wrong, "policy.html")
@@ -412,6 +420,16 @@ func TestNotDenials(t *testing.T) {
 		"我们不会上传您的照片。",
 		"我们不会出于任何恶意目的获取、保存用户的位置信息。",
 		"This does not mean that we collect your contacts.",
+		"我们不会擅自获取您的通讯录信息。",
+		"We will not unlawfully collect your contacts.",
+		"您拒绝授权后，我们不会读取您的通讯录。",
+		"您注销账号后，我们不会再获取您的通话记录。",
+		"You can choose not to grant access to your contacts.",
+		"Some features do not require access to your contacts.",
+		"本功能不会获取您的通讯录、短信及通话记录。",
+		"该SDK不会获取您的通讯录信息。",
+		"Our partners do not collect your contacts.",
+		"我们不会收集您的通讯录信息。除非获得您的明确授权。",
 	} {
 		_, sts := readBytes(t, l, []byte(text+"\n"), "p.txt")
 		if got := find(sts, KeyNotCollects, nil); len(got) > 0 {

@@ -62,7 +62,7 @@ func Read(ctx context.Context, data []byte, name string, lim Limits) (*Doc, erro
 	}
 	d.Encoding = enc
 	for _, p := range problems {
-		if strings.Contains(p, "read as UTF-8") {
+		if strings.Contains(p, "read as UTF-8") || strings.Contains(p, "read as GB18030") {
 			d.Notes = append(d.Notes, p) // overruled, nothing lost
 		} else {
 			d.Problems = append(d.Problems, p)
@@ -108,19 +108,28 @@ func decode(data []byte) (text, enc string, problems []string, err error) {
 		}
 		return checkText(string(data), enc, problems)
 	}
+	// GB18030 first when the declaration is a single-byte Latin charset:
+	// every byte decodes in those, so garbled Chinese would pass for text.
+	gb, gbName, gbProblems, gbErr := decodeWith(simplifiedchinese.GB18030, data, "gb18030")
+	gbOK := gbErr == nil && replacementShare(gb) < 0.01 && hanShare(gb) >= 0.3
 	if declared != "" && !isUTF8Label(declared) {
 		if e, lerr := htmlindex.Get(declared); lerr == nil {
 			name, _ := htmlindex.Name(e)
+			if latin(name) && gbOK {
+				return gb, gbName, append(problems, fmt.Sprintf("declared charset %q, but the bytes are Chinese text in GB18030: read as GB18030", declared)), nil
+			}
 			t, n, p, derr := decodeWith(e, data, name)
 			if derr == nil && replacementShare(t) < 0.01 {
 				return t, n, append(problems, p...), nil
 			}
 		}
+		if gbOK {
+			return gb, gbName, append(problems, fmt.Sprintf("declared charset %q does not decode the bytes: read as GB18030", declared)), nil
+		}
 		problems = append(problems, fmt.Sprintf("declared charset %q does not decode the bytes", declared))
 	}
-	t, n, p, derr := decodeWith(simplifiedchinese.GB18030, data, "gb18030")
-	if derr == nil && replacementShare(t) < 0.01 {
-		return t, n, append(problems, p...), nil
+	if gbErr == nil && replacementShare(gb) < 0.01 {
+		return gb, gbName, append(problems, gbProblems...), nil
 	}
 	// Not UTF-8 and not GB18030: keep what is valid UTF-8 if it is
 	// mostly text, else refuse.
@@ -234,4 +243,28 @@ func traditional(t string) bool {
 		}
 	}
 	return han >= 50 && hant*20 > han
+}
+
+// latin tells a single-byte Latin charset (by its WHATWG name).
+func latin(name string) bool {
+	n := strings.ToLower(name)
+	return strings.HasPrefix(n, "iso-8859") || strings.HasPrefix(n, "windows-125") || n == "macintosh" || n == "us-ascii" || n == "koi8-r" || n == "koi8-u"
+}
+
+// hanShare is the share of Han characters among the non-ASCII ones.
+func hanShare(t string) float64 {
+	var han, other int
+	for _, r := range t[:min(len(t), 64<<10)] {
+		switch {
+		case r < 0x80:
+		case unicode.Is(unicode.Han, r):
+			han++
+		default:
+			other++
+		}
+	}
+	if han+other == 0 {
+		return 0
+	}
+	return float64(han) / float64(han+other)
 }

@@ -67,7 +67,11 @@ func (l *Lexicon) Extract(sents []Sentence) []Statement {
 		}
 		title := s.Kind == Heading || s.Title
 		if !title {
-			out = append(out, l.dataStatements(s, low)...)
+			next := ""
+			if i+1 < len(sents) {
+				next = sents[i+1].Text
+			}
+			out = append(out, l.dataStatements(s, low, next)...)
 		}
 		hit := map[tag]bool{}
 		l.stmt.each(low, func(t term) { hit[t.tag] = true })
@@ -142,7 +146,7 @@ func (l *Lexicon) deniesFirst(m matcher, low []rune) bool {
 // collection verb; it denies when a clause holds a negation before a
 // collection verb before the PI, and no exception ("without your
 // consent") makes the denial conditional.
-func (l *Lexicon) dataStatements(s Sentence, low []rune) []Statement {
+func (l *Lexicon) dataStatements(s Sentence, low []rune, next string) []Statement {
 	ms := l.data.find(low)
 	if len(ms) == 0 {
 		return nil
@@ -163,7 +167,9 @@ func (l *Lexicon) dataStatements(s Sentence, low []rune) []Statement {
 	choice := l.choice.has(low)
 	// A plain denial has no exception, no question and nothing that only
 	// looks like a negation ("包括并不限于").
-	excepted := l.exception.has(low) || l.notNeg.has(low) || strings.HasSuffix(strings.TrimSpace(s.Text), "？") || strings.HasSuffix(strings.TrimSpace(s.Text), "?")
+	excepted := l.exception.has(low) || l.notNeg.has(low) || strings.HasSuffix(strings.TrimSpace(s.Text), "？") || strings.HasSuffix(strings.TrimSpace(s.Text), "?") ||
+		// An exception may come in the next sentence ("…。除非获得您的授权。").
+		containsAny(strings.ToLower(next), nextExceptions)
 	pos := Statement{Key: KeyCollects, Conditional: cond, Choice: choice, Sentence: s}
 	neg := Statement{Key: KeyNotCollects, Sentence: s}
 	for _, m := range ms {
@@ -220,6 +226,10 @@ func (l *Lexicon) denied(low []rune, m Mention) (negated, denied bool) {
 		return false, false
 	}
 	v := verbs[len(verbs)-1]
+	// The app's handler denies, not an SDK or a partner ("该SDK不会获取…").
+	if !subjectIsUs(string(clause[:v.Start])) {
+		return true, false
+	}
 	for _, n := range l.negation.find(clause[:v.Start]) {
 		// The negation governs the verb: nothing but an adverb or two
 		// between them ("不会主动收集", "do not ever collect"), not
@@ -449,4 +459,18 @@ func lastRune(t string) string {
 	}
 	r, _ := utf8.DecodeLastRuneInString(t)
 	return string(r)
+}
+
+// nextExceptions, opening the next sentence, qualify a denial.
+var nextExceptions = []string{"除非", "除外", "仅", "只", "但", "unless", "only", "except", "however", "but "}
+
+// subjectIsUs tells whether the words before a denial's verb name the
+// app's handler as its subject (or no subject: "不会收集…"), not an SDK, a
+// partner or a feature.
+func subjectIsUs(before string) bool {
+	b := strings.ToLower(before)
+	if containsAny(b, []string{"sdk", "第三方", "合作方", "合作伙伴", "服务商", "供应商", "partner", "third part", "vendor", "provider", "advertiser"}) {
+		return false
+	}
+	return true
 }
