@@ -40,15 +40,7 @@ func examples(lex *policy.Lexicon, docs []policy.EvalDoc) ([][]string, []int) {
 	var xs [][]string
 	var ys []int
 	for _, d := range docs {
-		var segs [][2]int
-		for _, sg := range d.Segments {
-			for _, g := range d.Gold {
-				if g.Start >= sg[0] && g.End <= sg[1] {
-					segs = append(segs, sg)
-					break
-				}
-			}
-		}
+		segs := d.Annotated()
 		feats := lex.SentenceFeatures(d.Text)
 		for i, sp := range policy.SentenceSpans(d.Text) {
 			in := false
@@ -110,22 +102,7 @@ func main() {
 	xs, ys := examples(lex, fit)
 	m := policy.TrainLinear(classes, xs, ys, options)
 	cx, cy := examples(lex, check)
-	for _, th := range []float64{0.3, 0.4, 0.5, 0.6} {
-		var tp, fp, fn int
-		for i, x := range cx {
-			p := m.Probs(x)[1] >= th
-			switch {
-			case p && cy[i] == 1:
-				tp++
-			case p:
-				fp++
-			case cy[i] == 1:
-				fn++
-			}
-		}
-		pr, rc := float64(tp)/float64(max(tp+fp, 1)), float64(tp)/float64(max(tp+fn, 1))
-		fmt.Printf("threshold %.1f on held-back tuning sentences: precision %.3f recall %.3f f1 %.3f\n", th, pr, rc, 2*pr*rc/max(pr+rc, 1e-9))
-	}
+	report("", m, cx, cy)
 	xs, ys = examples(lex, tune)
 	m = policy.TrainLinear(classes, xs, ys, options)
 	write(m, *out)
@@ -138,22 +115,7 @@ func main() {
 	sx, sy := spanExamples(lex, fit)
 	sm := policy.TrainLinear([]string{"no", "span"}, sx, sy, spanOptions)
 	cx, cy = spanExamples(lex, check)
-	for _, th := range []float64{0.3, 0.4, 0.5, 0.6} {
-		var tp, fp, fn int
-		for i, x := range cx {
-			p := sm.Probs(x)[1] >= th
-			switch {
-			case p && cy[i] == 1:
-				tp++
-			case p:
-				fp++
-			case cy[i] == 1:
-				fn++
-			}
-		}
-		pr, rc := float64(tp)/float64(max(tp+fp, 1)), float64(tp)/float64(max(tp+fn, 1))
-		fmt.Printf("span threshold %.1f on held-back candidates: precision %.3f recall %.3f\n", th, pr, rc)
-	}
+	report("span ", sm, cx, cy)
 	// Per-label thresholds, on the held-back tuning policies: the one
 	// with the best mean of exact and overlap F1.
 	lex.SetSpanModel(sm)
@@ -192,15 +154,7 @@ func spanExamples(lex *policy.Lexicon, docs []policy.EvalDoc) ([][]string, []int
 	var xs [][]string
 	var ys []int
 	for _, d := range docs {
-		var segs [][2]int
-		for _, sg := range d.Segments {
-			for _, g := range d.Gold {
-				if g.Start >= sg[0] && g.End <= sg[1] {
-					segs = append(segs, sg)
-					break
-				}
-			}
-		}
+		segs := d.Annotated()
 		for _, c := range lex.Candidates(d.Text) {
 			in := false
 			for _, sg := range segs {
@@ -231,4 +185,25 @@ func write(m *policy.SectionModel, path string) {
 		log.Fatal(err)
 	}
 	fmt.Printf("%d bytes written to %s\n", buf.Len(), path)
+}
+
+// report prints, for a few thresholds, the precision and recall of model
+// m on held-back examples.
+func report(what string, m *policy.SectionModel, xs [][]string, ys []int) {
+	for _, th := range []float64{0.3, 0.4, 0.5, 0.6} {
+		var tp, fp, fn int
+		for i, x := range xs {
+			p := m.Probs(x)[1] >= th
+			switch {
+			case p && ys[i] == 1:
+				tp++
+			case p:
+				fp++
+			case ys[i] == 1:
+				fn++
+			}
+		}
+		pr, rc := float64(tp)/float64(max(tp+fp, 1)), float64(tp)/float64(max(tp+fn, 1))
+		fmt.Printf("%sthreshold %.1f on held-back examples: precision %.3f recall %.3f f1 %.3f\n", what, th, pr, rc, 2*pr*rc/max(pr+rc, 1e-9))
+	}
 }

@@ -36,6 +36,20 @@ type EvalDoc struct {
 	Segments [][2]int // annotated paragraph segments
 }
 
+// Annotated returns the annotated segments: those holding a gold span.
+func (d EvalDoc) Annotated() [][2]int {
+	var segs [][2]int
+	for _, sg := range d.Segments {
+		for _, g := range d.Gold {
+			if g.Start >= sg[0] && g.End <= sg[1] {
+				segs = append(segs, sg)
+				break
+			}
+		}
+	}
+	return segs
+}
+
 var preRE = regexp.MustCompile(`(?s)<pre[^>]*>(.*?)</pre>`)
 
 // maxEvalFile bounds one corpus file.
@@ -165,16 +179,7 @@ func (l *Lexicon) Evaluate(docs []EvalDoc) []Score {
 	}
 	for _, d := range docs {
 		pred := l.Tag(d.Text)
-		// The annotated segments: those holding a gold span.
-		var segs [][2]int
-		for _, sg := range d.Segments {
-			for _, g := range d.Gold {
-				if g.Start >= sg[0] && g.End <= sg[1] {
-					segs = append(segs, sg)
-					break
-				}
-			}
-		}
+		segs := d.Annotated()
 		inSeg := func(s Span) bool {
 			for _, sg := range segs {
 				if s.Start >= sg[0] && s.End <= sg[1] {

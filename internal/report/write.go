@@ -395,12 +395,15 @@ func appendOnce(xs []string, s string) []string {
 	return append(xs, s)
 }
 
-// policyItems are the items a policy must state (PIPL Art. 17, 认定方法
-// 一-二, 六), in the order the terminal lists them.
-var policyItems = []struct {
+// claimLabel names a claim key in the terminal.
+type claimLabel struct {
 	key    string
 	en, zh string
-}{
+}
+
+// policyItems are the items a policy must state (PIPL Art. 17, 认定方法
+// 一-二, 六), in the order the terminal lists them.
+var policyItems = []claimLabel{
 	{evidence.ClaimHandler, "handler", "处理者名称"},
 	{evidence.ClaimComplaint, "contact / complaints", "联系及投诉渠道"},
 	{evidence.ClaimRetention, "retention", "保存期限"},
@@ -412,10 +415,7 @@ var policyItems = []struct {
 }
 
 // otherClaims are the further statements shown when made.
-var otherClaims = []struct {
-	key    string
-	en, zh string
-}{
+var otherClaims = []claimLabel{
 	{evidence.ClaimSeparateConsent, "separate consent", "单独同意"},
 	{evidence.ClaimMinors, "minors' rules", "未成年人规则"},
 	{evidence.ClaimServesMinors, "serves minors", "面向未成年人"},
