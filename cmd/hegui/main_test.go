@@ -490,3 +490,19 @@ func TestPolicyCutLeavesMissingItemsUnjudged(t *testing.T) {
 		t.Errorf("%d claims from one repeated sentence", len(r.Claims))
 	}
 }
+
+// --policy joins policies to the one app given: one target, its claims.
+func TestScanPolicyFlag(t *testing.T) {
+	leaky := filepath.Join(td, "apks/leaky.apk")
+	pol := filepath.Join(td, "policies", "ca4p-0496.html")
+	js, e, code := hegui(t, "scan", "-f", "json", leaky, "--policy", pol)
+	if code == 2 || !strings.Contains(js, `"policy_claims"`) || strings.Count(js, `"schema_version"`) != 1 {
+		t.Errorf("scan --policy: exit %d (%s)\n%.300s", code, e, js)
+	}
+	if _, e, code := hegui(t, "scan", leaky, filepath.Join(td, "apks/clean.apk"), "--policy", pol); code != 2 || !strings.Contains(e, "exactly one app") {
+		t.Errorf("--policy with two apps: exit %d, %s", code, e)
+	}
+	if _, e, code := hegui(t, "scan", leaky, "--policy", filepath.Join(td, "apks/clean.apk")); code != 2 || !strings.Contains(e, "not a policy file") {
+		t.Errorf("--policy with an APK: exit %d, %s", code, e)
+	}
+}

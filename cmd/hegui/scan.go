@@ -30,6 +30,7 @@ type scanOpts struct {
 	noIgnore    bool
 	targets     []string
 	targetsFile string
+	policies    []string
 }
 
 func newScanCmd(g *globals) *cobra.Command {
@@ -46,12 +47,21 @@ recorded by another tool about the same app: a policy given with one app,
 and inputs about the same package, are joined into one report.`,
 		Example: `  hegui scan app.apk
   hegui scan app.apk policy.html
+  hegui scan app.apk --policy policy.pdf --policy sdk-list.html
   hegui scan --format json app.apk > report.json
   hegui scan --fail-on high --app-type ride_hailing app.apk
   hegui scan apps/`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 && len(o.targets) == 0 && o.targetsFile == "" {
 				return usageErr("scan: give at least one APK, DEX, policy or directory")
+			}
+			if len(o.policies) > 0 && len(args) != 1 {
+				return usageErr("--policy: give exactly one app with it (for several apps, group each with its policy: --target app.apk,policy.html)")
+			}
+			for _, p := range o.policies {
+				if !isPolicyFile(p) || strings.Contains(p, ",") {
+					return usageErr("--policy %s: not a policy file (%s, or a PDF; no comma in the name)", p, strings.Join(policyExts, " "))
+				}
 			}
 			return nil
 		},
@@ -69,10 +79,16 @@ and inputs about the same package, are joined into one report.`,
 	f.BoolVar(&o.noIgnore, "no-ignore", false, "apply no ignore file, not even .heguiignore in the current directory")
 	f.StringArrayVar(&o.targets, "target", nil, "comma-separated files that are one target: an app with its policy and captures (repeatable)")
 	f.StringVar(&o.targetsFile, "targets", "", "YAML file listing targets and their files (see README: grouping inputs into targets)")
+	f.StringArrayVar(&o.policies, "policy", nil, "privacy policy of the app given (HTML, text, Markdown or PDF; repeatable: the app's policy and its SDK list)")
 	return cmd
 }
 
 func runScan(cmd *cobra.Command, g *globals, o *scanOpts, args []string) error {
+	if len(o.policies) > 0 {
+		// The app and its policies are one target.
+		o.targets = append(o.targets, strings.Join(append(slices.Clone(args), o.policies...), ","))
+		args = nil
+	}
 	if _, err := report.NewWriter(o.format, report.WriterOptions{}); err != nil {
 		return usageErr("--format: %v", err)
 	}
