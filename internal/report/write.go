@@ -177,6 +177,17 @@ func writeTable(out io.Writer, r *Report) error {
 	}
 	if len(r.Claims) > 0 {
 		section(text.Pick(l, "Privacy policy states", "隐私政策声明"), len(r.Claims))
+		// Which documents were read, and how.
+		for _, p := range r.Properties {
+			if p.Key != evidence.PropPolicyDocument {
+				continue
+			}
+			how := p.Detail[evidence.DetailPolicyFormat] + ", " + p.Detail[evidence.DetailEncoding]
+			if n := p.Detail[evidence.DetailNotes]; n != "" {
+				how += "; " + n
+			}
+			g.row(text.Pick(l, "document", "文档"), p.Where.File+" ("+how+")")
+		}
 		for _, row := range claimRows(l, r.Claims) {
 			g.row(row[0], row[1])
 		}
