@@ -209,7 +209,12 @@ type matcher struct {
 	byFirst map[rune][]term
 }
 
-func (m *matcher) add(t string, keys []string) {
+func (m *matcher) add(t string, keys []string) { m.addTerm(t, keys, tag{}) }
+
+// addTagged adds a statement term with its place (rule, language, group).
+func (m *matcher) addTagged(t string, tg tag) { m.addTerm(t, nil, tg) }
+
+func (m *matcher) addTerm(t string, keys []string, tg tag) {
 	t = strings.TrimSpace(t)
 	if t == "" {
 		return
@@ -218,14 +223,7 @@ func (m *matcher) add(t string, keys []string) {
 		m.byFirst = map[rune][]term{}
 	}
 	r := []rune(strings.ToLower(t))
-	m.byFirst[r[0]] = append(m.byFirst[r[0]], term{r: r, keys: keys, text: t})
-}
-
-func (m *matcher) addTagged(t string, tg tag) {
-	m.add(t, nil)
-	if ts := m.byFirst[[]rune(strings.ToLower(strings.TrimSpace(t)))[0]]; len(ts) > 0 {
-		ts[len(ts)-1].tag = tg
-	}
+	m.byFirst[r[0]] = append(m.byFirst[r[0]], term{r: r, keys: keys, text: t, tag: tg})
 }
 
 // each calls fn for every term occurrence in lowered, overlapping ones

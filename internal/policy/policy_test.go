@@ -18,6 +18,7 @@ import (
 	xunicode "golang.org/x/text/encoding/unicode"
 
 	"github.com/hegui/hegui/internal/catalog"
+	"github.com/hegui/hegui/internal/evidence"
 )
 
 func lexicon(tb testing.TB) *Lexicon {
@@ -483,5 +484,30 @@ func TestItemsInRealWording(t *testing.T) {
 	_, sts := readBytes(t, l, []byte("如您对本政策有任何疑问，可通过以下方式与我们联系：\n电子邮箱：privacy@example.cn\n"), "p.txt")
 	if len(find(sts, "complaint_channel", nil)) == 0 {
 		t.Error("a contact lead-in and its line: no channel")
+	}
+}
+
+// Every statement the lexicon defines is a claim key of the evidence
+// vocabulary the rules read.
+func TestStatementKeysAreVocabulary(t *testing.T) {
+	known := map[string]bool{
+		evidence.ClaimAccountDeletion: true, evidence.ClaimComplaint: true, evidence.ClaimSeparateConsent: true,
+		evidence.ClaimMinors: true, evidence.ClaimPersonalization: true, evidence.ClaimPersonalizationOptOut: true,
+		evidence.ClaimCrossBorder: true, evidence.ClaimRetention: true, evidence.ClaimHandler: true, evidence.ClaimRights: true,
+		evidence.ClaimWithdrawal: true, evidence.ClaimUpdateNotice: true, evidence.ClaimEffectiveDate: true,
+	}
+	l := lexicon(t)
+	if len(l.statements) < 10 {
+		t.Fatalf("%d statements", len(l.statements))
+	}
+	for _, r := range l.statements {
+		if !known[r.key] {
+			t.Errorf("statement %q is not a claim key of internal/evidence/vocab.go", r.key)
+		}
+	}
+	for _, key := range sectionItems {
+		if !known[key] {
+			t.Errorf("classified item %q is not a claim key", key)
+		}
 	}
 }
