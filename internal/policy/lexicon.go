@@ -46,16 +46,19 @@ type statementRule struct {
 }
 
 type lexiconFile struct {
-	Version   string `yaml:"version"`
+	Version   string            `yaml:"version"`
+	Sources   map[string]string `yaml:"sources"`
 	DataTypes []struct {
-		Key string   `yaml:"key"`
-		Zh  []string `yaml:"zh"`
-		En  []string `yaml:"en"`
+		Key    string   `yaml:"key"`
+		Zh     []string `yaml:"zh"`
+		En     []string `yaml:"en"`
+		Source []string `yaml:"source"`
 	} `yaml:"data_types"`
 	Umbrella []struct {
-		Zh   []string `yaml:"zh"`
-		En   []string `yaml:"en"`
-		Keys []string `yaml:"keys"`
+		Zh     []string `yaml:"zh"`
+		En     []string `yaml:"en"`
+		Keys   []string `yaml:"keys"`
+		Source []string `yaml:"source"`
 	} `yaml:"umbrella"`
 	Collect   words `yaml:"collect"`
 	Negation  words `yaml:"negation"`
@@ -72,8 +75,9 @@ type lexiconFile struct {
 		ConditionMarkers []string `yaml:"condition_markers"`
 	} `yaml:"roles"`
 	Statements []struct {
-		Key string `yaml:"key"`
-		Zh  struct {
+		Key    string   `yaml:"key"`
+		Source []string `yaml:"source"`
+		Zh     struct {
 			All [][]string `yaml:"all"`
 		} `yaml:"zh"`
 		En struct {
@@ -113,6 +117,35 @@ func ParseLexicon(b []byte, known func(string) bool) (*Lexicon, error) {
 	var f lexiconFile
 	if err := yaml.Unmarshal(b, &f); err != nil {
 		return nil, fmt.Errorf("policy lexicon: %w", err)
+	}
+	if f.Version == "" || len(f.Sources) == 0 {
+		return nil, fmt.Errorf("policy lexicon: a version and a sources map are required")
+	}
+	cite := func(what string, src []string) error {
+		if len(src) == 0 {
+			return fmt.Errorf("policy lexicon: %s cites no source", what)
+		}
+		for _, x := range src {
+			if _, ok := f.Sources[x]; !ok {
+				return fmt.Errorf("policy lexicon: %s cites undeclared source %q", what, x)
+			}
+		}
+		return nil
+	}
+	for _, d := range f.DataTypes {
+		if err := cite("data type "+d.Key, d.Source); err != nil {
+			return nil, err
+		}
+	}
+	for i, u := range f.Umbrella {
+		if err := cite(fmt.Sprintf("umbrella %d", i), u.Source); err != nil {
+			return nil, err
+		}
+	}
+	for _, st := range f.Statements {
+		if err := cite("statement "+st.Key, st.Source); err != nil {
+			return nil, err
+		}
 	}
 	l := &Lexicon{Version: f.Version}
 	for _, d := range f.DataTypes {

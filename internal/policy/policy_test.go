@@ -511,3 +511,23 @@ func TestStatementKeysAreVocabulary(t *testing.T) {
 		}
 	}
 }
+
+// The lexicon cites declared sources only, and names PI types the catalog
+// knows: a bad edit fails to load, naming the entry.
+func TestLexiconChecks(t *testing.T) {
+	b, err := data.FS.ReadFile("policy/lexicon.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	known := func(k string) bool { return k != "imsi" }
+	if _, err := ParseLexicon(b, known); err == nil || !strings.Contains(err.Error(), "imsi") {
+		t.Errorf("an unknown PI type: %v", err)
+	}
+	bad := bytes.Replace(b, []byte("source: [pi-types"), []byte("source: [nowhere"), 1)
+	if _, err := ParseLexicon(bad, nil); err == nil || !strings.Contains(err.Error(), "nowhere") {
+		t.Errorf("an undeclared source: %v", err)
+	}
+	if _, err := ParseLexicon(b, nil); err != nil {
+		t.Errorf("the lexicon: %v", err)
+	}
+}
