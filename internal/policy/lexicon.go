@@ -60,6 +60,11 @@ type lexiconFile struct {
 		Keys   []string `yaml:"keys"`
 		Source []string `yaml:"source"`
 	} `yaml:"umbrella"`
+	NotPI struct {
+		Zh     []string `yaml:"zh"`
+		En     []string `yaml:"en"`
+		Source []string `yaml:"source"`
+	} `yaml:"not_pi"`
 	Collect   words `yaml:"collect"`
 	Negation  words `yaml:"negation"`
 	Condition words `yaml:"condition"`
@@ -155,6 +160,14 @@ func ParseLexicon(b []byte, known func(string) bool) (*Lexicon, error) {
 		for _, t := range append(slices.Clone(d.Zh), d.En...) {
 			l.data.add(t, []string{d.Key})
 		}
+	}
+	if len(f.NotPI.Zh)+len(f.NotPI.En) > 0 {
+		if err := cite("not_pi", f.NotPI.Source); err != nil {
+			return nil, err
+		}
+	}
+	for _, t := range append(slices.Clone(f.NotPI.Zh), f.NotPI.En...) {
+		l.data.add(t, nil) // a mention that names no PI type
 	}
 	for _, u := range f.Umbrella {
 		for _, k := range u.Keys {

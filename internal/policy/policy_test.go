@@ -532,3 +532,17 @@ func TestLexiconChecks(t *testing.T) {
 		t.Errorf("the lexicon: %v", err)
 	}
 }
+
+// A verification code sent by SMS names no PI the app collects; reading
+// the user's messages does.
+func TestNotPI(t *testing.T) {
+	l := lexicon(t)
+	_, sts := readBytes(t, l, []byte("您可以通过发送短信验证码的方式登录，我们会收集您的手机号码。\n"), "p.txt")
+	if got := find(sts, KeyCollects, hasType("sms")); len(got) > 0 {
+		t.Errorf("a verification code read as collecting SMS: %q", got[0].Sentence.Text)
+	}
+	_, sts = readBytes(t, l, []byte("我们会读取您的短信以自动填写验证码。\n"), "p.txt")
+	if len(find(sts, KeyCollects, hasType("sms"))) == 0 {
+		t.Error("reading the user's messages is not collecting SMS")
+	}
+}

@@ -16,7 +16,7 @@ import (
 
 // spanThresholds are the probabilities a candidate of each label needs
 // (chosen by data/gen/trainpractice.go on held-back tuning policies).
-var spanThresholds = map[string]float64{LabelData: 0.2, LabelCollect: 0.3, LabelShare: 0.3, LabelPurpose: 0.1, LabelCondition: 0.3, LabelHandler: 0.3, LabelSubjects: 0.1}
+var spanThresholds = map[string]float64{LabelData: 0.1, LabelCollect: 0.3, LabelShare: 0.4, LabelPurpose: 0.1, LabelCondition: 0.1, LabelHandler: 0.3, LabelSubjects: 0.1}
 
 // overlapLabels are the labels whose spans the model learns to place, not
 // to bound exactly (the corpus's purposes and conditions have no settled
