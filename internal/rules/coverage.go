@@ -120,17 +120,22 @@ func unread(r *Rule, lost map[evidence.Part][]evidence.Error) ([]evidence.Part, 
 	if errs := lost[evidence.PartInput]; len(errs) > 0 {
 		return []evidence.Part{evidence.PartInput}, errs[0]
 	}
-	var parts []evidence.Part
+	return lostOf(r.parts(), lost)
+}
+
+// lostOf returns, of parts, those that were lost, and the first error.
+func lostOf(parts []evidence.Part, lost map[evidence.Part][]evidence.Error) ([]evidence.Part, evidence.Error) {
+	var out []evidence.Part
 	var first evidence.Error
-	for _, p := range r.parts() {
+	for _, p := range parts {
 		if errs := lost[p]; len(errs) > 0 {
-			if len(parts) == 0 {
+			if len(out) == 0 {
 				first = errs[0]
 			}
-			parts = append(parts, p)
+			out = append(out, p)
 		}
 	}
-	return parts, first
+	return out, first
 }
 
 // parts lists what a rule reads: its reads, and code for needs_bytecode. A

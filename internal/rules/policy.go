@@ -97,9 +97,6 @@ func policyNoCollectionRules(env *Env) ([]Match, *Text) {
 	if len(claims(env.Set, evidence.ClaimCollects)) > 0 {
 		return nil, nil
 	}
-	if why := policyCut(env.Set); why != nil {
-		return nil, why
-	}
 	// The finding stands on its own; what the app is seen to collect
 	// shows what the policy should have listed.
 	proof := collected(env.Set)
@@ -114,9 +111,6 @@ func policyNoCollectionRules(env *Env) ([]Match, *Text) {
 func policyUndeclaredPI(env *Env) ([]Match, *Text) {
 	if why := noAppEvidence(env.Set); why != nil {
 		return nil, why
-	}
-	if why := policyCut(env.Set); why != nil {
-		return nil, why // what the unread part states is unknown
 	}
 	stated := claims(env.Set, evidence.ClaimCollects)
 	if len(stated) == 0 {
@@ -150,9 +144,6 @@ func policyUndeclaredPI(env *Env) ([]Match, *Text) {
 func policyUndeclaredSDK(env *Env) ([]Match, *Text) {
 	if why := noAppEvidence(env.Set); why != nil {
 		return nil, why
-	}
-	if why := policyCut(env.Set); why != nil {
-		return nil, why // what the unread part states is unknown
 	}
 	listed := map[string]bool{}
 	var names []string
@@ -224,23 +215,8 @@ func policyMissingClaim(key string) Check {
 		if len(claims(env.Set, key)) > 0 {
 			return nil, nil
 		}
-		if why := policyCut(env.Set); why != nil {
-			return nil, why // absent from what was read, not from the policy
-		}
 		return []Match{{Subject: key}}, nil
 	}
-}
-
-// policyCut says why a statement's absence proves nothing: part of the
-// policy's text was not read (cut at a limit, undecodable).
-func policyCut(set *evidence.Set) *Text {
-	for _, e := range set.Errors {
-		if e.Part == evidence.PartContent {
-			return &Text{En: "part of the policy was not read (" + e.Err + "): a statement missing from the rest may be in it",
-				Zh: "隐私政策未能完整读取（" + e.Err + "）：未读部分可能包含该项说明"}
-		}
-	}
-	return nil
 }
 
 // policySensitiveNoSeparateConsent: sensitive PI is processed and the
@@ -248,9 +224,6 @@ func policyCut(set *evidence.Set) *Text {
 func policySensitiveNoSeparateConsent(env *Env) ([]Match, *Text) {
 	if why := noAppEvidence(env.Set); why != nil {
 		return nil, why
-	}
-	if why := policyCut(env.Set); why != nil {
-		return nil, why // what the unread part states is unknown
 	}
 	consents := claims(env.Set, evidence.ClaimSeparateConsent)
 	general := false
@@ -277,9 +250,6 @@ func policySensitiveNoSeparateConsent(env *Env) ([]Match, *Text) {
 // policyMinorsNoRules: the service is for children, or children's PI is
 // processed, and the policy has no dedicated rules for it.
 func policyMinorsNoRules(env *Env) ([]Match, *Text) {
-	if why := policyCut(env.Set); why != nil {
-		return nil, why // what the unread part states is unknown
-	}
 	if len(claims(env.Set, evidence.ClaimMinors)) > 0 {
 		return nil, nil
 	}
@@ -300,9 +270,6 @@ func policyMinorsNoRules(env *Env) ([]Match, *Text) {
 // policyNoPersonalizationOptOut: the app does targeted push or
 // personalised ads and the policy gives no way to turn them off.
 func policyNoPersonalizationOptOut(env *Env) ([]Match, *Text) {
-	if why := policyCut(env.Set); why != nil {
-		return nil, why // what the unread part states is unknown
-	}
 	if len(claims(env.Set, evidence.ClaimPersonalizationOptOut)) > 0 {
 		return nil, nil
 	}
@@ -352,9 +319,6 @@ func abroad(env *Env) []evidence.Observation {
 func policyUndisclosedCrossBorder(env *Env) ([]Match, *Text) {
 	if why := noAppEvidence(env.Set); why != nil {
 		return nil, why
-	}
-	if why := policyCut(env.Set); why != nil {
-		return nil, why // what the unread part states is unknown
 	}
 	// A disclosure naming countries covers those countries; one naming
 	// none covers any.

@@ -1,6 +1,10 @@
 package rules
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/hegui/hegui/internal/evidence"
+)
 
 // Reasons a rule is not evaluated, in both languages where they are made;
 // reports pick the report's language.
@@ -41,5 +45,18 @@ func whyPolicyOnline(url string) *Text {
 	return &Text{
 		En: "no policy input: the app links its privacy policy at " + url + "; hegui never fetches it (save the page and give it: hegui scan app.apk policy.html)",
 		Zh: "缺少隐私政策输入：应用中的隐私政策链接为 " + url + "；hegui 不联网获取（请保存该页面后一并提供：hegui scan app.apk policy.html）",
+	}
+}
+
+// whyAbsenceUnread: a rule charges a missing statement and part of where
+// it would be was not read.
+func whyAbsenceUnread(parts []evidence.Part, first evidence.Error) *Text {
+	names := make([]string, len(parts))
+	for i, p := range parts {
+		names[i] = string(p)
+	}
+	return &Text{
+		En: "what the rule finds missing may be in what was not read (" + strings.Join(names, ", ") + ": " + first.Err + ")",
+		Zh: "该项缺失可能位于未读取的部分（" + strings.Join(names, "、") + "：" + first.Err + "）",
 	}
 }

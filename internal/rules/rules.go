@@ -92,6 +92,11 @@ type Rule struct {
 	// (code, manifest, resources, assets, content): while one of them is
 	// incomplete, the rule is never "passed", only fired or not evaluated.
 	Reads []evidence.Part `yaml:"reads"`
+	// AbsenceOf lists the parts whose lack of a statement the rule charges
+	// (a policy with no deletion route): while one of them is incomplete,
+	// what is missing may be in what was not read, so the rule is not
+	// evaluated even when it would fire.
+	AbsenceOf []evidence.Part `yaml:"absence_of"`
 	// Check names a built-in check. A rule has a check or a condition.
 	Check string `yaml:"check"`
 	// Condition is a CEL expression over the evidence (see expr.go); with
@@ -233,6 +238,11 @@ func (e *Engine) validate(r Rule) error {
 			return fmt.Errorf("rule %s: needs %q: unknown input kind or class (want one of %s)", r.ID, n, strings.Join(e.inputs.Names(), ", "))
 		}
 	}
+	for _, p := range r.AbsenceOf {
+		if !slices.Contains(r.Reads, p) {
+			return fmt.Errorf("rule %s: absence_of %q: a part the rule does not read", r.ID, p)
+		}
+	}
 	for _, p := range r.Reads {
 		switch p {
 		case evidence.PartCode, evidence.PartManifest, evidence.PartResources, evidence.PartAssets, evidence.PartContent, evidence.PartOther:
@@ -328,6 +338,12 @@ func (e *Engine) Run(set *evidence.Set, opts Options) Result {
 		if why != nil {
 			res.Status = append(res.Status, notEvaluated(r.ID, why))
 			continue
+		}
+		if len(matches) > 0 {
+			if parts, first := lostOf(r.AbsenceOf, lost); len(parts) > 0 {
+				res.Status = append(res.Status, notEvaluated(r.ID, whyAbsenceUnread(parts, first)))
+				continue
+			}
 		}
 		if len(matches) == 0 {
 			st := Status{RuleID: r.ID, State: "passed"}
