@@ -310,9 +310,9 @@ func Observations(file string, d *Doc, sts []Statement) []evidence.Observation {
 			return m
 		}
 		switch st.Key {
-		case KeyCollects, KeyNotCollects:
+		case evidence.ClaimCollects, evidence.ClaimNotCollects:
 			key := evidence.ClaimCollects
-			if st.Key == KeyNotCollects {
+			if st.Key == evidence.ClaimNotCollects {
 				key = evidence.ClaimNotCollects
 			}
 			for _, t := range st.DataTypes {
@@ -324,7 +324,7 @@ func Observations(file string, d *Doc, sts []Statement) []evidence.Observation {
 				det[evidence.DetailDataType] = t
 				out = append(out, evidence.Observation{Kind: evidence.PolicyClaim, Key: key, Level: evidence.Declared, Source: Source, Where: where, Detail: det})
 			}
-		case KeySDK:
+		case evidence.ClaimSDK:
 			if per[st.Key] >= maxSDKClaims {
 				continue
 			}

@@ -87,7 +87,7 @@ func TestSDKListAsLabelledText(t *testing.T) {
 	l := lexicon(t)
 	_, sts := read(t, l, "ca4p/raw/0506.html")
 	var names []string
-	for _, s := range find(sts, KeySDK, nil) {
+	for _, s := range find(sts, evidence.ClaimSDK, nil) {
 		names = append(names, s.Name)
 	}
 	for _, want := range []string{"个推", "商汤", "高德地图", "广点通", "之行传媒SSP", "雷动广告", "淘宝直播", "appic", "讯飞", "腾讯广点通SDK"} {
@@ -103,14 +103,14 @@ func TestSDKListAsLabelledText(t *testing.T) {
 func TestDenialsThatAreNotDenials(t *testing.T) {
 	l := lexicon(t)
 	_, sts := read(t, l, "ca4p/raw/0506.html")
-	if got := find(sts, KeyNotCollects, hasType("precise_location")); len(got) > 0 {
+	if got := find(sts, evidence.ClaimNotCollects, hasType("precise_location")); len(got) > 0 {
 		t.Errorf("a conditional denial read as a denial: %q", got[0].Sentence.Text)
 	}
-	if len(find(sts, KeyCollects, func(s Statement) bool { return hasType("precise_location")(s) && s.Conditional })) == 0 {
+	if len(find(sts, evidence.ClaimCollects, func(s Statement) bool { return hasType("precise_location")(s) && s.Conditional })) == 0 {
 		t.Error("the precise location, collected once the user allows it, is not a conditional collection")
 	}
 	_, sts = read(t, l, "ca4p/raw/0690.html")
-	if got := find(sts, KeyNotCollects, hasType("contacts")); len(got) > 0 {
+	if got := find(sts, evidence.ClaimNotCollects, hasType("contacts")); len(got) > 0 {
 		t.Errorf("a partial denial read as a denial: %q", got[0].Sentence.Text)
 	}
 }
@@ -133,12 +133,12 @@ func TestArticle17Items(t *testing.T) {
 		t.Errorf("the handler is not the company named first: %+v", handler)
 	}
 	// Collection with its condition and section.
-	phone := find(sts, KeyCollects, hasType("phone_number"))
+	phone := find(sts, evidence.ClaimCollects, hasType("phone_number"))
 	if len(phone) == 0 || phone[0].Sentence.Section != "一、我们如何收集和使用个人信息" {
 		t.Errorf("the phone number is not collected under 一、我们如何收集和使用个人信息: %+v", phone)
 	}
 	// A title names a topic and states nothing.
-	for _, s := range find(sts, KeyCollects, nil) {
+	for _, s := range find(sts, evidence.ClaimCollects, nil) {
 		if s.Sentence.Title {
 			t.Errorf("a title read as a statement: %q", s.Sentence.Text)
 		}
@@ -150,16 +150,16 @@ func TestArticle17Items(t *testing.T) {
 func TestEnglishStatements(t *testing.T) {
 	l := lexicon(t)
 	_, sts := read(t, l, "appcorp.txt")
-	if len(find(sts, KeyNotCollects, hasType("minor_info"))) == 0 {
+	if len(find(sts, evidence.ClaimNotCollects, hasType("minor_info"))) == 0 {
 		t.Error(`"We do not collect information from children under 13" is not a denial`)
 	}
 	for _, typ := range []string{"idfa", "ip_address", "advertising_id"} {
-		if got := find(sts, KeyNotCollects, hasType(typ)); len(got) > 0 {
+		if got := find(sts, evidence.ClaimNotCollects, hasType(typ)); len(got) > 0 {
 			t.Errorf("%s denied in %q (the sentence makes an exception of it, or denies from afar)", typ, got[0].Sentence.Text)
 		}
 	}
 	for _, typ := range []string{"mac_address", "device_id_imei", "idfa", "location", "ip_address"} {
-		if len(find(sts, KeyCollects, hasType(typ))) == 0 {
+		if len(find(sts, evidence.ClaimCollects, hasType(typ))) == 0 {
 			t.Errorf("%s not read as collected", typ)
 		}
 	}
@@ -189,11 +189,11 @@ func TestHTMLStructureAndEncodings(t *testing.T) {
 	if strings.Contains(d.Text, "var imei") || strings.Contains(d.Text, "color:red") {
 		t.Error("script or style kept as text")
 	}
-	loc := find(sts, KeyCollects, hasType("precise_location"))
+	loc := find(sts, evidence.ClaimCollects, hasType("precise_location"))
 	if len(loc) == 0 || loc[0].Sentence.Section != "一、我们如何收集和使用您的个人信息" || !loc[0].Conditional || !strings.Contains(loc[0].Sentence.Text, "&行程信息") {
 		t.Errorf("location statement: %+v", loc)
 	}
-	sdks := find(sts, KeySDK, nil)
+	sdks := find(sts, evidence.ClaimSDK, nil)
 	if len(sdks) > 0 && !slices.Equal(sdks[0].Sentence.Cells, []string{"高德定位SDK", "高德软件有限公司", "位置信息、设备标识符"}) {
 		t.Errorf("row cells %q", sdks[0].Sentence.Cells)
 	}
@@ -204,7 +204,7 @@ func TestHTMLStructureAndEncodings(t *testing.T) {
 	if len(find(sts, "complaint_channel", nil)) == 0 || len(find(sts, "effective_date", nil)) == 0 {
 		t.Error("contact or effective date not found")
 	}
-	if len(find(sts, KeyNotCollects, nil)) > 0 {
+	if len(find(sts, evidence.ClaimNotCollects, nil)) > 0 {
 		t.Error("text inside <script> read as a statement")
 	}
 
@@ -219,7 +219,7 @@ func TestHTMLStructureAndEncodings(t *testing.T) {
 	// Undeclared GBK is sniffed as GB18030.
 	gbkPlain, _ := simplifiedchinese.GBK.NewEncoder().Bytes([]byte("我们会收集您的手机号码。\n"))
 	dp, sp := readBytes(t, l, gbkPlain, "policy.txt")
-	if dp.Encoding != "gb18030" || len(find(sp, KeyCollects, hasType("phone_number"))) == 0 {
+	if dp.Encoding != "gb18030" || len(find(sp, evidence.ClaimCollects, hasType("phone_number"))) == 0 {
 		t.Errorf("undeclared GBK text: encoding %q, statements %+v", dp.Encoding, sp)
 	}
 	// UTF-16 with a byte-order mark.
@@ -328,7 +328,7 @@ func TestPDFText(t *testing.T) {
 	}
 	l := lexicon(t)
 	d, sts := readBytes(t, l, minimalPDF([]string{"Privacy Policy", "We collect your IP address and device identifiers to secure your account.", "You can delete your account in Settings."}), "policy.pdf")
-	if d.Format != "pdf" || len(find(sts, KeyCollects, hasType("ip_address"))) == 0 || len(find(sts, "account_deletion", nil)) == 0 {
+	if d.Format != "pdf" || len(find(sts, evidence.ClaimCollects, hasType("ip_address"))) == 0 || len(find(sts, "account_deletion", nil)) == 0 {
 		t.Errorf("PDF: format %q, text %q, statements %+v", d.Format, d.Text, sts)
 	}
 }
@@ -434,7 +434,7 @@ func TestNotDenials(t *testing.T) {
 		"我们不会收集您的通讯录信息。除非获得您的明确授权。",
 	} {
 		_, sts := readBytes(t, l, []byte(text+"\n"), "p.txt")
-		if got := find(sts, KeyNotCollects, nil); len(got) > 0 {
+		if got := find(sts, evidence.ClaimNotCollects, nil); len(got) > 0 {
 			t.Errorf("%q read as denying %v", text, got[0].DataTypes)
 		}
 	}
@@ -444,7 +444,7 @@ func TestNotDenials(t *testing.T) {
 		"我们仅接收验证结果，并不收集您的指纹信息。":                         {"fingerprint"},
 	} {
 		_, sts := readBytes(t, l, []byte(text+"\n"), "p.txt")
-		got := find(sts, KeyNotCollects, nil)
+		got := find(sts, evidence.ClaimNotCollects, nil)
 		if len(got) != 1 || !sameSet(got[0].DataTypes, want) {
 			t.Errorf("%q: denials %+v, want %v", text, got, want)
 		}
@@ -538,11 +538,11 @@ func TestLexiconChecks(t *testing.T) {
 func TestNotPI(t *testing.T) {
 	l := lexicon(t)
 	_, sts := readBytes(t, l, []byte("您可以通过发送短信验证码的方式登录，我们会收集您的手机号码。\n"), "p.txt")
-	if got := find(sts, KeyCollects, hasType("sms")); len(got) > 0 {
+	if got := find(sts, evidence.ClaimCollects, hasType("sms")); len(got) > 0 {
 		t.Errorf("a verification code read as collecting SMS: %q", got[0].Sentence.Text)
 	}
 	_, sts = readBytes(t, l, []byte("我们会读取您的短信以自动填写验证码。\n"), "p.txt")
-	if len(find(sts, KeyCollects, hasType("sms"))) == 0 {
+	if len(find(sts, evidence.ClaimCollects, hasType("sms"))) == 0 {
 		t.Error("reading the user's messages is not collecting SMS")
 	}
 }

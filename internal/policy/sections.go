@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/hegui/hegui/data"
+	"github.com/hegui/hegui/internal/evidence"
 )
 
 // The paragraph classifier: which of the 11 APPCorp categories (Liu et al.,
@@ -389,12 +390,12 @@ func parseGzipModel(b []byte) (*SectionModel, error) {
 // sectionItems maps the categories that answer an item a policy must
 // state onto its statement key.
 var sectionItems = map[string]string{
-	"Data_Retention":              "retention",
-	"Policy_Contact_Information":  "complaint_channel",
-	"Policy_Change":               "update_notice",
-	"International_Data_Transfer": "cross_border",
-	"Specific_Audiences":          "minors_rules",
-	"User_Right_and_Control":      "rights",
+	"Data_Retention":              evidence.ClaimRetention,
+	"Policy_Contact_Information":  evidence.ClaimComplaint,
+	"Policy_Change":               evidence.ClaimUpdateNotice,
+	"International_Data_Transfer": evidence.ClaimCrossBorder,
+	"Specific_Audiences":          evidence.ClaimMinors,
+	"User_Right_and_Control":      evidence.ClaimRights,
 }
 
 // minSectionProb is the probability a classified paragraph needs to state

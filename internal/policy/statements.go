@@ -5,19 +5,13 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
-)
 
-// Statement keys beyond the PI types: a sentence that collects, denies,
-// names an SDK, or states one of the items of Lexicon.statements.
-const (
-	KeyCollects    = "collects"
-	KeyNotCollects = "not_collects"
-	KeySDK         = "sdk"
+	"github.com/hegui/hegui/internal/evidence"
 )
 
 // Statement is what one sentence states.
 type Statement struct {
-	Key       string   // KeyCollects, KeyNotCollects, KeySDK or a statement key
+	Key       string   // a policy_claim key of internal/evidence/vocab.go
 	DataTypes []string // PI keys (collects, not_collects, sdk rows)
 	Terms     []string // the words that named them
 	Name      string   // the SDK's name as written
@@ -92,11 +86,11 @@ func (l *Lexicon) Extract(sents []Sentence) []Statement {
 				// A title announces its section and states nothing, but
 				// one that names the company names the handler
 				// ("中国银行股份有限公司隐私政策").
-				if title && r.key != "handler_identity" {
+				if title && r.key != evidence.ClaimHandler {
 					continue
 				}
 				st := Statement{Key: r.key, Sentence: s, InSection: l.titled(ri, li, s.Path)}
-				if r.key == "separate_consent" {
+				if r.key == evidence.ClaimSeparateConsent {
 					// The PI types it covers, when the sentence names them.
 					for _, m := range l.data.find(low) {
 						for _, k := range m.Keys {
@@ -119,7 +113,7 @@ func (l *Lexicon) Extract(sents []Sentence) []Statement {
 
 // deniable are the statements a negation turns around: "不会传输至境外"
 // discloses no transfer abroad.
-var deniable = map[string]bool{"cross_border": true, "personalization": true, "separate_consent": true}
+var deniable = map[string]bool{evidence.ClaimCrossBorder: true, evidence.ClaimPersonalization: true, evidence.ClaimSeparateConsent: true}
 
 // deniesFirst tells whether the first match of m in low is denied: a
 // negation before it in its clause, a few words away at most.
@@ -170,8 +164,8 @@ func (l *Lexicon) dataStatements(s Sentence, low []rune, next string) []Statemen
 	excepted := l.exception.has(low) || l.notNeg.has(low) || strings.HasSuffix(strings.TrimSpace(s.Text), "？") || strings.HasSuffix(strings.TrimSpace(s.Text), "?") ||
 		// An exception may come in the next sentence ("…。除非获得您的授权。").
 		containsAny(strings.ToLower(next), nextExceptions)
-	pos := Statement{Key: KeyCollects, Conditional: cond, Choice: choice, Sentence: s}
-	neg := Statement{Key: KeyNotCollects, Sentence: s}
+	pos := Statement{Key: evidence.ClaimCollects, Conditional: cond, Choice: choice, Sentence: s}
+	neg := Statement{Key: evidence.ClaimNotCollects, Sentence: s}
 	for _, m := range ms {
 		st := &pos
 		// A denial under a condition ("若您不授权，我们不会收集…") says
@@ -316,12 +310,12 @@ func (l *Lexicon) row(s Sentence, low []rune) []Statement {
 		if name == "" {
 			return nil
 		}
-		return []Statement{{Key: KeySDK, Name: name, Vendor: vendor, Purpose: rowCell(s, "目的", "用途", "场景", "purpose"), DataTypes: types, Terms: terms, Sentence: s}}
+		return []Statement{{Key: evidence.ClaimSDK, Name: name, Vendor: vendor, Purpose: rowCell(s, "目的", "用途", "场景", "purpose"), DataTypes: types, Terms: terms, Sentence: s}}
 	}
 	if len(types) == 0 || !(l.collect.has(lower(header)) || l.collect.has(low) || containsAny(header, []string{"信息", "information", "data"})) {
 		return nil
 	}
-	return []Statement{{Key: KeyCollects, DataTypes: types, Terms: terms, Sentence: s}}
+	return []Statement{{Key: evidence.ClaimCollects, DataTypes: types, Terms: terms, Sentence: s}}
 }
 
 // rowNameVendor picks, in an SDK-list row, the SDK's name (the cell under
@@ -374,7 +368,7 @@ func labelledSDKs(s Sentence) []Statement {
 			for _, name := range strings.Split(seg[:end], "、") {
 				name = strings.TrimSpace(name)
 				if n := utf8.RuneCountInString(name); n >= 2 && n <= 30 {
-					out = append(out, Statement{Key: KeySDK, Name: name, Sentence: s})
+					out = append(out, Statement{Key: evidence.ClaimSDK, Name: name, Sentence: s})
 				}
 			}
 		}
@@ -406,7 +400,7 @@ func (l *Lexicon) sdkSentence(s Sentence) (Statement, bool) {
 	if n := utf8.RuneCountInString(name); n < 2 || n > 24 || containsAny(strings.ToLower(name), []string{"第三方", "third", "该", "此", "相关", "上述", "以下", "我们", "您", "可能", "通过", "会", "将", "等", "these", "this", "our", "party", "any"}) {
 		return Statement{}, false
 	}
-	return Statement{Key: KeySDK, Name: name + " SDK", Sentence: s}, true
+	return Statement{Key: evidence.ClaimSDK, Name: name + " SDK", Sentence: s}, true
 }
 
 func containsAny(s string, words []string) bool {
@@ -433,7 +427,7 @@ func (l *Lexicon) titled(ri, li int, path []string) bool {
 
 // timeLimited are the statements whose handling time matters (at most 15
 // working days, per the 2019 认定方法 六 and MIIT's notices).
-var timeLimited = map[string]bool{"account_deletion": true, "complaint_channel": true, "rights": true}
+var timeLimited = map[string]bool{evidence.ClaimAccountDeletion: true, evidence.ClaimComplaint: true, evidence.ClaimRights: true}
 
 var timeLimitRE = regexp.MustCompile(`(?i)([0-9]{1,3}|[一二三四五六七八九十]{1,3})\s*(?:个)?\s*(工作日|自然日|日|天|小时|business days|working days|days|hours)`)
 
