@@ -42,6 +42,9 @@ policies whose number is a multiple of 5 are held out ("test"); the others
 			if err != nil {
 				return err
 			}
+			if err := lex.LoadTaggerModels(); err != nil {
+				return err
+			}
 			docs, err := policy.ReadCA4P(args[0])
 			if err != nil {
 				return usageErr("%v", err)

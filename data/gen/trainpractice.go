@@ -79,8 +79,6 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	lex.SetPracticeModel(nil)
-	lex.SetSpanModel(nil)
 	docs, err := policy.ReadCA4P(*corpus)
 	if err != nil {
 		log.Fatal(err)

@@ -26,8 +26,11 @@ type Analyzer struct {
 	vendors     []string // SDK and vendor names, lower case
 	once        sync.Once
 	lex         *Lexicon
-	sections    *SectionModel
 	err         error
+
+	sectionsOnce sync.Once
+	sections     *SectionModel
+	sectionsErr  error
 }
 
 // New returns an analyzer that maps PI terms onto cat's PI types. The
@@ -43,40 +46,44 @@ func (a *Analyzer) Version() string {
 }
 
 func (a *Analyzer) lexicon() (*Lexicon, error) {
-	a.once.Do(func() {
-		if a.lex, a.err = LoadLexicon(a.cat); a.err == nil {
-			a.sections, a.err = LoadSectionModel()
-		}
-	})
+	a.once.Do(func() { a.lex, a.err = LoadLexicon(a.cat) })
 	return a.lex, a.err
 }
 
+// sectionModel returns the English paragraph classifier, read the first
+// time an English paragraph needs it (about 50 ms: not on every scan).
+func (a *Analyzer) sectionModel() (*SectionModel, error) {
+	a.sectionsOnce.Do(func() { a.sections, a.sectionsErr = LoadSectionModel() })
+	return a.sections, a.sectionsErr
+}
+
 // LoadLexicon reads the embedded lexicon (data/policy/lexicon.yaml),
-// checking its PI keys against cat.
+// checking its PI keys against cat. The span tagger's models are not
+// read (a scan does not tag spans): see LoadTaggerModels.
 func LoadLexicon(cat *catalog.Catalog) (*Lexicon, error) {
 	b, err := data.FS.ReadFile("policy/lexicon.yaml")
 	if err != nil {
 		return nil, fmt.Errorf("policy lexicon: %w", err)
 	}
-	l, err := ParseLexicon(b, func(k string) bool { _, ok := cat.DataType(k); return ok })
-	if err != nil {
-		return nil, err
-	}
-	if pm, err := data.FS.ReadFile("policy/practice.model.gz"); err == nil {
-		m, err := parseGzipModel(pm)
+	return ParseLexicon(b, func(k string) bool { _, ok := cat.DataType(k); return ok })
+}
+
+// LoadTaggerModels reads the span tagger's embedded models (the practice
+// sentence and span models) into l, for Tag and Evaluate.
+func (l *Lexicon) LoadTaggerModels() error {
+	for _, m := range []struct {
+		file string
+		to   **SectionModel
+	}{{"policy/practice.model.gz", &l.practice}, {"policy/spans.model.gz", &l.spans}} {
+		b, err := data.FS.ReadFile(m.file)
 		if err != nil {
-			return nil, fmt.Errorf("practice model: %w", err)
+			return fmt.Errorf("%s: %w", m.file, err)
 		}
-		l.practice = m
-	}
-	if sm, err := data.FS.ReadFile("policy/spans.model.gz"); err == nil {
-		m, err := parseGzipModel(sm)
-		if err != nil {
-			return nil, fmt.Errorf("span model: %w", err)
+		if *m.to, err = parseGzipModel(b); err != nil {
+			return fmt.Errorf("%s: %w", m.file, err)
 		}
-		l.spans = m
 	}
-	return l, nil
+	return nil
 }
 
 // Analyze reads the policy. It fails only when nothing could be read
@@ -128,7 +135,11 @@ func (a *Analyzer) Analyze(ctx context.Context, in *artifact.Input) (*evidence.S
 			"the policy is in Traditional Chinese: hegui's lexicon reads Simplified Chinese and English, so its statements were not extracted"))
 		return set, nil
 	}
-	set.Add(Observations(name, d, a.statements(lex, d))...)
+	sts, err := a.statements(lex, d)
+	if err != nil {
+		return nil, err
+	}
+	set.Add(Observations(name, d, sts)...)
 	return set, nil
 }
 
@@ -150,18 +161,45 @@ func (a *Analyzer) Claims(ctx context.Context, data []byte, file string) (d *Doc
 		// not read as the policy (the HG-POL rules are not evaluated).
 		return d, nil, false, nil
 	}
-	return d, Observations(file, d, a.statements(lex, d)), true, nil
+	sts, err := a.statements(lex, d)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	return d, Observations(file, d, sts), true, nil
 }
 
 // statements are what the document states: by its sentences' words, and
 // by the category of its English paragraphs.
-func (a *Analyzer) statements(lex *Lexicon, d *Doc) []Statement {
+func (a *Analyzer) statements(lex *Lexicon, d *Doc) ([]Statement, error) {
 	sents := Sentences(d)
 	sts := lex.Extract(sents)
-	if a.sections != nil {
-		sts = append(sts, Classified(d, sents, a.sections)...)
+	if !slices.ContainsFunc(d.Blocks, func(b Block) bool { return english(b.Text) }) {
+		return sts, nil
 	}
-	return sts
+	m, err := a.sectionModel()
+	if err != nil {
+		return nil, err
+	}
+	return append(sts, Classified(d, sents, m)...), nil
+}
+
+// MayBePolicy is a cheap first look at a document an app bundles: its file
+// name names a privacy policy, or the start of its text does. Only such
+// documents are read whole (an app may ship thousands of HTML pages).
+func MayBePolicy(file string, data []byte) bool {
+	if containsAny(strings.ToLower(path.Base(file)), policyNames) {
+		return true
+	}
+	head := data[:min(len(data), 8<<10)]
+	if !utf8.Valid(head[:max(0, len(head)-4)]) {
+		// GBK or UTF-16: decode the start (cut mid-character at worst).
+		t, _, _, err := decode(head)
+		if err != nil {
+			return false
+		}
+		head = []byte(t)
+	}
+	return containsAny(strings.ToLower(string(head)), policyTitles)
 }
 
 // policyNames are words of a file name that name a privacy policy.

@@ -32,6 +32,9 @@ func lexicon(tb testing.TB) *Lexicon {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	if err := l.LoadTaggerModels(); err != nil {
+		tb.Fatal(err)
+	}
 	return l
 }
 
@@ -544,5 +547,26 @@ func TestNotPI(t *testing.T) {
 	_, sts = readBytes(t, l, []byte("我们会读取您的短信以自动填写验证码。\n"), "p.txt")
 	if len(find(sts, evidence.ClaimCollects, hasType("sms"))) == 0 {
 		t.Error("reading the user's messages is not collecting SMS")
+	}
+}
+
+// The first look at a bundled document reads its name and the start of
+// its text, in UTF-8 or GBK.
+func TestMayBePolicy(t *testing.T) {
+	gbk, _ := simplifiedchinese.GBK.NewEncoder().Bytes([]byte("<html><head><title>示例应用隐私政策</title></head><body><p>我们会收集您的手机号码。</p></body></html>"))
+	for _, c := range []struct {
+		file string
+		data []byte
+		want bool
+	}{
+		{"assets/privacy.html", []byte("<p>x</p>"), true},
+		{"assets/doc.html", []byte("<title>示例应用隐私政策</title>"), true},
+		{"assets/doc.html", gbk, true},
+		{"assets/help.html", []byte("<title>使用帮助</title><p>点击右上角的按钮。</p>"), false},
+		{"assets/web/index.html", bytes.Repeat([]byte{0xff, 0x00, 0x12}, 3000), false},
+	} {
+		if got := MayBePolicy(c.file, c.data); got != c.want {
+			t.Errorf("%s: %v, want %v", c.file, got, c.want)
+		}
 	}
 }

@@ -17,6 +17,8 @@ import (
 // adding its package and one Register call here.
 func Builtin(cat *catalog.Catalog, log *slog.Logger) (*Registry, error) {
 	r := &Registry{}
+	// One policy reader for policy files and policies bundled in APKs.
+	pol := policy.New(cat)
 	kinds := []Kind{
 		{
 			Name:       apk.Source,
@@ -25,7 +27,7 @@ func Builtin(cat *catalog.Catalog, log *slog.Logger) (*Registry, error) {
 			Magic:      [][]byte{[]byte("dex\n")},
 			Sniff:      func(in *artifact.Input, _ []byte) bool { return in.Kind == artifact.APK },
 			Extensions: []string{".apk", ".dex"},
-			Analyzer:   apk.New(cat, log),
+			Analyzer:   apk.New(cat, log).WithPolicyReader(pol),
 		},
 		{
 			Name:        evidence.InputPolicy,
@@ -35,7 +37,7 @@ func Builtin(cat *catalog.Catalog, log *slog.Logger) (*Registry, error) {
 			Extensions:  []string{".html", ".htm", ".xhtml", ".txt", ".md", ".markdown", ".pdf"},
 			ByExtension: true,
 			NamedOnly:   true,
-			Analyzer:    policy.New(cat),
+			Analyzer:    pol,
 		},
 		{
 			Name:  evidence.InputEvidence,

@@ -49,6 +49,13 @@ func New(cat *catalog.Catalog, log *slog.Logger) *Analyzer {
 	return &Analyzer{cat: cat, apis: newAPIIndex(cat), values: newValueIndex(cat), log: log, policy: policy.New(cat)}
 }
 
+// WithPolicyReader makes the analyzer read bundled policies with p, so a
+// scan that also reads policy files loads the lexicon once.
+func (a *Analyzer) WithPolicyReader(p *policy.Analyzer) *Analyzer {
+	a.policy = p
+	return a
+}
+
 // Version implements the scan analyzer interface.
 func (a *Analyzer) Version() string { return Version }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/hegui/hegui/internal/artifact"
 	"github.com/hegui/hegui/internal/evidence"
+	"github.com/hegui/hegui/internal/policy"
 )
 
 // endpoint makes the observation of a URL found in code or resources, when
@@ -262,7 +263,7 @@ func (s *scan) bundledPolicy(ctx context.Context, name string, data []byte) {
 	if ext != ".html" && ext != ".htm" && ext != ".txt" || !(strings.HasPrefix(name, "assets/") || strings.HasPrefix(name, "res/raw")) {
 		return
 	}
-	if s.policies >= maxBundledPolicies {
+	if s.policies >= maxBundledPolicies || !policy.MayBePolicy(name, data) {
 		return
 	}
 	d, obs, ok, err := s.a.policy.Claims(ctx, data, name)
