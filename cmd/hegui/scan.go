@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/hegui/hegui/internal/ignore"
+	"github.com/hegui/hegui/internal/policy"
 	"github.com/hegui/hegui/internal/report"
 	"github.com/hegui/hegui/internal/rules"
 	"github.com/hegui/hegui/internal/scan"
@@ -60,7 +61,7 @@ and inputs about the same package, are joined into one report.`,
 			}
 			for _, p := range o.policies {
 				if !isPolicyFile(p) || strings.Contains(p, ",") {
-					return usageErr("--policy %s: not a policy file (%s, or a PDF; no comma in the name)", p, strings.Join(policyExts, " "))
+					return usageErr("--policy %s: not a policy file (%s, or a PDF; no comma in the name)", p, strings.Join(policy.Extensions, " "))
 				}
 			}
 			return nil
@@ -194,9 +195,6 @@ func loadIgnore(path string) (*ignore.File, error) {
 	return f, nil
 }
 
-// policyExts are the file names hegui policy accepts (PDF also by content).
-var policyExts = []string{".html", ".htm", ".xhtml", ".txt", ".md", ".markdown", ".pdf"}
-
 // newPolicyCmd reads privacy policies alone: what each states, with its
 // section and sentence, and which items the law requires are missing.
 func newPolicyCmd(g *globals) *cobra.Command {
@@ -219,7 +217,7 @@ own report; give the app too (hegui scan app.apk policy.html) to compare them.`,
 			}
 			for _, a := range args {
 				if !isPolicyFile(a) {
-					return usageErr("policy: %s is not a policy file (%s, or a PDF); use hegui scan for apps", a, strings.Join(policyExts, " "))
+					return usageErr("policy: %s is not a policy file (%s, or a PDF); use hegui scan for apps", a, strings.Join(policy.Extensions, " "))
 				}
 			}
 			return nil
@@ -251,7 +249,7 @@ own report; give the app too (hegui scan app.apk policy.html) to compare them.`,
 
 // isPolicyFile tells a policy file by its name, or a PDF by its content.
 func isPolicyFile(p string) bool {
-	if slices.Contains(policyExts, strings.ToLower(filepath.Ext(p))) {
+	if slices.Contains(policy.Extensions, strings.ToLower(filepath.Ext(p))) {
 		return true
 	}
 	fh, err := os.Open(p)

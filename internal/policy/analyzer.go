@@ -122,12 +122,7 @@ func (a *Analyzer) Analyze(ctx context.Context, in *artifact.Input) (*evidence.S
 	for _, p := range d.Problems {
 		set.Fail(Source, name, evidence.Lostf(evidence.PartContent, problemCause(p), "%s", p))
 	}
-	doc := map[string]string{evidence.DetailPolicyFormat: d.Format, evidence.DetailEncoding: d.Encoding}
-	if len(d.Notes) > 0 {
-		doc[evidence.DetailNotes] = strings.Join(d.Notes, "; ")
-	}
-	set.Add(evidence.Observation{Kind: evidence.Property, Key: evidence.PropPolicyDocument, Level: evidence.Present, Source: Source,
-		Where: evidence.Location{File: name}, Detail: doc})
+	set.Add(DocumentObservation(name, d, Source))
 	if d.Script == "zh-Hant" {
 		// Read, not understood: what it states is unknown, so nothing
 		// may be judged missing from it.
@@ -200,6 +195,23 @@ func MayBePolicy(file string, data []byte) bool {
 		head = []byte(t)
 	}
 	return containsAny(strings.ToLower(string(head)), policyTitles)
+}
+
+// Extensions are the file names read as policies (PDF also by content).
+var Extensions = []string{".html", ".htm", ".xhtml", ".txt", ".md", ".markdown", ".pdf"}
+
+// DocumentObservation records a policy document read: its file, format,
+// encoding, title and notes, with source as the observation's source.
+func DocumentObservation(file string, d *Doc, source string) evidence.Observation {
+	det := map[string]string{evidence.DetailPolicyFormat: d.Format, evidence.DetailEncoding: d.Encoding}
+	if d.Title != "" {
+		det[evidence.DetailName] = d.Title
+	}
+	if len(d.Notes) > 0 {
+		det[evidence.DetailNotes] = strings.Join(d.Notes, "; ")
+	}
+	return evidence.Observation{Kind: evidence.Property, Key: evidence.PropPolicyDocument, Level: evidence.Present, Source: source,
+		Where: evidence.Location{File: file}, Detail: det}
 }
 
 // policyNames are words of a file name that name a privacy policy.
@@ -347,6 +359,9 @@ func Observations(file string, d *Doc, sts []Statement) []evidence.Observation {
 			}
 			return m
 		}
+		claim := func(key string, det map[string]string) {
+			out = append(out, evidence.Observation{Kind: evidence.PolicyClaim, Key: key, Level: evidence.Declared, Source: Source, Where: where, Detail: det})
+		}
 		switch st.Key {
 		case evidence.ClaimCollects, evidence.ClaimNotCollects:
 			key := evidence.ClaimCollects
@@ -360,7 +375,7 @@ func Observations(file string, d *Doc, sts []Statement) []evidence.Observation {
 				per[key+"/"+t]++
 				det := base()
 				det[evidence.DetailDataType] = t
-				out = append(out, evidence.Observation{Kind: evidence.PolicyClaim, Key: key, Level: evidence.Declared, Source: Source, Where: where, Detail: det})
+				claim(key, det)
 			}
 		case evidence.ClaimSDK:
 			if per[st.Key] >= maxSDKClaims {
@@ -378,16 +393,16 @@ func Observations(file string, d *Doc, sts []Statement) []evidence.Observation {
 			if len(st.DataTypes) > 0 {
 				det[evidence.DetailDataTypes] = strings.Join(st.DataTypes, ",")
 			}
-			out = append(out, evidence.Observation{Kind: evidence.PolicyClaim, Key: evidence.ClaimSDK, Level: evidence.Declared, Source: Source, Where: where, Detail: det})
+			claim(evidence.ClaimSDK, det)
 		case evidence.ClaimSeparateConsent:
 			// Per PI type when the sentence names them; else general.
 			if len(st.DataTypes) == 0 {
-				out = append(out, evidence.Observation{Kind: evidence.PolicyClaim, Key: st.Key, Level: evidence.Declared, Source: Source, Where: where, Detail: base()})
+				claim(st.Key, base())
 			}
 			for _, t := range st.DataTypes {
 				det := base()
 				det[evidence.DetailDataType] = t
-				out = append(out, evidence.Observation{Kind: evidence.PolicyClaim, Key: st.Key, Level: evidence.Declared, Source: Source, Where: where, Detail: det})
+				claim(st.Key, det)
 			}
 		default:
 			// The first few, and more in a section about the item.
@@ -398,7 +413,7 @@ func Observations(file string, d *Doc, sts []Statement) []evidence.Observation {
 			if st.InSection {
 				per[st.Key+"/in"]++
 			}
-			out = append(out, evidence.Observation{Kind: evidence.PolicyClaim, Key: st.Key, Level: evidence.Declared, Source: Source, Where: where, Detail: base()})
+			claim(st.Key, base())
 		}
 	}
 	return out

@@ -34,7 +34,7 @@ func Builtin(cat *catalog.Catalog, log *slog.Logger) (*Registry, error) {
 			Label:       text.New("privacy policy (HTML, text, Markdown or PDF)", "隐私政策"),
 			Class:       evidence.ClassPolicy,
 			Magic:       [][]byte{[]byte("%PDF-")},
-			Extensions:  []string{".html", ".htm", ".xhtml", ".txt", ".md", ".markdown", ".pdf"},
+			Extensions:  policy.Extensions,
 			ByExtension: true,
 			NamedOnly:   true,
 			Analyzer:    pol,

@@ -274,8 +274,7 @@ func (s *scan) bundledPolicy(ctx context.Context, name string, data []byte) {
 	if !slices.Contains(s.set.Inputs, evidence.InputPolicy) {
 		s.set.Inputs = append(s.set.Inputs, evidence.InputPolicy)
 	}
-	s.set.Add(evidence.Observation{Kind: evidence.Property, Key: evidence.PropPolicyDocument, Level: evidence.Present, Source: Source,
-		Where: evidence.Location{File: name}, Detail: map[string]string{evidence.DetailPolicyFormat: d.Format, evidence.DetailEncoding: d.Encoding, evidence.DetailName: d.Title}})
+	s.set.Add(policy.DocumentObservation(name, d, Source))
 	s.set.Add(obs...)
 	for _, p := range d.Problems {
 		s.fail(name, evidence.Lostf(evidence.PartContent, evidence.CauseLimit, "privacy policy: %s", p))
