@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // The CA4P-483 corpus (Zhao et al., EMNLP 2022): raw/NNNN.html holds a
@@ -50,6 +51,35 @@ func (d EvalDoc) Annotated() [][2]int {
 	return segs
 }
 
+// ParseCA4P reads one annotated policy: the raw HTML page, whose <pre>
+// content is the text, and its annotations, whose offsets (characters)
+// must lie in that text.
+func ParseCA4P(id string, raw, annotations []byte) (EvalDoc, error) {
+	m := preRE.FindSubmatch(raw)
+	if m == nil {
+		return EvalDoc{}, fmt.Errorf("no <pre> element")
+	}
+	d := EvalDoc{ID: id, Text: html.UnescapeString(string(m[1]))}
+	var items []ca4pItem
+	if err := json.Unmarshal(annotations, &items); err != nil {
+		return EvalDoc{}, fmt.Errorf("annotations: %w", err)
+	}
+	n := utf8.RuneCountInString(d.Text)
+	for _, it := range items {
+		if it.Start < 0 || it.End > n || it.Start >= it.End {
+			return EvalDoc{}, fmt.Errorf("span [%d,%d) outside the text of %d characters", it.Start, it.End, n)
+		}
+		if it.ClassID == "" {
+			d.Segments = append(d.Segments, [2]int{it.Start, it.End})
+			continue
+		}
+		if lab, ok := ca4pLabels[it.ClassName]; ok {
+			d.Gold = append(d.Gold, Span{lab, it.Start, it.End})
+		}
+	}
+	return d, nil
+}
+
 var preRE = regexp.MustCompile(`(?s)<pre[^>]*>(.*?)</pre>`)
 
 // maxEvalFile bounds one corpus file.
@@ -72,31 +102,13 @@ func ReadCA4P(dir string) ([]EvalDoc, error) {
 		if err != nil {
 			return nil, err
 		}
-		m := preRE.FindSubmatch(b)
-		if m == nil {
-			return nil, fmt.Errorf("%s: no <pre> element", p)
-		}
-		d := EvalDoc{ID: id, Text: html.UnescapeString(string(m[1]))}
 		ab, err := readLimited(filepath.Join(dir, "annotations", id+".json"))
 		if err != nil {
 			return nil, err
 		}
-		var items []ca4pItem
-		if err := json.Unmarshal(ab, &items); err != nil {
-			return nil, fmt.Errorf("%s annotations: %w", id, err)
-		}
-		n := len([]rune(d.Text))
-		for _, it := range items {
-			if it.Start < 0 || it.End > n || it.Start >= it.End {
-				return nil, fmt.Errorf("%s: span [%d,%d) outside the text of %d characters", id, it.Start, it.End, n)
-			}
-			if it.ClassID == "" {
-				d.Segments = append(d.Segments, [2]int{it.Start, it.End})
-				continue
-			}
-			if lab, ok := ca4pLabels[it.ClassName]; ok {
-				d.Gold = append(d.Gold, Span{lab, it.Start, it.End})
-			}
+		d, err := ParseCA4P(id, b, ab)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p, err)
 		}
 		out = append(out, d)
 	}

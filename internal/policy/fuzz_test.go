@@ -82,3 +82,35 @@ func FuzzParseSectionModel(f *testing.F) {
 		m.Classify("word other words")
 	})
 }
+
+// FuzzParseCA4P reads arbitrary page and annotation bytes as one CA4P
+// document: an error, or spans that lie in the text.
+func FuzzParseCA4P(f *testing.F) {
+	raw, err := os.ReadFile(filepath.Join("testdata", "ca4p", "raw", "0544.html"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	ann, err := os.ReadFile(filepath.Join("testdata", "ca4p", "annotations", "0544.json"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(raw[:min(len(raw), 4<<10)], ann[:min(len(ann), 2<<10)])
+	f.Add([]byte("<pre>我们收集&amp;使用</pre>"), []byte(`[{"classId":"e_21","classId_name":"数据","start":0,"end":2}]`))
+	f.Fuzz(func(t *testing.T, raw, ann []byte) {
+		d, err := ParseCA4P("x", raw, ann)
+		if err != nil {
+			return
+		}
+		n := utf8.RuneCountInString(d.Text)
+		for _, g := range d.Gold {
+			if g.Start < 0 || g.End > n || g.Start >= g.End {
+				t.Fatalf("gold span %+v in %d characters", g, n)
+			}
+		}
+		for _, sg := range d.Segments {
+			if sg[0] < 0 || sg[1] > n || sg[0] >= sg[1] {
+				t.Fatalf("segment %v in %d characters", sg, n)
+			}
+		}
+	})
+}
