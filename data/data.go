@@ -8,5 +8,5 @@ import "embed"
 
 // FS holds the data files, read by internal/catalog.
 //
-//go:embed android sdk legal rules network ios harmony policy
+//go:embed android sdk legal rules network ios harmony policy traffic
 var FS embed.FS

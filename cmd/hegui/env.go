@@ -10,7 +10,14 @@ import (
 // loadEnv builds the scanner: reference data, rules (built-in and the
 // user's rule files) and input kinds, loaded once.
 func loadEnv(g *globals, ruleFiles []string) (*scan.Scanner, error) {
-	sc, err := scan.New(scan.Config{RuleFiles: ruleFiles, Log: g.logger(), ToolVersion: version})
+	return loadEnvWith(g, scan.Config{RuleFiles: ruleFiles})
+}
+
+// loadEnvWith builds the scanner from cfg, with the process's logger and
+// version.
+func loadEnvWith(g *globals, cfg scan.Config) (*scan.Scanner, error) {
+	cfg.Log, cfg.ToolVersion = g.logger(), version
+	sc, err := scan.New(cfg)
 	var ce *scan.ConfigError
 	if errors.As(err, &ce) {
 		return nil, usageErr("%v", ce.Err)

@@ -17,6 +17,7 @@ import (
 	"github.com/hegui/hegui/internal/rules"
 	"github.com/hegui/hegui/internal/scan"
 	"github.com/hegui/hegui/internal/text"
+	"github.com/hegui/hegui/internal/traffic"
 )
 
 type scanOpts struct {
@@ -32,6 +33,11 @@ type scanOpts struct {
 	targets     []string
 	targetsFile string
 	policies    []string
+	deviceIDs   string
+	consentAt   string
+	device      string
+	faceDevice  bool
+	home        string
 }
 
 func newScanCmd(g *globals) *cobra.Command {
@@ -81,6 +87,11 @@ and inputs about the same package, are joined into one report.`,
 	f.StringArrayVar(&o.targets, "target", nil, "comma-separated files that are one target: an app with its policy and captures (repeatable)")
 	f.StringVar(&o.targetsFile, "targets", "", "YAML file listing targets and their files (see README: grouping inputs into targets)")
 	f.StringArrayVar(&o.policies, "policy", nil, "privacy policy of the app given (HTML, text, Markdown or PDF; repeatable: the app's policy and its SDK list)")
+	f.StringVar(&o.deviceIDs, "device-ids", "", "YAML file of the test device's identifiers (imei, mac, android_id, oaid…), found in captures by value, encoded or hashed")
+	f.StringVar(&o.consentAt, "consent-at", "", "when the user accepted the privacy policy in the capture: a time (2026-03-01T10:15:02Z), a packet number (#123) or a HAR entry (entry:5)")
+	f.StringVar(&o.device, "device", "", "the device a capture without an app comes from (\"smart lock\"): the report's target")
+	f.BoolVar(&o.faceDevice, "face-device", false, "the captured device recognises faces (lock, gate, camera): its image uploads are face images")
+	f.StringVar(&o.home, "home", "CN", "country of the people whose data is inspected (ISO 3166 alpha-2): destinations elsewhere are cross-border")
 	return cmd
 }
 
@@ -103,7 +114,17 @@ func runScan(cmd *cobra.Command, g *globals, o *scanOpts, args []string) error {
 			return usageErr("--fail-on: %v", err)
 		}
 	}
-	sc, err := loadEnv(g, o.rules)
+	capture, err := o.captureOptions()
+	if err != nil {
+		return err
+	}
+	if o.home == "" {
+		o.home = "CN"
+	}
+	if len(o.home) != 2 || strings.ToLower(o.home) == strings.ToUpper(o.home) {
+		return usageErr("--home %q: want a two-letter country code (CN, US…)", o.home)
+	}
+	sc, err := loadEnvWith(g, scan.Config{RuleFiles: o.rules, Traffic: capture})
 	if err != nil {
 		return err
 	}
@@ -117,7 +138,7 @@ func runScan(cmd *cobra.Command, g *globals, o *scanOpts, args []string) error {
 	if err != nil {
 		return err
 	}
-	req := scan.Request{Inputs: args, Targets: targets, AppType: o.appType, Lang: g.lang, Ignore: ign, Workers: o.workers}
+	req := scan.Request{Inputs: args, Targets: targets, AppType: o.appType, Lang: g.lang, Ignore: ign, Workers: o.workers, Home: strings.ToLower(o.home)}
 	out, err := sc.Run(cmd.Context(), req)
 	var ce *scan.ConfigError
 	if errors.As(err, &ce) {
@@ -260,4 +281,17 @@ func isPolicyFile(p string) bool {
 	head := make([]byte, 5)
 	n, _ := io.ReadFull(fh, head)
 	return string(head[:n]) == "%PDF-"
+}
+
+// captureOptions reads what the user told about captures.
+func (o *scanOpts) captureOptions() (traffic.Options, error) {
+	opts := traffic.Options{ConsentAt: o.consentAt, Device: o.device, FaceDevice: o.faceDevice}
+	if o.deviceIDs != "" {
+		ids, err := traffic.ReadDeviceIDs(o.deviceIDs)
+		if err != nil {
+			return opts, usageErr("--device-ids: %v", err)
+		}
+		opts.DeviceIDs = ids
+	}
+	return opts, nil
 }

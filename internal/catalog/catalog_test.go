@@ -21,7 +21,7 @@ func load(t testing.TB) *Catalog {
 // The vocabulary every data file and rule may use.
 var vocabulary = strings.Fields(`
 device_id_imei imsi iccid device_serial android_id mac_address bluetooth_mac oaid advertising_id idfa
-phone_number carrier_info cell_location precise_location coarse_location background_location media_location
+phone_number email carrier_info cell_location precise_location coarse_location background_location media_location
 wifi_info wifi_scan ip_address bluetooth_info installed_apps running_apps app_usage clipboard contacts
 device_accounts call_log call_state sms calendar photos_media files_storage camera microphone body_sensors
 physical_activity sensor_list browser_history device_info

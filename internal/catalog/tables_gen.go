@@ -127,6 +127,14 @@ var embedded = tables{
 			Sources: []string{"android-ref", "necessary-pi", "android-perm"},
 		},
 		{
+			Key:        "email",
+			Zh:         "电子邮件地址",
+			En:         "E-mail address",
+			Category:   "contact",
+			Identifier: true,
+			Sources:    []string{"hegui"},
+		},
+		{
 			Key:      "carrier_info",
 			Zh:       "运营商信息（MCC/MNC、国家码）",
 			En:       "Carrier / MCC-MNC / SIM country",

@@ -103,7 +103,7 @@ func sdkForeignVendor(env *Env) ([]Match, *Text) {
 	at := map[string]int{}
 	for _, m := range groupBy(env.Set.Of(evidence.SDK), func(o evidence.Observation) string { return o.Key }) {
 		sdk, ok := env.Catalog.SDK(m.Subject)
-		if !ok || sdk.Country == "" || sdk.Country == "cn" || !collectsPI(env, m.Subject, sdk.Collects) {
+		if !ok || sdk.Country == "" || sdk.Country == env.home() || !collectsPI(env, m.Subject, sdk.Collects) {
 			continue
 		}
 		vendor := sdk.Vendor

@@ -297,7 +297,7 @@ func abroad(env *Env) []evidence.Observation {
 		if o.Level != evidence.Observed || (o.Kind != evidence.DataType && o.Kind != evidence.Endpoint) {
 			continue
 		}
-		if c := o.Attr(evidence.DetailCountry); c != "" && !strings.EqualFold(c, "cn") {
+		if c := o.Attr(evidence.DetailCountry); c != "" && !strings.EqualFold(c, env.home()) {
 			if o.Kind == evidence.Endpoint && o.Attr(evidence.DetailDataTypes) == "" {
 				continue
 			}
@@ -306,7 +306,7 @@ func abroad(env *Env) []evidence.Observation {
 	}
 	for _, o := range env.Set.Of(evidence.SDK) {
 		sdk, ok := env.Catalog.SDK(o.Key)
-		if !ok || sdk.Country == "" || sdk.Country == "cn" || !collectsPI(env, o.Key, sdk.Collects) {
+		if !ok || sdk.Country == "" || sdk.Country == env.home() || !collectsPI(env, o.Key, sdk.Collects) {
 			continue
 		}
 		out = append(out, o)

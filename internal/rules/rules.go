@@ -136,6 +136,17 @@ type Env struct {
 type Options struct {
 	// AppType is an app type id of the necessary-PI provisions, or "".
 	AppType string
+	// Home is the country (ISO 3166 alpha-2, lower case) the data's
+	// subjects are in: PI sent elsewhere leaves it. Default "cn".
+	Home string
+}
+
+// home returns the scan's home country.
+func (e *Env) home() string {
+	if e.Options.Home == "" {
+		return "cn"
+	}
+	return strings.ToLower(e.Options.Home)
 }
 
 // Check evaluates a rule. It returns the matches, or a reason the rule

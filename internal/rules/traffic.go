@@ -179,6 +179,7 @@ func trafficThirdPartyBeforeConsent(env *Env) ([]Match, *Text) {
 	}
 	ms := groupBy(obs, func(o evidence.Observation) string { return sdkOf(env, o) })
 	for i := range ms {
+		ms[i].Evidence = distinctPlaces(ms[i].Evidence)
 		ms[i].Detail = map[string]string{"sdk": ms[i].Subject, "hosts": strings.Join(hosts(ms[i].Evidence), ",")}
 		if sdk, ok := env.Catalog.SDK(ms[i].Subject); ok {
 			ms[i].Detail[evidence.DetailSDKName] = sdk.Name
@@ -207,6 +208,7 @@ func trafficCrossBorder(env *Env) ([]Match, *Text) {
 	}
 	ms := groupBy(obs, hostOf)
 	for i := range ms {
+		ms[i].Evidence = distinctPlaces(ms[i].Evidence)
 		ms[i].Detail = map[string]string{"host": ms[i].Subject, "country": countryOf(env, ms[i].Evidence[0]), "data_types": strings.Join(observedTypes(ms[i].Evidence), ",")}
 	}
 	return ms, nil
@@ -281,4 +283,22 @@ func observedTypes(obs []evidence.Observation) []string {
 		}
 		return ks
 	})
+}
+
+// distinctPlaces keeps one observation per place: a request that both
+// reaches a host and carries PI is one piece of proof, not three.
+func distinctPlaces(obs []evidence.Observation) []evidence.Observation {
+	seen := map[string]bool{}
+	var out []evidence.Observation
+	for _, o := range obs {
+		k := o.Where.String()
+		if o.Where == (evidence.Location{}) {
+			k = string(o.Kind) + "\x00" + o.Key
+		}
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, o)
+		}
+	}
+	return out
 }

@@ -11,11 +11,17 @@ import (
 	"github.com/hegui/hegui/internal/evidencefile"
 	"github.com/hegui/hegui/internal/policy"
 	"github.com/hegui/hegui/internal/text"
+	"github.com/hegui/hegui/internal/traffic"
 )
 
 // Builtin is the registry of the input kinds hegui reads. Adding a kind is
 // adding its package and one Register call here.
 func Builtin(cat *catalog.Catalog, log *slog.Logger) (*Registry, error) {
+	return builtin(cat, log, traffic.Options{})
+}
+
+// builtin is Builtin with what the user told about captures.
+func builtin(cat *catalog.Catalog, log *slog.Logger, capture traffic.Options) (*Registry, error) {
 	r := &Registry{}
 	// One policy reader for policy files and policies bundled in APKs.
 	pol := policy.New(cat)
@@ -38,6 +44,16 @@ func Builtin(cat *catalog.Catalog, log *slog.Logger) (*Registry, error) {
 			ByExtension: true,
 			NamedOnly:   true,
 			Analyzer:    pol,
+		},
+		{
+			Name:  evidence.InputTraffic,
+			Label: text.New("network capture (pcap, pcapng, HAR)", "网络流量（pcap、pcapng、HAR）"),
+			Class: evidence.ClassTraffic,
+			Sniff: func(in *artifact.Input, _ []byte) bool {
+				return in.Kind == artifact.Pcap || in.Kind == artifact.PcapNG || in.Kind == artifact.HAR
+			},
+			Extensions: []string{".pcap", ".pcapng", ".cap", ".har"},
+			Analyzer:   traffic.New(cat, capture),
 		},
 		{
 			Name:  evidence.InputEvidence,

@@ -19,7 +19,7 @@ var layers = [][]string{
 	{"data", "internal/text", "internal/evidence", "internal/golit"},
 	{"internal/artifact", "internal/catalog", "internal/law"},
 	{"internal/android/dex", "internal/android/axml"},
-	{"internal/android/arsc", "internal/policy"},
+	{"internal/android/arsc", "internal/policy", "internal/traffic"},
 	{"internal/android/apk", "internal/evidencefile"}, // analyzers
 	{"internal/rules"},
 	{"internal/report"},

@@ -25,6 +25,7 @@ import (
 	"github.com/hegui/hegui/internal/report"
 	"github.com/hegui/hegui/internal/rules"
 	"github.com/hegui/hegui/internal/text"
+	"github.com/hegui/hegui/internal/traffic"
 )
 
 // Config is what a Scanner is built from.
@@ -41,6 +42,9 @@ type Config struct {
 	// Scanner holds at once, whatever the number of workers (default
 	// DefaultMemory); one image is always let in, so nothing waits forever.
 	Memory int64
+	// Traffic is what the user told about captures: the test device's
+	// identifiers, the moment of consent, the device.
+	Traffic traffic.Options
 }
 
 // DefaultMemory is the default shared budget for decompressed code in
@@ -97,7 +101,7 @@ func New(cfg Config) (*Scanner, error) {
 	}
 	build := cfg.Registry
 	if build == nil {
-		build = Builtin
+		build = func(cat *catalog.Catalog, log *slog.Logger) (*Registry, error) { return builtin(cat, log, cfg.Traffic) }
 	}
 	reg, err := build(cat, log)
 	if err != nil {
@@ -168,6 +172,9 @@ type Request struct {
 	Limits *artifact.Limits
 	// InputTimeout bounds the analysis of one input (default 10 minutes).
 	InputTimeout time.Duration
+	// Home is the country whose residents' PI is inspected (ISO 3166
+	// alpha-2; default CN): destinations elsewhere are cross-border.
+	Home string
 }
 
 // Outcome is what a scan found.
@@ -249,14 +256,14 @@ func (s *Scanner) Run(ctx context.Context, req Request) (*Outcome, error) {
 				// readers see it beside the others.
 				set := &evidence.Set{Target: *t.Opened}
 				set.AddError(evidence.Error{Source: "scan", Err: f.Err, Part: evidence.PartInput, Cause: artifact.CauseOf(t.Err)})
-				res := s.Engine.Run(set, rules.Options{AppType: appType})
+				res := s.Engine.Run(set, rules.Options{AppType: appType, Home: req.Home})
 				out.Reports = append(out.Reports, report.Build(set, res, report.Meta{ToolVersion: s.version, Lang: req.Lang, AppType: appType, Catalog: s.Catalog, Law: s.Law}))
 				f.Reported = true
 			}
 			out.Failed = append(out.Failed, f)
 			continue
 		}
-		res := s.Engine.Run(t.Set, rules.Options{AppType: appType})
+		res := s.Engine.Run(t.Set, rules.Options{AppType: appType, Home: req.Home})
 		out.Reports = append(out.Reports, report.Build(t.Set, res, report.Meta{ToolVersion: s.version, Lang: req.Lang, AppType: appType, Catalog: s.Catalog, Law: s.Law}))
 	}
 	now := req.Now
