@@ -173,6 +173,7 @@ func TestEveryBuiltinRuleFiresAndPasses(t *testing.T) {
 		{apk("leaky.apk"), ev("leaky-policy-gaps.json"), ev("leaky-traffic-leaks.json")},
 		{apk("leaky.apk"), ev("leaky-policy-complete.json"), ev("leaky-traffic-clean.json")},
 		{apk("leaky.apk"), ev("leaky-policy-empty.json")},
+		{"../../internal/traffic/testdata/captures/device.pcap"}, // heartbeats every 2 s
 	}
 	states := map[string]map[string]bool{}
 	for _, args := range scans {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -89,5 +90,81 @@ func TestScanCaptureBadOptions(t *testing.T) {
 		if code == 0 || errOut == "" {
 			t.Errorf("%v: exit %d, stderr %q", args, code, errOut)
 		}
+	}
+}
+
+// device.pcap: a "smart lock" in a network namespace behind a router
+// namespace (internal/traffic/testdata/captures/make-device.sh).
+const deviceCapture = "../../internal/traffic/testdata/captures/device.pcap"
+
+func TestScanDeviceCapture(t *testing.T) {
+	sch := reportSchema(t)
+	out, errOut, code := hegui(t, "scan", "--format", "json", "--lang", "en", deviceCapture, "--device", "smart lock", "--face-device")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	validate(t, sch, out)
+	var r struct {
+		Target    struct{ Kind, ID string }
+		Endpoints []struct {
+			Host, Country string
+			Traffic       *struct {
+				Connections     int
+				BeaconSeconds   int      `json:"beacon_interval_s"`
+				CountryBy       string   `json:"country_by"`
+				PISent          []string `json:"pi_sent"`
+				BytesUp         int64    `json:"bytes_up"`
+				SteadyUploadBps int64    `json:"steady_upload_bps"`
+			}
+		}
+		Findings []struct {
+			RuleID  string `json:"rule_id"`
+			Subject string
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Target.Kind != "device" || r.Target.ID != "smart lock" {
+		t.Errorf("target %+v", r.Target)
+	}
+	got := map[string]string{}
+	for _, e := range r.Endpoints {
+		if e.Traffic == nil {
+			t.Errorf("%s: no traffic facts", e.Host)
+			continue
+		}
+		got[e.Host] = fmt.Sprintf("%s %s conns=%d beacon=%d pi=%v steady=%d", e.Country, e.Traffic.CountryBy, e.Traffic.Connections, e.Traffic.BeaconSeconds, e.Traffic.PISent, e.Traffic.SteadyUploadBps)
+	}
+	// Checked against `tshark -q -z conv,tcp` and the DNS answers of the
+	// capture; the addresses are registered to China (1.0.1.1) and the
+	// United States (8.8.4.4).
+	want := map[string]string{
+		"mqtt.example-lock.cn": "cn address 1.0.1.1 conns=8 beacon=2 pi=[mac_address device_serial] steady=0",
+		"iot.example-lock.cn":  "cn address 1.0.1.1 conns=1 beacon=0 pi=[microphone] steady=0",
+		"face.example-ai.com":  "us address 8.8.4.4 conns=1 beacon=0 pi=[face] steady=0",
+	}
+	for h, w := range want {
+		if got[h] != w {
+			t.Errorf("%s: %q, want %q", h, got[h], w)
+		}
+	}
+	var fired []string
+	for _, f := range r.Findings {
+		fired = append(fired, f.RuleID+" "+f.Subject)
+	}
+	// The heartbeat's MAC and serial: 8 times, every 2 s (tshark: the
+	// PUBLISH frames at 0.66 s … 14.71 s).
+	for _, w := range []string{"HG-FACE-001 face.example-ai.com", "HG-NET-003 face.example-ai.com",
+		"HG-NET-005 mac_address → mqtt.example-lock.cn", "HG-NET-005 device_serial → mqtt.example-lock.cn"} {
+		if !slices.Contains(fired, w) {
+			t.Errorf("missing %s in %v", w, fired)
+		}
+	}
+	// Without --face-device, a camera frame in a field named "image" is a
+	// photo, not a face.
+	r2 := scanJSON(t, sch, deviceCapture)
+	if got := r2.fired("HG-FACE-001"); len(got) != 0 {
+		t.Errorf("face without --face-device: %v", got)
 	}
 }

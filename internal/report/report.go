@@ -6,6 +6,7 @@ package report
 import (
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/hegui/hegui/internal/catalog"
@@ -119,6 +120,44 @@ type Endpoint struct {
 	SDK     string            `json:"sdk,omitempty"`
 	Party   string            `json:"party"`
 	Source  evidence.Location `json:"source"`
+	// Traffic is what a capture showed of the host: volume, timing,
+	// addresses, TLS fingerprints, PI sent (absent for hosts only named).
+	Traffic *EndpointTraffic `json:"traffic,omitempty"`
+}
+
+// EndpointTraffic is a destination as a capture shows it.
+type EndpointTraffic struct {
+	IPs         []string `json:"ips,omitempty"`
+	CountryBy   string   `json:"country_by,omitempty"` // "address A.B.C.D" or "company"
+	Requests    int      `json:"requests"`
+	Connections int      `json:"connections"`
+	BytesUp     int64    `json:"bytes_up"`
+	BytesDown   int64    `json:"bytes_down"`
+	JA4         []string `json:"ja4,omitempty"`
+	ALPN        []string `json:"alpn,omitempty"`
+	// BeaconSeconds is the period of connections opened at a steady
+	// rhythm; SteadyUploadBps the rate of an upload that never stops (an
+	// always-on microphone looks like one).
+	BeaconSeconds   int      `json:"beacon_interval_s,omitempty"`
+	SteadyUploadBps int64    `json:"steady_upload_bps,omitempty"`
+	PISent          []string `json:"pi_sent,omitempty"`
+}
+
+// endpointTraffic reads a capture's endpoint details.
+func endpointTraffic(o evidence.Observation) *EndpointTraffic {
+	if o.Level != evidence.Observed || o.Attr("connections") == "" {
+		return nil
+	}
+	num := func(k string) int64 { n, _ := strconv.ParseInt(o.Attr(k), 10, 64); return n }
+	list := func(k string) []string {
+		if v := o.Attr(k); v != "" {
+			return strings.Split(v, ",")
+		}
+		return nil
+	}
+	return &EndpointTraffic{IPs: list("ips"), CountryBy: o.Attr("country_by"), Requests: int(num("requests")), Connections: int(num("connections")),
+		BytesUp: num("bytes_up"), BytesDown: num("bytes_down"), JA4: list("ja4"), ALPN: list("alpn"),
+		BeaconSeconds: int(num("beacon_interval_s")), SteadyUploadBps: num("steady_upload_bps"), PISent: list("pi_sent")}
 }
 
 // Component is a declared app component.
@@ -455,7 +494,8 @@ func (r *Report) endpoints(set *evidence.Set, m Meta) {
 			continue
 		}
 		at[k] = len(r.Endpoints)
-		ep := Endpoint{Host: o.Key, URL: u, Scheme: k.scheme, SDK: sdkOf(o), Party: party(o.Party), Source: o.Where, Country: o.Attr(evidence.DetailCountry)}
+		ep := Endpoint{Host: o.Key, URL: u, Scheme: k.scheme, SDK: sdkOf(o), Party: party(o.Party), Source: o.Where, Country: o.Attr(evidence.DetailCountry),
+			Traffic: endpointTraffic(o)}
 		if m.Catalog != nil {
 			if own, ok := m.Catalog.HostOwner(o.Key); ok {
 				ep.Owner = own.Company

@@ -219,8 +219,14 @@ func writeTable(out io.Writer, r *Report) error {
 		}
 	}
 	sort.Strings(order)
+	seen := map[string]string{}
+	for _, e := range r.Endpoints {
+		if e.Traffic != nil {
+			seen[e.Host] = trafficSummary(l, e.Traffic)
+		}
+	}
 	for _, h := range order {
-		g.row(h, strings.Join(hosts[h], ","), owner[h])
+		g.row(h, strings.Join(hosts[h], ","), owner[h], seen[h])
 	}
 	if err := g.flush("  "); err != nil {
 		return err
@@ -247,6 +253,10 @@ func writeTable(out io.Writer, r *Report) error {
 		fmt.Fprintf(out, "      %s%s%s\n", text.Pick(l, "Law", "依据"), colon(l), strings.Join(cites, text.Pick(l, "; ", "；")))
 		if dt := f.Detail["data_types"]; dt != "" && dt != f.Subject {
 			fmt.Fprintf(out, "      %s%s%s\n", text.Pick(l, "PI types", "个人信息类型"), colon(l), strings.ReplaceAll(dt, ",", text.Pick(l, ", ", "、")))
+		}
+		if n, gap := f.Detail["count"], f.Detail["interval_s"]; n != "" && gap != "" {
+			fmt.Fprintf(out, "      %s\n", text.Pick(l, fmt.Sprintf("Sent %s times, every %s s (over %s s)", n, gap, f.Detail["span_s"]),
+				fmt.Sprintf("发送 %s 次，每 %s 秒一次（共 %s 秒）", n, gap, f.Detail["span_s"])))
 		}
 		if p := f.Detail[evidence.DetailStartupPath]; p != "" {
 			fmt.Fprintf(out, "      %s%s%s\n", text.Pick(l, "Start-up path", "启动调用路径"), colon(l), p)
@@ -533,4 +543,37 @@ func best(cs []Claim) Claim {
 		}
 	}
 	return cs[0]
+}
+
+// trafficSummary tells in a few words what a capture showed of a host.
+func trafficSummary(l string, t *EndpointTraffic) string {
+	parts := []string{fmt.Sprintf("↑%s ↓%s", size(t.BytesUp), size(t.BytesDown)),
+		text.Pick(l, plural(t.Connections, "connection", "connections"), fmt.Sprintf("%d 个连接", t.Connections))}
+	if t.BeaconSeconds > 0 {
+		parts = append(parts, text.Pick(l, fmt.Sprintf("beacon every %d s", t.BeaconSeconds), fmt.Sprintf("每 %d 秒心跳", t.BeaconSeconds)))
+	}
+	if t.SteadyUploadBps > 0 {
+		parts = append(parts, text.Pick(l, "steady upload ", "持续上传 ")+size(t.SteadyUploadBps)+"/s")
+	}
+	if len(t.PISent) > 0 {
+		parts = append(parts, text.Pick(l, "PI: ", "个人信息：")+strings.Join(t.PISent, ","))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func size(n int64) string {
+	switch {
+	case n >= 10<<20:
+		return fmt.Sprintf("%d MB", n>>20)
+	case n >= 10<<10:
+		return fmt.Sprintf("%d KB", n>>10)
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

@@ -14,7 +14,7 @@ var builtinDigests = []string{
 	"e6028b33b70ca38723075f4d8ff69478fd62ce55ca8f594a7b52ea59c8457baa",
 	"ae436529f8a3e69785fccd6e11ef9ed737bedf0725461b980c7fe8295522c6d0",
 	"71387e7202ed45267869fc533c613119b26510bd6bf3e3f9ff24088839201be7",
-	"975fd6b2117fa678a0d52d9aa873b0cf86c0fc5dbfcaf3b6c4926e72a30be6ba",
+	"639122343df92e48e7d480eccbd77bacd56b8f9845084d91821aeaf736db96d7",
 }
 
 // builtinRules returns a fresh copy of the rules of each built-in rule file.
@@ -853,6 +853,25 @@ func builtinRules() [][]Rule {
 				Reads:      []evidence.Part{"content"},
 				Check:      "traffic_face_to_cloud",
 				Tags:       []string{"traffic", "biometric", "face"},
+				Source:     "builtin",
+			},
+			{
+				ID:       "HG-NET-005",
+				Severity: "medium",
+				Title:    text.Text{Zh: "高频重复发送个人信息", En: "Personal information sent again and again"},
+				Description: text.Text{
+					Zh: "同一设备标识或位置信息被反复发送到同一服务器：在抓包中至少出现5次，相邻两次的中位间隔不超过60秒。收集频度须与业务功能的实际需要相称；心跳、轮询中反复携带标识的做法常被认定为超频次收集。",
+					En: "The same device identifier or location goes to the same server again and again — at least five times in the capture, with a median gap of 60 seconds or less. Collection frequency must match what the function needs; identifiers carried in every heartbeat or poll are what regulators call over-frequent collection.",
+				},
+				Remediation: text.Text{
+					Zh: "只在需要时发送标识（如登录、绑定时一次），心跳只携带会话令牌；降低定位上报频率。",
+					En: "Send identifiers only when needed (once at login or pairing); let heartbeats carry a session token only; report location less often.",
+				},
+				LegalBasis: []string{"CAC191-4.4", "MIIT337-2", "PIPL-6"},
+				Needs:      []string{"traffic"},
+				Reads:      []evidence.Part{"content"},
+				Check:      "traffic_frequent_pi",
+				Tags:       []string{"traffic", "frequency"},
 				Source:     "builtin",
 			},
 		},

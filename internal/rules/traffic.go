@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -16,6 +17,7 @@ func trafficChecks() map[string]Check {
 		"traffic_cross_border":               trafficCrossBorder,
 		"traffic_plaintext_pi":               trafficPlaintextPI,
 		"traffic_face_to_cloud":              trafficFaceToCloud,
+		"traffic_frequent_pi":                trafficFrequentPI,
 	}
 }
 
@@ -301,4 +303,36 @@ func distinctPlaces(obs []evidence.Observation) []evidence.Observation {
 		}
 	}
 	return out
+}
+
+// Thresholds of over-frequent sending: at least frequentCount sightings
+// of one PI item to one host, at a median gap of frequentGap seconds or
+// less.
+const (
+	frequentCount = 5
+	frequentGap   = 60
+)
+
+// trafficFrequentPI: an identifier or a location sent to one host again
+// and again (a capture measures it: "count" and "interval_s" details).
+func trafficFrequentPI(env *Env) ([]Match, *Text) {
+	var obs []evidence.Observation
+	for _, o := range observedPI(env.Set) {
+		n, err1 := strconv.Atoi(o.Attr("count"))
+		gap, err2 := strconv.Atoi(o.Attr("interval_s"))
+		if err1 != nil || err2 != nil || n < frequentCount || gap > frequentGap {
+			continue
+		}
+		dt, ok := env.Catalog.DataType(o.Key)
+		if !ok || !(dt.Identifier || dt.Category == "location") {
+			continue
+		}
+		obs = append(obs, o)
+	}
+	ms := groupBy(obs, func(o evidence.Observation) string { return o.Key + " → " + hostOf(o) })
+	for i := range ms {
+		o := ms[i].Evidence[0]
+		ms[i].Detail = map[string]string{"data_type": o.Key, "host": hostOf(o), "count": o.Attr("count"), "interval_s": o.Attr("interval_s"), "span_s": o.Attr("span_s")}
+	}
+	return ms, nil
 }

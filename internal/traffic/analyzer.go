@@ -100,7 +100,7 @@ func (a *Analyzer) Analyze(ctx context.Context, in *artifact.Input) (*evidence.S
 		return nil, err
 	}
 	name := path.Base(in.Path)
-	set := &evidence.Set{Target: evidence.Target{Kind: evidence.InputTraffic, Path: in.Path, Size: in.Size, Name: a.opts.Device},
+	set := &evidence.Set{Target: evidence.Target{Kind: evidence.InputTraffic, Path: in.Path, Size: in.Size},
 		Inputs: []string{evidence.InputTraffic}}
 	c := newCollector(det, a.opts.FaceDevice)
 	r := io.NewSectionReader(in.ReaderAt(), 0, in.Size)
@@ -290,6 +290,9 @@ func (a *Analyzer) observations(set *evidence.Set, name string, c *collector, ha
 		if p := beacon(h.starts); p > 0 {
 			o.Detail["beacon_interval_s"] = strconv.Itoa(p)
 		}
+		if bps := steadyUpload(h.upTimes); bps > 0 {
+			o.Detail["steady_upload_bps"] = strconv.FormatInt(bps, 10)
+		}
 		set.Add(o)
 	}
 	for _, h := range hits {
@@ -317,8 +320,9 @@ func (a *Analyzer) observations(set *evidence.Set, name string, c *collector, ha
 }
 
 // place adds who runs a host and where: the SDK the catalog knows it
-// for, the company and country of its domain.
-func (a *Analyzer) place(o *evidence.Observation, host string, _ []netip.Addr) {
+// for, the company of its domain, and the country of its servers'
+// addresses (registry records), else of the company.
+func (a *Analyzer) place(o *evidence.Observation, host string, ips []netip.Addr) {
 	if id, ok := a.cat.MatchHost(host); ok {
 		o.Party.SDK = id
 		if sdk, ok := a.cat.SDK(id); ok {
@@ -330,6 +334,14 @@ func (a *Analyzer) place(o *evidence.Observation, host string, _ []netip.Addr) {
 		o.Detail["company"] = own.Company
 		if own.Country != "" {
 			o.Detail[evidence.DetailCountry] = own.Country
+			o.Detail["country_by"] = "company"
+		}
+	}
+	for _, ip := range ips {
+		if cc, ok := a.cat.IPCountry(ip); ok {
+			o.Detail[evidence.DetailCountry] = cc
+			o.Detail["country_by"] = "address " + ip.String()
+			break
 		}
 	}
 }
@@ -420,4 +432,51 @@ func consentObservation(at, file string, har bool) (evidence.Observation, error)
 	}
 	o.Where.Packet = n
 	return o, nil
+}
+
+// steadyUpload returns the rate, in bytes a second, of an upload that
+// goes on for at least a minute with bytes sent in nine of every ten
+// 10-second windows at 1 KB/s or more (an always-on microphone, a camera
+// stream), or 0. A flow's bytes are spread evenly over its life.
+func steadyUpload(samples []upSample) int64 {
+	if len(samples) == 0 {
+		return 0
+	}
+	first, last := samples[0].start, samples[0].end
+	var total int64
+	for _, s := range samples {
+		if s.start.Before(first) {
+			first = s.start
+		}
+		if s.end.After(last) {
+			last = s.end
+		}
+		total += s.bytes
+	}
+	span := last.Sub(first)
+	if span < time.Minute {
+		return 0
+	}
+	const window = 10 * time.Second
+	n := int(span/window) + 1
+	active := make([]bool, n)
+	for _, s := range samples {
+		if s.bytes == 0 {
+			continue
+		}
+		for i := int(s.start.Sub(first) / window); i <= int(s.end.Sub(first)/window) && i < n; i++ {
+			active[i] = true
+		}
+	}
+	on := 0
+	for _, a := range active {
+		if a {
+			on++
+		}
+	}
+	rate := int64(float64(total) / span.Seconds())
+	if on*10 < n*9 || rate < 1000 {
+		return 0
+	}
+	return rate
 }

@@ -23,11 +23,18 @@ import (
 // trace reads a capture and returns every message read, one line each.
 func trace(t *testing.T, b []byte) ([]string, error) {
 	t.Helper()
-	c := newCollector(&Detectors{exact: map[string][]fieldRule{}}, false)
+	seen, err := traceSeen(b)
 	var out []string
-	c.record = func(s Seen) {
+	for _, s := range seen {
 		out = append(out, fmt.Sprintf("%d %s %s %s", s.Where.Packet, s.Kind, s.Host, s.Detail))
 	}
+	return out, err
+}
+
+func traceSeen(b []byte) ([]Seen, error) {
+	c := newCollector(&Detectors{exact: map[string][]fieldRule{}}, false)
+	var out []Seen
+	c.record = func(s Seen) { out = append(out, s) }
 	_, _, err := readCapture(context.Background(), bytes.NewReader(b), c)
 	return out, err
 }
@@ -119,7 +126,7 @@ func TestAgainstTshark(t *testing.T) {
 		t.Skip("tshark is not installed (Debian: apt-get install tshark)")
 	}
 	files, _ := filepath.Glob("testdata/zeek/*.pcap")
-	files = append(files, "testdata/captures/app.pcap", "testdata/captures/app.pcapng")
+	files = append(files, "testdata/captures/app.pcap", "testdata/captures/app.pcapng", "testdata/captures/device.pcap")
 	// Captures where hegui reads more than tshark, on purpose: a request
 	// after a gap (tshark gives up on the stream).
 	differ := map[string]bool{"testdata/zeek/http_zero-length-bodies-with-drops.pcap": true, "testdata/zeek/http_261_variant-01-chunk_2pow64_overflow.pcap": true}
@@ -128,22 +135,21 @@ func TestAgainstTshark(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, _ := trace(t, b)
+		got, _ := traceSeen(b)
 		var http, sni, dns []string
 		for _, g := range got {
-			parts := strings.SplitN(g, " ", 4)
-			switch parts[1] {
+			switch g.Kind {
 			case "http":
-				http = append(http, parts[2]+" "+parts[3])
+				http = append(http, fmt.Sprintf("%s %s %d", g.Host, g.Detail, g.Where.Stream))
 			case "tls":
-				if parts[2] != "" {
-					sni = append(sni, parts[2])
+				if g.Host != "" {
+					sni = append(sni, g.Host)
 				}
 			case "dns":
-				dns = append(dns, parts[2])
+				dns = append(dns, g.Host)
 			}
 		}
-		sharkHTTP := tshark(t, f, "http.request", "http.host", "http.request.uri")
+		sharkHTTP := tshark(t, f, "http.request", "http.host", "http.request.uri", "tcp.stream")
 		sharkSNI := tshark(t, f, "tls.handshake.type==1", "tls.handshake.extensions_server_name")
 		sharkDNS := tshark(t, f, "dns.flags.response==1 && udp && dns.count.queries > 0", "dns.qry.name")
 		for i := range sharkDNS {

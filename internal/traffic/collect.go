@@ -113,6 +113,9 @@ func (c *collector) hostOf(f *Flow) string {
 	if f.host != "" {
 		return f.host
 	}
+	if f.dnsName != "" {
+		return f.dnsName
+	}
 	if n, ok := c.names[f.Server.Addr()]; ok {
 		return n
 	}

@@ -46,7 +46,7 @@ func lessAP(a, b netip.AddrPort) bool {
 
 // Flow is one TCP connection or UDP conversation.
 type Flow struct {
-	ID             int // in order of first packet, from 0 (Wireshark's tcp.stream / udp.stream)
+	ID             int // per protocol in order of first packet, from 0 (Wireshark's tcp.stream, udp.stream)
 	Proto          uint8
 	Client, Server netip.AddrPort
 	First, Last    time.Time
@@ -56,6 +56,8 @@ type Flow struct {
 	PacketsDown    int
 	Gaps           int // bytes missing from the reassembled streams
 	host, scheme   string
+	dnsName        string
+	drained        bool // both ways closed and read
 	up, down       stream
 	done           bool
 }
@@ -115,13 +117,13 @@ type conn struct {
 // flowTable tracks flows and reassembles TCP.
 type flowTable struct {
 	flows    map[flowKey]*Flow
-	next     int
+	next     map[uint8]int // the next flow id, per protocol (tcp.stream, udp.stream)
 	buffered int
 	tap      *collector
 }
 
 func newFlowTable(tap *collector) *flowTable {
-	return &flowTable{flows: map[flowKey]*Flow{}, tap: tap}
+	return &flowTable{flows: map[flowKey]*Flow{}, next: map[uint8]int{}, tap: tap}
 }
 
 // serverPorts are ports a client rarely uses as its own.
@@ -130,14 +132,19 @@ var serverPorts = map[uint16]bool{80: true, 443: true, 8080: true, 8443: true, 1
 func (t *flowTable) add(p Packet, s *segment) {
 	k, _ := keyOf(s)
 	f := t.flows[k]
+	if f != nil && f.drained && s.proto == protoTCP && s.flags&(flagSYN|flagACK) == flagSYN {
+		// The ports are reused by a new connection.
+		t.finish(k, f)
+		f = nil
+	}
 	from := netip.AddrPortFrom(s.src, s.sport)
 	to := netip.AddrPortFrom(s.dst, s.dport)
 	if f == nil {
 		if len(t.flows) >= maxFlows {
 			t.expire(time.Time{}, true)
 		}
-		f = &Flow{ID: t.next, Proto: s.proto, First: p.Time, FirstPacket: p.Num}
-		t.next++
+		f = &Flow{ID: t.next[s.proto], Proto: s.proto, First: p.Time, FirstPacket: p.Num}
+		t.next[s.proto]++
 		// Who opened it: a SYN's sender; else the side on a service
 		// port; else the first sender.
 		switch {
@@ -150,6 +157,8 @@ func (t *flowTable) add(p Packet, s *segment) {
 		default:
 			f.Client, f.Server = from, to
 		}
+		// The name DNS gave the server's address last, before this flow.
+		f.dnsName = t.tap.names[f.Server.Addr()]
 		t.flows[k] = f
 	}
 	f.Last = p.Time
@@ -188,7 +197,9 @@ func (t *flowTable) add(p Packet, s *segment) {
 		}
 	}
 	if s.flags&flagRST != 0 || f.up.fin && f.down.fin {
-		t.finish(k, f)
+		// Read what is left; the flow stays (its last ACKs belong to it)
+		// until it idles out or the capture ends.
+		t.drainFlow(f)
 	}
 }
 
@@ -379,12 +390,24 @@ func (t *flowTable) parse(c *conn, st *stream, final bool) {
 	}
 }
 
-// finish ends a flow: what its streams hold is read as far as it goes.
+// finish ends a flow: what its streams hold is read as far as it goes,
+// and the flow is counted.
 func (t *flowTable) finish(k flowKey, f *Flow) {
 	if f.done {
 		return
 	}
 	f.done = true
+	t.drainFlow(f)
+	t.tap.flowEnd(f)
+	delete(t.flows, k)
+}
+
+// drainFlow reads what a flow's streams still hold and frees them.
+func (t *flowTable) drainFlow(f *Flow) {
+	if f.drained {
+		return
+	}
+	f.drained = true
 	for _, up := range []bool{true, false} {
 		st := &f.down
 		if up {
@@ -399,9 +422,8 @@ func (t *flowTable) finish(k flowKey, f *Flow) {
 		}
 		t.buffered -= len(st.buf)
 		st.buf, st.marks, st.pending = nil, nil, nil
+		st.dead = true
 	}
-	t.tap.flowEnd(f)
-	delete(t.flows, k)
 }
 
 // expire ends flows idle since before now-idleAfter; with all, it ends
@@ -428,7 +450,7 @@ func (t *flowTable) close() {
 	for k := range t.flows {
 		fs = append(fs, k)
 	}
-	slices.SortFunc(fs, func(a, b flowKey) int { return t.flows[a].ID - t.flows[b].ID })
+	slices.SortFunc(fs, func(a, b flowKey) int { return t.flows[a].FirstPacket - t.flows[b].FirstPacket })
 	for _, k := range fs {
 		t.finish(k, t.flows[k])
 	}
