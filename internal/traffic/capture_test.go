@@ -39,7 +39,7 @@ func traceSeen(b []byte) ([]Seen, error) {
 	return out, err
 }
 
-func read(t *testing.T, name string) []byte {
+func read(t testing.TB, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", name))
 	if err != nil {

@@ -260,11 +260,15 @@ func isHex(s string) bool {
 	return true
 }
 
+// macSeparators drops the separators of a written MAC address (a
+// Replacer is safe for concurrent use).
+var macSeparators = strings.NewReplacer(":", "", "-", "", ".", "")
+
 // checkMAC reads a 48-bit address with :, - or no separators; the group
 // bit, all-zero and Android's stand-in 02:00:00:00:00:00 are not devices.
 func checkMAC(s string) (string, bool) {
 	s = strings.TrimSpace(s)
-	h := strings.NewReplacer(":", "", "-", "", ".", "").Replace(s)
+	h := macSeparators.Replace(s)
 	if len(h) != 12 || !isHex(h) || (len(s) != 12 && len(s) != 17 && len(s) != 14) {
 		return s, false
 	}
@@ -480,8 +484,8 @@ type DeviceIDs map[string][]string
 // idForm is one way a device identifier may appear in traffic.
 type idForm struct {
 	typ, how string
-	needle   []byte
-	fold     bool // compare without case (hex forms)
+	needle   []byte // lower case when fold
+	fold     bool   // compare without case (hex forms)
 }
 
 // SetDeviceIDs prepares the forms in which each identifier is searched:
@@ -510,6 +514,9 @@ func (d *Detectors) SetDeviceIDs(ids DeviceIDs) {
 					return
 				}
 				seen[k] = true
+				if fold {
+					needle = strings.ToLower(needle)
+				}
 				d.ids = append(d.ids, idForm{typ, how, []byte(needle), fold})
 			}
 			add("plain", v, isHex(strings.NewReplacer(":", "", "-", "").Replace(v)))
@@ -547,11 +554,7 @@ func (d *Detectors) knownIDs(b []byte, out []Hit) []Hit {
 			}
 			hay = low
 		}
-		needle := f.needle
-		if f.fold {
-			needle = bytes.ToLower(needle)
-		}
-		if i := bytes.Index(hay, needle); i >= 0 && boundaryAt(hay, i, len(needle)) {
+		if i := bytes.Index(hay, f.needle); i >= 0 && boundaryAt(hay, i, len(f.needle)) {
 			out = append(out, Hit{Type: f.typ, Value: mask(string(f.needle)), How: f.how})
 		}
 	}
