@@ -6,6 +6,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
+	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -262,5 +264,80 @@ func TestDNSCompressionLoop(t *testing.T) {
 	msg := []byte{0, 1, 0x81, 0x80, 0, 1, 0, 0, 0, 0, 0, 0, 0xc0, 12, 0, 1, 0, 1}
 	if _, err := parseDNS(msg); err == nil {
 		t.Error("a self-pointing name parsed")
+	}
+}
+
+// Linux cooked captures (tcpdump -i any, v2 by default and v1 with -y
+// LINUX_SLL) and a pcapng of two interfaces (dumpcap -i lo -i any: every
+// packet twice), with a name-resolution block (tshark -H hosts -W n) and
+// a packet comment (editcap -a): see testdata/README.md.
+func TestLinkTypesAndPcapngBlocks(t *testing.T) {
+	// The two-interface file holds the connection twice; the second copy
+	// (same initial sequence numbers) is a duplicate, not a new request,
+	// as tshark reads it.
+	want := "t.example.cn /v?imei=867530012345672&lat=39.908722&lng=116.397499"
+	for _, f := range []string{"captures/sll.pcap", "captures/sll2.pcap", "captures/multi.pcapng"} {
+		got, err := traceSeen(read(t, f))
+		if err != nil || len(got) != 1 || got[0].Host+" "+got[0].Detail != want {
+			t.Errorf("%s: %v %+v", f, err, got)
+		}
+	}
+	src, err := NewSource(bytes.NewReader(read(t, "captures/multi.pcapng")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	links := map[int]int{}
+	for {
+		p, err := src.Next()
+		if err != nil {
+			break
+		}
+		links[p.Link]++
+	}
+	if links[LinkEthernet] == 0 || links[LinkSLL] == 0 {
+		t.Errorf("link types per packet: %v", links)
+	}
+	if !slices.Contains(src.Comments(), "the user tapped Agree here") {
+		t.Errorf("comments: %q", src.Comments())
+	}
+}
+
+// TestPcapngNameRecords reads a name-resolution block built by hand after
+// the pcapng specification (section 4.5): no Debian tool here writes one.
+func TestPcapngNameRecords(t *testing.T) {
+	le := binary.LittleEndian
+	block := func(typ uint32, body []byte) []byte {
+		for len(body)%4 != 0 {
+			body = append(body, 0)
+		}
+		b := le.AppendUint32(nil, typ)
+		b = le.AppendUint32(b, uint32(12+len(body)))
+		b = append(b, body...)
+		return le.AppendUint32(b, uint32(12+len(body)))
+	}
+	shb := le.AppendUint32(nil, 0x1a2b3c4d)
+	shb = append(shb, 1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff)
+	idb := []byte{1, 0, 0, 0, 0, 0, 4, 0}
+	rec := append([]byte{1, 2, 3, 4}, "cdn.example.cn\x00"...)
+	nrb := le.AppendUint16(nil, 1)
+	nrb = le.AppendUint16(nrb, uint16(len(rec)))
+	nrb = append(nrb, rec...)
+	for len(nrb)%4 != 0 {
+		nrb = append(nrb, 0)
+	}
+	nrb = append(nrb, 0, 0, 0, 0) // end of records
+	var file []byte
+	for _, b := range [][]byte{block(0x0a0d0d0a, shb), block(1, idb), block(4, nrb)} {
+		file = append(file, b...)
+	}
+	src, err := NewSource(bytes.NewReader(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := src.Next(); err != io.EOF {
+		t.Fatalf("no packet, want EOF: %v", err)
+	}
+	if n := src.Names()[netip.MustParseAddr("1.2.3.4")]; n != "cdn.example.cn" {
+		t.Errorf("name record: %q (%v)", n, src.Names())
 	}
 }

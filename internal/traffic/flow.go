@@ -91,6 +91,7 @@ type stream struct {
 	sniffed bool
 	fin     bool
 	resync  bool // wait for a segment that opens a message
+	isn     uint32 // the sequence number after the SYN
 }
 
 type pendingSeg struct {
@@ -132,8 +133,9 @@ var serverPorts = map[uint16]bool{80: true, 443: true, 8080: true, 8443: true, 1
 func (t *flowTable) add(p Packet, s *segment) {
 	k, _ := keyOf(s)
 	f := t.flows[k]
-	if f != nil && f.drained && s.proto == protoTCP && s.flags&(flagSYN|flagACK) == flagSYN {
-		// The ports are reused by a new connection.
+	if f != nil && f.drained && s.proto == protoTCP && s.flags&(flagSYN|flagACK) == flagSYN && s.seq+1 != f.up.isn {
+		// The ports are reused by a new connection (the same initial
+		// number is the same SYN seen again: a second interface's copy).
 		t.finish(k, f)
 		f = nil
 	}
@@ -179,8 +181,8 @@ func (t *flowTable) add(p Packet, s *segment) {
 	if up {
 		st = &f.up
 	}
-	if s.flags&flagSYN != 0 {
-		st.init, st.next = true, s.seq+1
+	if s.flags&flagSYN != 0 && !st.init {
+		st.init, st.next, st.isn = true, s.seq+1, s.seq+1
 	}
 	if len(s.payload) > 0 {
 		seq := s.seq
