@@ -90,7 +90,7 @@ type stream struct {
 	parser  parser
 	sniffed bool
 	fin     bool
-	resync  bool // wait for a segment that opens a message
+	resync  bool   // wait for a segment that opens a message
 	isn     uint32 // the sequence number after the SYN
 }
 
