@@ -203,6 +203,23 @@ func TestJA4OfChrome(t *testing.T) {
 	}
 }
 
+// TestQUICInitials decrypts the client's Initial packets (QUIC v1 and
+// v2, a ClientHello split over several packets, a client that moves to
+// the server's connection id) for the server name and a JA4 of "q".
+func TestQUICInitials(t *testing.T) {
+	for f, want := range map[string]string{
+		"zeek/quic_chromium-115.0.5790.110-api-cirrus-com.pcap":  "api.cirrus-ci.com",
+		"zeek/quic_quic-decrypt-fail-google-de-51833.pcap":       "www.google.de",
+		"zeek/quic_quicv2-echo-443.pcap":                         "localhost",
+		"zeek/quic_quic-multiple-initial-fragmented-crypto.pcap": "googleads.g.doubleclick.net",
+	} {
+		got, err := traceSeen(read(t, f))
+		if err != nil || len(got) == 0 || got[0].Host != want || !strings.HasPrefix(got[0].Detail, "q13") {
+			t.Errorf("%s: %v %+v, want %s", f, err, got, want)
+		}
+	}
+}
+
 func TestTCPReassembly(t *testing.T) {
 	// Data in the SYN (TCP Fast Open), and a request after lost segments.
 	got, _ := trace(t, read(t, "zeek/tcp_tcp-fast-open.pcap"))

@@ -285,11 +285,28 @@ func (c *collector) datagram(cn *conn, b []byte, w Where) {
 		}
 		return
 	}
+	if cn.up && (f.quic != nil || isQUICInitial(b)) {
+		f.scheme = "quic"
+		if f.quic == nil {
+			f.quic = &quicState{first: w}
+		}
+		if !f.quic.done && f.quic.tries < maxQUICTries {
+			// A failed packet (after a Retry the client picks a new
+			// connection id) costs one try of a few.
+			f.quic.tries++
+			h, err := quicDatagram(f.quic, b)
+			switch {
+			case err != nil:
+				// A packet hegui cannot decrypt: the next may do.
+			case h != nil:
+				h.Where = f.quic.first
+				c.hello(cn, *h, "q")
+			}
+		}
+		return
+	}
 	if f.scheme == "" {
 		f.scheme = "udp"
-		if f.Server.Port() == 443 {
-			f.scheme = "quic"
-		}
 	}
 	if cn.up && len(c.det.ids) > 0 && printable(b) {
 		name := c.hostOf(f)

@@ -58,6 +58,7 @@ type Flow struct {
 	host, scheme   string
 	dnsName        string
 	drained        bool // both ways closed and read
+	quic           *quicState
 	up, down       stream
 	done           bool
 }

@@ -71,3 +71,12 @@ func FuzzClientStream(f *testing.F) {
 		readCapture(context.Background(), bytes.NewReader(synthPcap(segmentsOf(string(b)))), c)
 	})
 }
+
+func FuzzQUICInitial(f *testing.F) {
+	seedFiles(f, "testdata/zeek/quic_*.pcap")
+	f.Add([]byte{0xc0, 0, 0, 0, 1, 8, 1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0x41, 0})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		q := &quicState{}
+		quicDatagram(q, b)
+	})
+}
