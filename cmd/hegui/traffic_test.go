@@ -168,3 +168,28 @@ func TestScanDeviceCapture(t *testing.T) {
 		t.Errorf("face without --face-device: %v", got)
 	}
 }
+
+// session.har: Debian's chromium opening an H5 page, recorded as HAR by
+// chrome-har (internal/traffic/testdata/captures/make-har.sh).
+func TestScanHAR(t *testing.T) {
+	r := scanJSON(t, reportSchema(t), "../../internal/traffic/testdata/captures/session.har", "--consent-at", "entry:3")
+	before := r.fired("HG-NET-001")
+	slices.Sort(before)
+	// Entry 2 is the login (a form: phone number, resident ID); entry 3,
+	// the consent mark, carries the OAID and a location to another host.
+	if !slices.Equal(before, []string{"id_document_number", "phone_number"}) {
+		t.Errorf("before consent: %v", before)
+	}
+	plain := r.fired("HG-NET-004")
+	slices.Sort(plain)
+	if !slices.Equal(plain, []string{"id_document_number", "oaid", "phone_number", "precise_location"}) {
+		t.Errorf("plaintext: %v", plain)
+	}
+	hosts := map[string]bool{}
+	for _, e := range r.Endpoints {
+		hosts[e.Host] = true
+	}
+	if !hosts["h5.example-app.cn"] || !hosts["sdk.example-analytics.com"] || len(hosts) != 2 {
+		t.Errorf("endpoints: %v", hosts)
+	}
+}

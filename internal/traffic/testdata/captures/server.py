@@ -21,9 +21,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def answer(self):
         self.body()
-        out = b'{"code":0}'
+        out, ctype = b'{"code":0}', "application/json"
+        if self.path == "/app.html":
+            with open("app.html", "rb") as f:
+                out, ctype = f.read(), "text/html; charset=utf-8"
         self.send_response(200)
-        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Type", ctype)
+        self.send_header("Access-Control-Allow-Origin", "*")
         self.send_header("Content-Length", str(len(out)))
         self.end_headers()
         self.wfile.write(out)
