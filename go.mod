@@ -15,6 +15,9 @@ go 1.26.8
 //   x/net/html: the HTML5 tokenizer browsers' rules describe, streaming,
 //     so a policy page's nesting depth costs nothing.
 //   x/text: GBK/GB18030, UTF-16 and the charsets HTML pages declare.
+//   andybalholm/brotli: Brotli request bodies (Content-Encoding: br) in
+//     captures; pure Go, the decoder Caddy and others ship, where the
+//     standard library has none.
 require (
 	github.com/google/cel-go v0.31.0
 	github.com/klauspost/compress v1.20.3
@@ -24,6 +27,7 @@ require (
 )
 
 require (
+	github.com/andybalholm/brotli v1.3.0
 	golang.org/x/net v0.62.0
 	golang.org/x/text v0.43.0
 )

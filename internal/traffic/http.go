@@ -8,6 +8,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/andybalholm/brotli"
 )
 
 // Bounds of the HTTP reader.
@@ -240,6 +242,8 @@ func inflate(encoding string, body []byte) (out []byte, ok bool) {
 		return body, true
 	case "gzip", "x-gzip":
 		r, err = gzip.NewReader(bytes.NewReader(body))
+	case "br":
+		r = brotli.NewReader(bytes.NewReader(body))
 	case "deflate":
 		// Servers send zlib-wrapped or raw deflate under this name.
 		if r, err = zlib.NewReader(bytes.NewReader(body)); err != nil {
