@@ -3,9 +3,12 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
 // internal/traffic/testdata/captures/app.pcap: real traffic of curl, mosquitto_pub and
@@ -191,5 +194,49 @@ func TestScanHAR(t *testing.T) {
 	}
 	if !hosts["h5.example-app.cn"] || !hosts["sdk.example-analytics.com"] || len(hosts) != 2 {
 		t.Errorf("endpoints: %v", hosts)
+	}
+}
+
+// The device profile is in SARIF too, on the capture's artifact, and the
+// log meets the official schema.
+func TestDeviceCaptureSARIF(t *testing.T) {
+	c := jsonschema.NewCompiler()
+	sch, err := c.Compile(filepath.Join(td, "contract/sarif-schema-2.1.0.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := hegui(t, "scan", "--format", "sarif", deviceCapture, "--face-device")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	v, err := jsonschema.UnmarshalJSON(strings.NewReader(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sch.Validate(v); err != nil {
+		t.Fatalf("SARIF does not validate: %v", err)
+	}
+	var log struct {
+		Runs []struct {
+			Artifacts []struct {
+				Properties struct {
+					Destinations []struct {
+						Host    string
+						Traffic struct {
+							Beacon int `json:"beacon_interval_s"`
+						}
+					}
+				}
+			}
+			Results []struct{ RuleID string }
+		}
+	}
+	json.Unmarshal([]byte(out), &log)
+	beacons := map[string]int{}
+	for _, d := range log.Runs[0].Artifacts[0].Properties.Destinations {
+		beacons[d.Host] = d.Traffic.Beacon
+	}
+	if beacons["mqtt.example-lock.cn"] != 2 || len(beacons) != 3 {
+		t.Errorf("destinations in SARIF: %v", beacons)
 	}
 }

@@ -135,6 +135,7 @@ func (s SARIF) build(reports []*Report) *sarifLog {
 			continue
 		}
 		t := b.target(r.Target)
+		b.profile(t, r.Endpoints)
 		for i := range r.Findings {
 			run.Results = append(run.Results, b.result(r, t, &r.Findings[i]))
 		}
@@ -506,6 +507,29 @@ func (b *sarifBuilder) driver(version string) sarifComponent {
 		d.SemanticVersion = v
 	}
 	return d
+}
+
+// profile adds what a capture showed of each destination (the device
+// profile: volume, beacons, steady uploads, country, PI sent) to the
+// target artifact's properties, as "destinations".
+func (b *sarifBuilder) profile(t int, eps []Endpoint) {
+	var dests []map[string]any
+	for _, e := range eps {
+		if e.Traffic == nil {
+			continue
+		}
+		d := map[string]any{"host": e.Host, "scheme": e.Scheme, "traffic": e.Traffic}
+		if e.Country != "" {
+			d["country"] = e.Country
+		}
+		if e.Owner != "" {
+			d["owner"] = e.Owner
+		}
+		dests = append(dests, d)
+	}
+	if len(dests) > 0 {
+		b.artifacts[t].Properties["destinations"] = dests
+	}
 }
 
 // target adds an input as a top-level artifact and returns its index.
