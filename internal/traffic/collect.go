@@ -354,6 +354,7 @@ func (c *collector) fields(cn *conn, host, scheme, url string, f *Fields, raw []
 	for _, p := range f.Pairs {
 		hits = c.det.field(p[0], p[1], hits)
 	}
+	hits = pairCoordinates(hits)
 	for _, r := range raw {
 		hits = c.det.knownIDs(r, hits)
 	}

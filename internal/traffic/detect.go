@@ -125,8 +125,9 @@ func (d *Detectors) field(name, value string, out []Hit) []Hit {
 	}
 	rules := d.exact[k]
 	if len(rules) == 0 {
+		toks := keyTokens(name)
 		for _, c := range d.contains {
-			if strings.Contains(k, c.part) {
+			if hasTokenRun(toks, c.part) {
 				rules = append(rules, c.rule)
 			}
 		}
@@ -136,7 +137,11 @@ func (d *Detectors) field(name, value string, out []Hit) []Hit {
 			continue // a media part, judged by its content
 		}
 		if v, ok := valueChecks[r.value](value); ok {
-			out = append(out, Hit{Type: r.typ, Field: name, Value: mask(v), How: "field"})
+			how := "field"
+			if r.value == "latitude" || r.value == "longitude" {
+				how = r.value // kept only with its pair (see pairCoordinates)
+			}
+			out = append(out, Hit{Type: r.typ, Field: name, Value: mask(v), How: how})
 			break
 		}
 	}
@@ -151,9 +156,57 @@ func (d *Detectors) faceField(name string) bool {
 			return true
 		}
 	}
+	toks := keyTokens(name)
 	for _, c := range d.contains {
-		if c.rule.typ == "face" && strings.Contains(k, c.part) {
+		if c.rule.typ == "face" && hasTokenRun(toks, c.part) {
 			return true
+		}
+	}
+	return false
+}
+
+// keyTokens splits a field name into its words, lower case: at
+// separators, at a lower-case letter followed by an upper-case one, and
+// between letters and digits ("deviceImei1" is device, imei, 1;
+// "PHPSESSID" is one word).
+func keyTokens(name string) []string {
+	var toks []string
+	var cur []rune
+	flush := func() {
+		if len(cur) > 0 {
+			toks = append(toks, strings.ToLower(string(cur)))
+			cur = cur[:0]
+		}
+	}
+	var prev rune
+	for _, r := range name {
+		switch {
+		case !unicode.IsLetter(r) && !unicode.IsDigit(r):
+			flush()
+			prev = 0
+			continue
+		case unicode.IsUpper(r) && unicode.IsLower(prev),
+			unicode.IsDigit(r) != unicode.IsDigit(prev) && prev != 0:
+			flush()
+		}
+		cur = append(cur, r)
+		prev = r
+	}
+	flush()
+	return toks
+}
+
+// hasTokenRun tells whether part is one word of toks or several adjacent
+// words joined ("wifimac" in wifi, mac), never the inside of a word
+// ("ssid" is not in phpsessid).
+func hasTokenRun(toks []string, part string) bool {
+	for i := range toks {
+		joined := ""
+		for j := i; j < len(toks) && len(joined) < len(part); j++ {
+			joined += toks[j]
+			if joined == part {
+				return true
+			}
 		}
 	}
 	return false
@@ -447,7 +500,9 @@ func checkMACList(s string) (string, bool) {
 
 func checkSerial(s string) (string, bool) {
 	s = strings.TrimSpace(s)
-	if len(s) < 6 || len(s) > 32 || oneDigit(s) || strings.EqualFold(s, "unknown") {
+	// A 32-digit hex value under "sn" is a request signature (an MD5), not
+	// a serial number.
+	if len(s) < 6 || len(s) > 32 || oneDigit(s) || strings.EqualFold(s, "unknown") || len(s) == 32 && isHex(s) {
 		return s, false
 	}
 	letters, nums := false, false
@@ -908,4 +963,30 @@ func readSmall(file string, limit int64) ([]byte, error) {
 		return nil, fmt.Errorf("%s: larger than %d bytes", file, limit)
 	}
 	return b, nil
+}
+
+// pairCoordinates keeps a position only when a message has both a
+// latitude and a longitude field that pass: one number in range is not a
+// location.
+func pairCoordinates(hits []Hit) []Hit {
+	var lat, lng *Hit
+	out := hits[:0:0]
+	for i := range hits {
+		switch hits[i].How {
+		case "latitude":
+			if lat == nil {
+				lat = &hits[i]
+			}
+		case "longitude":
+			if lng == nil {
+				lng = &hits[i]
+			}
+		default:
+			out = append(out, hits[i])
+		}
+	}
+	if lat != nil && lng != nil {
+		out = append(out, Hit{Type: lat.Type, Field: lat.Field + "," + lng.Field, Value: lat.Value + "," + lng.Value, How: "field"})
+	}
+	return out
 }

@@ -70,6 +70,13 @@ func TestFieldsNeedNameAndValue(t *testing.T) {
 		{"applist", `["a","b"]`, ""},
 		{"sn", "R58M12ABCDE", "device_serial"},
 		{"sn", "unknown", ""},
+		{"sn", "7de5a5b1c9e24b0e8f7a6d5c4b3a2918", ""}, // a Baidu-style request signature
+		// A part of a name counts only as whole words of it.
+		{"PHPSESSID", "a8f5f167f44f4964e6c998dee827110c", ""},
+		{"themeId", "867530012345672", ""},
+		{"user_device_imei", "867530012345672", "device_id_imei"},
+		{"wifiMac", "3c:28:6d:a1:b2:c3", "mac_address"},
+		{"imei1", "867530012345672", "device_id_imei"},
 	} {
 		got := types(d.field(c.name, c.value, nil))
 		if got != c.want {
@@ -156,5 +163,17 @@ func TestBrotliBody(t *testing.T) {
 	out, ok := inflate("br", br)
 	if !ok || string(out) != `{"imei":"867530012345672"}` {
 		t.Errorf("br: %q %v", out, ok)
+	}
+}
+
+func TestCoordinatesInPairs(t *testing.T) {
+	d := detectors(t)
+	one := pairCoordinates(d.field("long", "12.345", nil))
+	if len(one) != 0 {
+		t.Errorf("a lone longitude: %v", one)
+	}
+	both := pairCoordinates(d.field("lng", "116.397499", d.field("lat", "39.908722", nil)))
+	if types(both) != "precise_location" {
+		t.Errorf("a pair: %v", both)
 	}
 }
