@@ -164,6 +164,10 @@ func TestScanDeviceCapture(t *testing.T) {
 			t.Errorf("missing %s in %v", w, fired)
 		}
 	}
+	// The upload's reply is read: the server took it (HTTP 200).
+	if !strings.Contains(out, `"reply_status": "200"`) {
+		t.Error("no reply status on the uploads")
+	}
 	// Without --face-device, a camera frame in a field named "image" is a
 	// photo, not a face.
 	r2 := scanJSON(t, sch, deviceCapture)

@@ -306,6 +306,9 @@ func (a *Analyzer) observations(set *evidence.Set, name string, c *collector, ha
 		if h.url != "" {
 			o.Detail[evidence.DetailURL] = h.url
 		}
+		if h.req != nil && h.req.status > 0 {
+			o.Detail["reply_status"] = strconv.Itoa(h.req.status)
+		}
 		var ips []netip.Addr
 		if hs := c.hosts[h.host]; hs != nil {
 			ips = hs.ips

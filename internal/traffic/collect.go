@@ -81,6 +81,7 @@ type hitStat struct {
 	order             int
 	times             []time.Time
 	count             int
+	req               *pendingRequest // the first request, with its reply's status
 }
 
 // Bounds of what the collector keeps.
@@ -142,6 +143,20 @@ func addUnique[T comparable](s []T, v T, limit int) []T {
 	return append(s, v)
 }
 
+// reply pairs a server's reply with the flow's oldest request waiting
+// for one, and returns that request's method.
+func (c *collector) reply(cn *conn, status int, w Where) string {
+	f := cn.flow
+	c.saw(Seen{Kind: "http-reply", Detail: strconv.Itoa(status), Where: w})
+	if len(f.pending) == 0 {
+		return ""
+	}
+	r := f.pending[0]
+	f.pending = f.pending[1:]
+	r.status = status
+	return r.method
+}
+
 // setHost names a flow's destination from its first message.
 func (c *collector) setHost(f *Flow, name, scheme string) {
 	if f.host == "" && name != "" {
@@ -165,6 +180,10 @@ func (c *collector) hello(cn *conn, h Hello, _ string) {
 func (c *collector) request(cn *conn, r *Request, scheme string) {
 	c.requests++
 	c.saw(Seen{Kind: "http", Host: r.Host, Detail: r.Target, Where: r.Where})
+	pr := &pendingRequest{method: r.Method}
+	if len(cn.flow.pending) < maxPendingRequests {
+		cn.flow.pending = append(cn.flow.pending, pr)
+	}
 	host := r.Host
 	if h, _, err := splitHostPort(host); err == nil {
 		host = h
@@ -220,7 +239,7 @@ func (c *collector) request(cn *conn, r *Request, scheme string) {
 		raw = append(raw, []byte(h[1]))
 	}
 	raw = append(raw, body)
-	c.fields(cn, name, scheme, scheme+"://"+name+path, &f, raw, r.Where)
+	c.fieldsOf(cn, name, scheme, scheme+"://"+name+path, &f, raw, r.Where, pr)
 }
 
 func splitHostPort(hp string) (string, string, error) {
@@ -331,7 +350,10 @@ func (rawParser) parse(c *conn, b []byte, at func(int) Where, final bool) (int, 
 // sniffParser picks the parser of a stream from its first bytes.
 func sniffParser(c *conn, b []byte) parser {
 	if !c.up {
-		return nil // replies are counted, not read
+		if isHTTPReply(b) {
+			return &replyParser{}
+		}
+		return nil // other replies are counted, not read
 	}
 	switch {
 	case isHTTPRequest(b):
@@ -350,6 +372,12 @@ func sniffParser(c *conn, b []byte) parser {
 
 // fields runs the detectors over one message and records each hit.
 func (c *collector) fields(cn *conn, host, scheme, url string, f *Fields, raw [][]byte, w Where) {
+	c.fieldsOf(cn, host, scheme, url, f, raw, w, nil)
+}
+
+// fieldsOf is fields for a request whose reply may come (its status is
+// then the hit's).
+func (c *collector) fieldsOf(cn *conn, host, scheme, url string, f *Fields, raw [][]byte, w Where, req *pendingRequest) {
 	var hits []Hit
 	for _, p := range f.Pairs {
 		hits = c.det.field(p[0], p[1], hits)
@@ -380,7 +408,7 @@ func (c *collector) fields(cn *conn, host, scheme, url string, f *Fields, raw []
 		hs := c.hits[k]
 		if hs == nil {
 			c.order++
-			hs = &hitStat{Hit: h, host: host, scheme: scheme, url: url, plaintext: plain, where: w, order: c.order}
+			hs = &hitStat{Hit: h, host: host, scheme: scheme, url: url, plaintext: plain, where: w, order: c.order, req: req}
 			c.hits[k] = hs
 		}
 		hs.count++

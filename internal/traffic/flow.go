@@ -59,6 +59,7 @@ type Flow struct {
 	dnsName        string
 	drained        bool // both ways closed and read
 	quic           *quicState
+	pending        []*pendingRequest // HTTP requests awaiting their reply
 	up, down       stream
 	done           bool
 }

@@ -80,3 +80,24 @@ func FuzzQUICInitial(f *testing.F) {
 		quicDatagram(q, b)
 	})
 }
+
+// FuzzServerStream reads fuzzed bytes as a server's replies to one
+// request.
+func FuzzServerStream(f *testing.F) {
+	f.Add([]byte("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\nHTTP/1.1 304 Not Modified\r\n\r\n"))
+	f.Add([]byte("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		c := newCollector(&Detectors{exact: map[string][]fieldRule{}}, false)
+		fl := &Flow{}
+		cn := &conn{flow: fl, up: false, tap: c}
+		p := &replyParser{}
+		for i := 0; i < 1000 && len(b) > 0; i++ {
+			n, skip, done := p.parse(cn, b, func(int) Where { return Where{} }, true)
+			if done || n == 0 && skip == 0 {
+				return
+			}
+			b = b[min(n, len(b)):]
+			b = b[min(int(min(skip, int64(len(b)))), len(b)):]
+		}
+	})
+}
