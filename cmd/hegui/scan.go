@@ -75,7 +75,7 @@ and inputs about the same package, are joined into one report.`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runScan(cmd, g, o, args) },
 	}
 	f := cmd.Flags()
-	f.StringVarP(&o.format, "format", "f", "table", "output format: table, json or sarif")
+	f.StringVarP(&o.format, "format", "f", "table", "output format: table, json, sarif or html (one self-contained page)")
 	f.StringVarP(&o.output, "output", "o", "", "write the report to this file instead of stdout")
 	f.StringVar(&o.failOn, "fail-on", "", "exit with --exit-code when an unsuppressed finding at or above this severity exists (critical, high, medium, low, info)")
 	f.IntVar(&o.exitCode, "exit-code", 1, "exit code used by --fail-on")
@@ -260,7 +260,7 @@ own report; give the app too (hegui scan app.apk policy.html) to compare them.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVarP(&o.format, "format", "f", "table", "output format: table, json or sarif")
+	f.StringVarP(&o.format, "format", "f", "table", "output format: table, json, sarif or html (one self-contained page)")
 	f.StringVarP(&o.output, "output", "o", "", "write the report to this file instead of stdout")
 	f.StringVar(&o.failOn, "fail-on", "", "exit with --exit-code when an unsuppressed finding at or above this severity exists")
 	f.IntVar(&o.exitCode, "exit-code", 1, "exit code used by --fail-on")

@@ -31,8 +31,10 @@ func NewWriter(format string, o WriterOptions) (Writer, error) {
 		return Table{}, nil
 	case "sarif":
 		return SARIF{Rules: o.Rules, Law: o.Law, ToolVersion: o.ToolVersion, Lang: o.Lang, Failed: o.Failed}, nil
+	case "html":
+		return HTML{ToolVersion: o.ToolVersion, Lang: o.Lang}, nil
 	}
-	return nil, fmt.Errorf("unknown format %q (want table, json or sarif)", format)
+	return nil, fmt.Errorf("unknown format %q (want table, json, sarif or html)", format)
 }
 
 // JSON writes one document for one target, an array for several.
