@@ -286,6 +286,9 @@ func isPolicyFile(p string) bool {
 // captureOptions reads what the user told about captures.
 func (o *scanOpts) captureOptions() (traffic.Options, error) {
 	opts := traffic.Options{ConsentAt: o.consentAt, Device: o.device, FaceDevice: o.faceDevice}
+	if err := traffic.CheckConsentAt(o.consentAt); err != nil {
+		return opts, usageErr("%v", err)
+	}
 	if o.deviceIDs != "" {
 		ids, err := traffic.ReadDeviceIDs(o.deviceIDs)
 		if err != nil {

@@ -121,7 +121,7 @@ func (a *Analyzer) Analyze(ctx context.Context, in *artifact.Input) (*evidence.S
 		switch {
 		case errors.Is(readErr, context.Canceled) || errors.Is(readErr, context.DeadlineExceeded):
 			cause = evidence.CauseTimeout
-		case strings.Contains(readErr.Error(), " cut "):
+		case errors.Is(readErr, ErrTruncated):
 			cause = evidence.CauseTruncated
 		}
 		set.Fail(Source, name, evidence.Lost(evidence.PartContent, cause, fmt.Errorf("read %d %s, then: %w", packets, unit(har), readErr)))
@@ -161,14 +161,19 @@ func readCapture(ctx context.Context, r io.Reader, c *collector) (int, decodeSta
 	n := 0
 	var seg segment
 	var last time.Time
+	names := 0
 	for {
 		p, err := src.Next()
+		if len(src.Names()) != names {
+			// Name records apply from where they stand in the file.
+			names = len(src.Names())
+			mergeNames(c, src)
+		}
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
 			t.close()
-			mergeNames(c, src)
 			return n, st, err
 		}
 		n++
@@ -187,7 +192,6 @@ func readCapture(ctx context.Context, r io.Reader, c *collector) (int, decodeSta
 			t.add(p, &seg)
 		}
 	}
-	mergeNames(c, src)
 	t.close()
 	return n, st, nil
 }
@@ -228,6 +232,21 @@ func (a *Analyzer) problems(set *evidence.Set, name string, c *collector, st dec
 	}
 	if c.overBudget > 0 {
 		set.Fail(Source, name, evidence.Lostf(evidence.PartContent, evidence.CauseBudget, "%d streams not read to their end: the reassembly memory budget was spent", c.overBudget))
+	}
+	if c.gapBytes > 0 {
+		set.Fail(Source, name, evidence.Lostf(evidence.PartContent, evidence.CauseTruncated, "%d bytes missing from %d TCP connections (packets the capture did not record): what they carried is unknown", c.gapBytes, c.gapFlows))
+	}
+	if st.fragments > 0 {
+		set.Fail(Source, name, evidence.Lostf(evidence.PartContent, evidence.CauseUnreadable, "%d IP fragments after the first of their packet, not reassembled", st.fragments))
+	}
+	if c.evicted > 0 {
+		set.Fail(Source, name, evidence.Lostf(evidence.PartContent, evidence.CauseLimit, "%d connections ended early: more than %d open at once", c.evicted, maxFlows))
+	}
+	if c.hitsDropped > 0 {
+		set.Fail(Source, name, evidence.Lostf(evidence.PartContent, evidence.CauseLimit, "%d PI items not recorded: more than %d kinds and hosts", c.hitsDropped, maxHits))
+	}
+	if a.cat.IPCountrySource() == "" {
+		set.Fail(Source, name, evidence.Lostf(evidence.PartOther, evidence.CauseUnreadable, "the IP → country table could not be read: countries come from the host list only"))
 	}
 }
 
@@ -359,10 +378,13 @@ func where(file string, w Where, har bool) evidence.Location {
 	if !w.Time.IsZero() {
 		l.Time = w.Time.Format(time.RFC3339Nano)
 	}
-	if har {
+	switch {
+	case har:
 		l.Resource = fmt.Sprintf("entry %d", w.Packet)
-	} else if w.Stream >= 0 {
-		l.Resource = fmt.Sprintf("stream %d offset %d", w.Stream, w.Offset)
+	case w.UDP:
+		l.Resource = fmt.Sprintf("udp stream %d", w.Stream)
+	default:
+		l.Resource = fmt.Sprintf("tcp stream %d offset %d", w.Stream, w.Offset)
 	}
 	return l
 }
@@ -413,6 +435,20 @@ func beacon(starts []time.Time) int {
 	return int(med + 0.5)
 }
 
+// CheckConsentAt tells whether a --consent-at value can be read at all
+// (a time, #N or N, entry:N), before any capture is.
+func CheckConsentAt(at string) error {
+	if at == "" {
+		return nil
+	}
+	_, errCapture := consentObservation(at, "", false)
+	_, errHAR := consentObservation(at, "", true)
+	if errCapture != nil && errHAR != nil {
+		return errCapture
+	}
+	return nil
+}
+
 // consentObservation marks the moment of consent.
 func consentObservation(at, file string, har bool) (evidence.Observation, error) {
 	o := evidence.Observation{Kind: evidence.Consent, Key: evidence.ConsentAccepted, Level: evidence.Observed, Source: Source,
@@ -457,8 +493,8 @@ func steadyUpload(samples []upSample) int64 {
 		total += s.bytes
 	}
 	span := last.Sub(first)
-	if span < time.Minute {
-		return 0
+	if span < time.Minute || span > 24*time.Hour {
+		return 0 // too short to tell, or a clock that jumped (a device booting at 1970)
 	}
 	const window = 10 * time.Second
 	n := int(span/window) + 1
@@ -467,7 +503,7 @@ func steadyUpload(samples []upSample) int64 {
 		if s.bytes == 0 {
 			continue
 		}
-		for i := int(s.start.Sub(first) / window); i <= int(s.end.Sub(first)/window) && i < n; i++ {
+		for i := max(0, int(s.start.Sub(first)/window)); i <= int(s.end.Sub(first)/window) && i < n; i++ {
 			active[i] = true
 		}
 	}

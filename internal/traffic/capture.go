@@ -55,8 +55,12 @@ type PacketSource interface {
 	Comments() []string
 }
 
-// ErrFormat is wrapped by errors about a capture's structure.
-var ErrFormat = errors.New("malformed capture")
+// ErrFormat is wrapped by errors about a capture's structure; ErrTruncated
+// (which wraps ErrFormat) by a capture that ends inside a record.
+var (
+	ErrFormat    = errors.New("malformed capture")
+	ErrTruncated = fmt.Errorf("%w: the file ends early", ErrFormat)
+)
 
 // NewSource reads a pcap or pcapng stream, told apart by its magic.
 func NewSource(r io.Reader) (PacketSource, error) {
@@ -119,7 +123,7 @@ func (p *pcapReader) Next() (Packet, error) {
 		return Packet{}, io.EOF
 	}
 	if err != nil {
-		return Packet{}, fmt.Errorf("%w: packet %d: record header cut after %d bytes", ErrFormat, p.num+1, n)
+		return Packet{}, fmt.Errorf("%w: packet %d: record header cut after %d bytes", ErrTruncated, p.num+1, n)
 	}
 	sec, frac := p.order.Uint32(p.hdr[0:]), p.order.Uint32(p.hdr[4:])
 	incl, orig := p.order.Uint32(p.hdr[8:]), p.order.Uint32(p.hdr[12:])
@@ -131,7 +135,7 @@ func (p *pcapReader) Next() (Packet, error) {
 	}
 	p.buf = p.buf[:incl]
 	if n, err := io.ReadFull(p.r, p.buf); err != nil {
-		return Packet{}, fmt.Errorf("%w: packet %d: data cut after %d of %d bytes", ErrFormat, p.num+1, n, incl)
+		return Packet{}, fmt.Errorf("%w: packet %d: data cut after %d of %d bytes", ErrTruncated, p.num+1, n, incl)
 	}
 	p.num++
 	ns := int64(frac) * 1000
@@ -155,8 +159,9 @@ type pcapngReader struct {
 }
 
 type ngIface struct {
-	link int
-	unit float64 // seconds per timestamp unit
+	link   int
+	unit   float64 // seconds per timestamp unit
+	offset int64   // seconds added to every timestamp (if_tsoffset)
 }
 
 // maxNames and maxComments bound what a capture's metadata may add.
@@ -189,13 +194,13 @@ func (p *pcapngReader) block() (uint32, []byte, error) {
 		return 0, nil, io.EOF
 	}
 	if err != nil {
-		return 0, nil, fmt.Errorf("%w: block header cut after %d bytes", ErrFormat, n)
+		return 0, nil, fmt.Errorf("%w: block header cut after %d bytes", ErrTruncated, n)
 	}
 	if string(h[:4]) == "\x0a\x0d\x0d\x0a" {
 		// A section header sets the byte order: peek at its magic.
 		m, err := p.r.Peek(4)
 		if err != nil {
-			return 0, nil, fmt.Errorf("%w: section header cut", ErrFormat)
+			return 0, nil, fmt.Errorf("%w: section header cut", ErrTruncated)
 		}
 		switch {
 		case m[0] == 0x4d && m[1] == 0x3c:
@@ -219,7 +224,7 @@ func (p *pcapngReader) block() (uint32, []byte, error) {
 	}
 	p.buf = p.buf[:size]
 	if n, err := io.ReadFull(p.r, p.buf); err != nil {
-		return 0, nil, fmt.Errorf("%w: block of type %#x cut after %d of %d bytes", ErrFormat, typ, n+8, total)
+		return 0, nil, fmt.Errorf("%w: block of type %#x cut after %d of %d bytes", ErrTruncated, typ, n+8, total)
 	}
 	if p.order.Uint32(p.buf[size-4:]) != total {
 		return 0, nil, fmt.Errorf("%w: block of type %#x: trailing length differs", ErrFormat, typ)
@@ -268,12 +273,15 @@ func (p *pcapngReader) Next() (Packet, error) {
 			}
 			ifc := ngIface{link: int(p.order.Uint16(body)), unit: 1e-6}
 			p.options(body[8:], func(code uint16, v []byte) {
-				if code == 9 && len(v) == 1 { // if_tsresol
+				switch {
+				case code == 9 && len(v) == 1: // if_tsresol
 					if v[0]&0x80 != 0 {
 						ifc.unit = math.Pow(2, -float64(v[0]&0x7f))
 					} else {
 						ifc.unit = math.Pow(10, -float64(v[0]))
 					}
+				case code == 14 && len(v) == 8: // if_tsoffset
+					ifc.offset = int64(p.order.Uint64(v))
 				}
 			})
 			if len(p.ifaces) < 4096 {
@@ -302,7 +310,7 @@ func (p *pcapngReader) Next() (Packet, error) {
 			}
 			p.num++
 			ifc := p.ifaces[id]
-			return Packet{Num: p.num, Time: ngTime(ts, ifc.unit), Link: ifc.link, Data: body[20 : 20+caplen], OrigLen: orig}, nil
+			return Packet{Num: p.num, Time: ngTime(ts, ifc.unit).Add(time.Duration(ifc.offset) * time.Second), Link: ifc.link, Data: body[20 : 20+caplen], OrigLen: orig}, nil
 		case 3: // simple packet: interface 0, no time
 			if len(body) < 4 || len(p.ifaces) == 0 {
 				return Packet{}, fmt.Errorf("%w: simple packet block without an interface", ErrFormat)

@@ -21,7 +21,12 @@ type collector struct {
 	// overBudget counts streams no longer read because the reassembler's
 	// memory budget was spent.
 	overBudget int
-	requests   int
+	// evicted counts flows ended early because the table was full.
+	evicted     int
+	hitsDropped int
+	// gapBytes are bytes missing from TCP streams, in gapFlows flows.
+	gapBytes, gapFlows int
+	requests           int
 	// record, when set, sees every message read (for tests and tracing).
 	record func(Seen)
 }
@@ -90,6 +95,7 @@ const (
 	maxHostURLs  = 5
 	maxHostIPs   = 8
 	maxHitTimes  = 10_000
+	maxHits      = 100_000 // PI type × host pairs
 	maxHostTimes = 10_000
 )
 
@@ -148,7 +154,7 @@ func addUnique[T comparable](s []T, v T, limit int) []T {
 func (c *collector) reply(cn *conn, status int, w Where) string {
 	f := cn.flow
 	c.saw(Seen{Kind: "http-reply", Detail: strconv.Itoa(status), Where: w})
-	if len(f.pending) == 0 {
+	if len(f.pending) == 0 || f.unpaired {
 		return ""
 	}
 	r := f.pending[0]
@@ -183,6 +189,8 @@ func (c *collector) request(cn *conn, r *Request, scheme string) {
 	pr := &pendingRequest{method: r.Method}
 	if len(cn.flow.pending) < maxPendingRequests {
 		cn.flow.pending = append(cn.flow.pending, pr)
+	} else {
+		cn.flow.unpaired = true // replies can no longer be matched to requests
 	}
 	host := r.Host
 	if h, _, err := splitHostPort(host); err == nil {
@@ -230,7 +238,7 @@ func (c *collector) request(cn *conn, r *Request, scheme string) {
 			body = dec
 		} else {
 			body = nil
-			c.malformed("http", "body in "+strings.ToLower(enc)+" encoding not decoded", r.Where)
+			c.malformed("http", "request bodies in an encoding hegui does not decode (not gzip, deflate or br)", r.Where)
 		}
 	}
 	f.body(r.Get("content-type"), body)
@@ -317,6 +325,7 @@ func (c *collector) datagram(cn *conn, b []byte, w Where) {
 			switch {
 			case err != nil:
 				// A packet hegui cannot decrypt: the next may do.
+				f.quic.failed++
 			case h != nil:
 				h.Where = f.quic.first
 				c.hello(cn, *h, "q")
@@ -403,10 +412,19 @@ func (c *collector) fieldsOf(cn *conn, host, scheme, url string, f *Fields, raw 
 		hits = append(hits, Hit{Type: typ, Field: m.Field, Value: m.Type + " " + strconv.Itoa(m.Size) + " bytes", How: "upload"})
 	}
 	plain := scheme != "https" && scheme != "tls"
+	counted := map[string]bool{} // one message sends a PI type once, however many fields hold it
 	for _, h := range hits {
+		if counted[h.Type] {
+			continue
+		}
+		counted[h.Type] = true
 		k := hitKey{h.Type, host}
 		hs := c.hits[k]
 		if hs == nil {
+			if len(c.hits) >= maxHits {
+				c.hitsDropped++
+				continue
+			}
 			c.order++
 			hs = &hitStat{Hit: h, host: host, scheme: scheme, url: url, plaintext: plain, where: w, order: c.order, req: req}
 			c.hits[k] = hs
@@ -420,11 +438,18 @@ func (c *collector) fieldsOf(cn *conn, host, scheme, url string, f *Fields, raw 
 
 // flowEnd adds a finished flow to its destination's volume.
 func (c *collector) flowEnd(f *Flow) {
+	if q := f.quic; q != nil && !q.done && q.failed > 0 {
+		c.malformed("quic", "connections whose Initial packets did not decrypt (no server name read)", q.first)
+	}
+	if f.Gaps > 0 {
+		c.gapBytes += f.Gaps
+		c.gapFlows++
+	}
 	if f.scheme == "dns" {
 		return
 	}
 	name := c.hostOf(f)
-	hs := c.host(name, Where{Packet: f.FirstPacket, Time: f.First, Stream: f.ID})
+	hs := c.host(name, Where{Packet: f.FirstPacket, Time: f.First, Stream: f.ID, UDP: f.Proto == protoUDP})
 	hs.flows++
 	hs.up += f.Up
 	hs.down += f.Down

@@ -347,7 +347,8 @@ func checkAdID(s string) (string, bool) {
 	h := strings.ReplaceAll(s, "-", "")
 	switch {
 	case len(s) == 36 && len(h) == 32 && isHex(h):
-	case (len(s) == 16 || len(s) == 32 || len(s) == 64) && isHex(s):
+	case (len(s) == 16 || len(s) == 32 || len(s) == 64) && isHex(s) && !digits(s):
+		// Hex with a letter: an all-digit value is an ad or campaign id.
 	default:
 		return s, false
 	}
@@ -412,10 +413,13 @@ func checkEmail(s string) (string, bool) {
 func checkSSID(s string) (string, bool) {
 	s = strings.Trim(strings.TrimSpace(s), `"`)
 	switch strings.ToLower(s) {
-	case "", "<unknown ssid>", "unknown", "null", "none", "0x":
+	case "", "<unknown ssid>", "unknown", "null", "none", "0x", "true", "false":
 		return s, false
 	}
-	return s, len(s) <= 64
+	if digits(s) {
+		return s, false // a switch or a count, not a network name
+	}
+	return s, len(s) <= 32 // 802.11 SSIDs are at most 32 bytes
 }
 
 // checkCoord reads a decimal coordinate with at least three decimals
@@ -552,8 +556,8 @@ func (d *Detectors) SetDeviceIDs(ids DeviceIDs) {
 	for typ, vals := range ids {
 		for _, v := range vals {
 			v = strings.TrimSpace(v)
-			if len(v) < 6 {
-				continue
+			if len(v) < 8 {
+				continue // too short to find by value without false matches
 			}
 			variants := []string{v}
 			if lo, up := strings.ToLower(v), strings.ToUpper(v); lo != v || up != v {
@@ -609,8 +613,17 @@ func (d *Detectors) knownIDs(b []byte, out []Hit) []Hit {
 			}
 			hay = low
 		}
-		if i := bytes.Index(hay, f.needle); i >= 0 && boundaryAt(hay, i, len(f.needle)) {
-			out = append(out, Hit{Type: f.typ, Value: mask(string(f.needle)), How: f.how})
+		// The first occurrence that is not inside a longer word counts.
+		for off := 0; off < len(hay); {
+			i := bytes.Index(hay[off:], f.needle)
+			if i < 0 {
+				break
+			}
+			if boundaryAt(hay, off+i, len(f.needle)) {
+				out = append(out, Hit{Type: f.typ, Value: mask(string(f.needle)), How: f.how})
+				break
+			}
+			off += i + 1
 		}
 	}
 	return out

@@ -68,9 +68,13 @@ func TestFieldsNeedNameAndValue(t *testing.T) {
 		{"ssid", "ChinaNet-5G", "wifi_info"},
 		{"applist", `["com.tencent.mm","com.eg.android.AlipayGphone","com.ss.android.ugc.aweme","com.sina.weibo","com.taobao.taobao"]`, "installed_apps"},
 		{"applist", `["a","b"]`, ""},
-		{"sn", "R58M12ABCDE", "device_serial"},
-		{"sn", "unknown", ""},
-		{"sn", "7de5a5b1c9e24b0e8f7a6d5c4b3a2918", ""}, // a Baidu-style request signature
+		{"serialNo", "R58M12ABCDE", "device_serial"},
+		{"serial", "unknown", ""},
+		{"sn", "R58M12ABCDE", ""},                          // as often a request signature
+		{"serial", "7de5a5b1c9e24b0e8f7a6d5c4b3a2918", ""}, // a signature-like hex value
+		{"ssid_enabled", "1", ""},
+		{"hideSsid", "false", ""},
+		{"adid", "1234567890123456", ""}, // an ad creative's id
 		// A part of a name counts only as whole words of it.
 		{"PHPSESSID", "a8f5f167f44f4964e6c998dee827110c", ""},
 		{"themeId", "867530012345672", ""},

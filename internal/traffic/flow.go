@@ -60,6 +60,7 @@ type Flow struct {
 	drained        bool // both ways closed and read
 	quic           *quicState
 	pending        []*pendingRequest // HTTP requests awaiting their reply
+	unpaired       bool              // a request was missed: replies are not paired
 	up, down       stream
 	done           bool
 }
@@ -77,6 +78,7 @@ type Where struct {
 	Time   time.Time
 	Stream int
 	Offset int64
+	UDP    bool // Stream is a udp.stream, not a tcp.stream
 }
 
 // stream is one direction of a TCP flow, reassembled.
@@ -94,6 +96,7 @@ type stream struct {
 	fin     bool
 	resync  bool   // wait for a segment that opens a message
 	isn     uint32 // the sequence number after the SYN
+	waitFor int    // buffer length from which to parse again
 }
 
 type pendingSeg struct {
@@ -176,7 +179,7 @@ func (t *flowTable) add(p Packet, s *segment) {
 	}
 	c := &conn{flow: f, up: up, tap: t.tap}
 	if s.proto == protoUDP {
-		t.tap.datagram(c, s.payload, Where{Packet: p.Num, Time: p.Time, Stream: f.ID})
+		t.tap.datagram(c, s.payload, Where{Packet: p.Num, Time: p.Time, Stream: f.ID, UDP: true})
 		return
 	}
 	st := &f.down
@@ -212,26 +215,36 @@ func (t *flowTable) segment(c *conn, st *stream, seq uint32, data []byte, pkt in
 	if !st.init {
 		st.init, st.next = true, seq
 	}
-	rel := int32(seq - st.next)
-	switch {
-	case rel == 0:
-		t.deliver(c, st, data, pkt, tm)
-		t.drain(c, st)
-	case rel < 0:
-		// A retransmission or overlap: only bytes past what was read.
-		if int(-rel) < len(data) {
-			t.deliver(c, st, data[-rel:], pkt, tm)
-			t.drain(c, st)
-		}
-	default:
-		if st.dead && st.skip == 0 {
+	for {
+		rel := int64(int32(seq - st.next))
+		switch {
+		case rel <= 0:
+			// In order, or a retransmission or overlap: only bytes past
+			// what was read.
+			if -rel < int64(len(data)) {
+				t.deliver(c, st, data[-rel:], pkt, tm)
+				t.drain(c, st)
+			}
+			return
+		case st.dead && st.skip == 0:
 			st.next = seq + uint32(len(data)) // nothing to parse: keep counting
 			return
-		}
-		if len(st.pending) >= maxPending {
+		case len(st.pending) >= maxPending || t.buffered+len(data) > maxBuffered:
+			// Too much out of order: the missing bytes are given up, and
+			// this segment is placed again against the new position.
+			if len(st.pending) == 0 {
+				// Nothing pending to resume at: resume here.
+				c.flow.Gaps += int(rel)
+				st.next = seq
+				t.lose(c, st)
+				continue
+			}
 			t.gapToPending(c, st)
+			continue
 		}
 		st.pending = append(st.pending, pendingSeg{seq, append([]byte(nil), data...), pkt, tm})
+		t.buffered += len(data)
+		return
 	}
 }
 
@@ -241,13 +254,14 @@ func (t *flowTable) drain(c *conn, st *stream) {
 		progressed := false
 		for i := 0; i < len(st.pending); i++ {
 			ps := st.pending[i]
-			rel := int32(ps.seq - st.next)
+			rel := int64(int32(ps.seq - st.next))
 			if rel > 0 {
 				continue
 			}
 			st.pending = slices.Delete(st.pending, i, i+1)
+			t.buffered -= len(ps.data)
 			i--
-			if int(-rel) < len(ps.data) {
+			if -rel < int64(len(ps.data)) {
 				t.deliver(c, st, ps.data[-rel:], ps.pkt, ps.time)
 			}
 			progressed = true
@@ -270,19 +284,25 @@ func (t *flowTable) gapToPending(c *conn, st *stream) {
 			low = ps.seq
 		}
 	}
-	c.flow.Gaps += int(int32(low - st.next))
-	st.next = low
-	t.lose(st)
+	if gap := int64(int32(low - st.next)); gap > 0 {
+		c.flow.Gaps += int(gap)
+		st.next = low
+	}
+	t.lose(c, st)
 	t.drain(c, st)
 }
 
 // lose drops a stream's parse state after missing bytes. An HTTP client
 // stream resumes at the next segment that opens a request; others are
 // read no further.
-func (t *flowTable) lose(st *stream) {
+func (t *flowTable) lose(c *conn, st *stream) {
 	t.buffered -= len(st.buf)
-	st.buf, st.marks, st.skip = nil, nil, 0
-	if _, ok := st.parser.(httpParser); ok {
+	st.buf, st.marks, st.skip, st.waitFor = nil, nil, 0, 0
+	switch st.parser.(type) {
+	case httpParser, *replyParser:
+		c.flow.unpaired = true // requests or replies may be lost in the gap
+	}
+	if _, ok := st.parser.(httpParser); ok && !st.dead {
 		st.resync = true
 		return
 	}
@@ -292,7 +312,7 @@ func (t *flowTable) lose(st *stream) {
 // deliver hands in-order bytes to the stream's parser.
 func (t *flowTable) deliver(c *conn, st *stream, data []byte, pkt int, tm time.Time) {
 	st.next += uint32(len(data))
-	if st.dead && st.skip == 0 {
+	if st.dead {
 		st.base += int64(len(data))
 		return
 	}
@@ -328,13 +348,24 @@ func (t *flowTable) deliver(c *conn, st *stream, data []byte, pkt int, tm time.T
 	}
 	if t.buffered+len(data) > maxBuffered {
 		c.tap.overBudget++
-		t.lose(st)
+		t.lose(c, st)
 		return
 	}
 	st.marks = append(st.marks, mark{st.base + int64(len(st.buf)), pkt, tm})
 	st.buf = append(st.buf, data...)
 	t.buffered += len(data)
-	t.parse(c, st, len(st.buf) >= limit)
+	full := len(st.buf) >= limit
+	if len(st.buf) < st.waitFor && !full {
+		return // a long message is still coming: read it when it has doubled
+	}
+	t.parse(c, st, full)
+	if len(st.buf) >= 8<<10 && !st.dead {
+		// The parser waits for more: try again once the buffer doubles,
+		// so a message in tiny segments costs linear, not quadratic, time.
+		st.waitFor = 2 * len(st.buf)
+	} else {
+		st.waitFor = 0
+	}
 }
 
 // parse runs the stream's parser over its buffer.
@@ -363,7 +394,7 @@ func (t *flowTable) parse(c *conn, st *stream, final bool) {
 			if final {
 				// The message is longer than the stream keeps: read no
 				// further on this stream.
-				t.lose(st)
+				t.lose(c, st)
 			}
 			return
 		}
@@ -425,24 +456,42 @@ func (t *flowTable) drainFlow(f *Flow) {
 			t.parse(c, st, true)
 		}
 		t.buffered -= len(st.buf)
-		st.buf, st.marks, st.pending = nil, nil, nil
+		for _, ps := range st.pending {
+			t.buffered -= len(ps.data)
+		}
+		st.buf, st.marks, st.pending, st.skip = nil, nil, nil, 0
 		st.dead = true
 	}
 }
 
-// expire ends flows idle since before now-idleAfter; with all, it ends
-// the older half of the table too (when it is full).
+// expire ends flows closed on both sides and idle since before
+// now-idleAfter (a flow still open stays, however long it idles: an MQTT
+// connection keeps its stream number). With full, it ends the oldest half
+// of the table instead, by last packet.
 func (t *flowTable) expire(now time.Time, full bool) {
 	if full {
-		var lasts []time.Time
-		for _, f := range t.flows {
-			lasts = append(lasts, f.Last)
+		type aged struct {
+			k flowKey
+			f *Flow
 		}
-		slices.SortFunc(lasts, func(a, b time.Time) int { return a.Compare(b) })
-		now = lasts[len(lasts)/2].Add(idleAfter)
+		all := make([]aged, 0, len(t.flows))
+		for k, f := range t.flows {
+			all = append(all, aged{k, f})
+		}
+		slices.SortFunc(all, func(a, b aged) int {
+			if c := a.f.Last.Compare(b.f.Last); c != 0 {
+				return c
+			}
+			return a.f.FirstPacket - b.f.FirstPacket
+		})
+		for _, a := range all[:len(all)/2+1] {
+			t.finish(a.k, a.f)
+		}
+		t.tap.evicted += len(all)/2 + 1
+		return
 	}
 	for k, f := range t.flows {
-		if f.Last.Before(now.Add(-idleAfter)) {
+		if f.drained && f.Last.Before(now.Add(-idleAfter)) {
 			t.finish(k, f)
 		}
 	}

@@ -125,7 +125,11 @@ func (c *collector) harEntry(e *harEntry, n int, flows map[string]*Flow) {
 		c.malformed("har", "entry without a URL", Where{Packet: n})
 		return
 	}
-	t, _ := time.Parse(time.RFC3339Nano, e.Started)
+	t, err := time.Parse(time.RFC3339Nano, e.Started)
+	if err != nil {
+		c.malformed("har", "entry without a valid startedDateTime (its time is unknown)", Where{Packet: n})
+		t = time.Time{}
+	}
 	w := Where{Packet: n, Time: t.UTC()}
 	host := strings.ToLower(u.Hostname())
 	scheme := strings.ToLower(u.Scheme)

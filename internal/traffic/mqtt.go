@@ -2,7 +2,6 @@ package traffic
 
 import (
 	"encoding/binary"
-	"fmt"
 )
 
 // MQTT packet types (3.1.1 and 5).
@@ -136,7 +135,7 @@ func (p *mqttParser) message(c *conn, head byte, body []byte, truncated bool, w 
 			p.skipProps(r)
 		}
 		if r.bad {
-			c.tap.malformed("mqtt", fmt.Sprintf("PUBLISH to %q overruns the packet", m.Topic), w)
+			c.tap.malformed("mqtt", "PUBLISH fields overrun the packet", w)
 			return
 		}
 		m.Payload = r.b[:min(len(r.b), maxMQTTPayload)]

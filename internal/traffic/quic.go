@@ -33,6 +33,7 @@ type quicState struct {
 	have   []bool
 	done   bool
 	tries  int
+	failed int
 	odcid  []byte // the connection id the Initial keys come from
 	first  Where
 }

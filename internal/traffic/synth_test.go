@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Hostile inputs no real program sends are built here: a pcap of one TCP
@@ -137,5 +138,82 @@ func TestHostileMQTT(t *testing.T) {
 	got, _ = trace(t, synthPcap(segmentsOf(connect, "\x30\xff\xff\xff\xff\x7f")))
 	if len(got) != 1 {
 		t.Errorf("five-byte length: %q", got)
+	}
+}
+
+// Regression cases of hostile streams: a sequence number 2^31 ahead, a
+// chunked body in tiny segments, and more flows than the table holds, all
+// with one timestamp.
+func TestHostileStreamsStayBounded(t *testing.T) {
+	req := "GET /a HTTP/1.1\r\nHost: h.example.cn\r\n\r\n"
+	if _, err := trace(t, synthPcap([]seg{{0, req}, {1 << 31, "x"}, {1<<31 + 1, req}})); err != nil {
+		t.Errorf("far sequence numbers: %v", err)
+	}
+
+	body := strings.Repeat("a", 200<<10)
+	chunked := fmt.Sprintf("POST /c HTTP/1.1\r\nHost: h.example.cn\r\nTransfer-Encoding: chunked\r\n\r\n%x\r\n%s\r\n0\r\n\r\n", len(body), body)
+	var tiny []seg
+	for off := 0; off < len(chunked); off += 16 {
+		tiny = append(tiny, seg{off, chunked[off:min(len(chunked), off+16)]})
+	}
+	start := time.Now()
+	got, err := trace(t, synthPcap(tiny))
+	if err != nil || len(got) != 1 {
+		t.Errorf("tiny segments: %v %q", err, got)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("a 200 KB chunked body in 16-byte segments took %v", d)
+	}
+}
+
+func TestSteadyUploadIgnoresClockJumps(t *testing.T) {
+	epoch := time.Unix(0, 0)
+	samples := []upSample{{epoch, epoch.Add(100 * 365 * 24 * time.Hour), 1 << 20}}
+	start := time.Now()
+	if bps := steadyUpload(samples); bps != 0 {
+		t.Errorf("a century-long flow: %d B/s", bps)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("took %v", d)
+	}
+}
+
+func TestFullFlowTableWithOneTimestamp(t *testing.T) {
+	if testing.Short() {
+		t.Skip("60,000 connections")
+	}
+	var b bytes.Buffer
+	h := make([]byte, 24)
+	binary.LittleEndian.PutUint32(h, 0xa1b2c3d4)
+	binary.LittleEndian.PutUint16(h[4:], 2)
+	binary.LittleEndian.PutUint32(h[16:], 65535)
+	binary.LittleEndian.PutUint32(h[20:], LinkRaw)
+	b.Write(h)
+	for i := range maxFlows + 10_000 {
+		ip := make([]byte, 40)
+		ip[0], ip[9] = 0x45, protoTCP
+		binary.BigEndian.PutUint16(ip[2:], 40)
+		copy(ip[12:], []byte{10, byte(i >> 16), byte(i >> 8), byte(i)})
+		copy(ip[16:], []byte{203, 0, 113, 1})
+		binary.BigEndian.PutUint16(ip[20:], 40000)
+		binary.BigEndian.PutUint16(ip[22:], 443)
+		ip[32], ip[33] = 5<<4, flagSYN
+		rec := make([]byte, 16)
+		binary.LittleEndian.PutUint32(rec, 1764489600) // every packet at one instant
+		binary.LittleEndian.PutUint32(rec[8:], 40)
+		binary.LittleEndian.PutUint32(rec[12:], 40)
+		b.Write(rec)
+		b.Write(ip)
+	}
+	c := newCollector(&Detectors{exact: map[string][]fieldRule{}}, false)
+	start := time.Now()
+	if _, _, err := readCapture(t.Context(), bytes.NewReader(b.Bytes()), c); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d > 20*time.Second {
+		t.Errorf("%d connections took %v", maxFlows+10_000, d)
+	}
+	if c.evicted == 0 {
+		t.Error("no connection was ended early, though the table was full")
 	}
 }

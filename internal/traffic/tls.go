@@ -58,7 +58,7 @@ func (tlsParser) parse(c *conn, b []byte, at func(int) Where, final bool) (int, 
 			return 0, 0, true
 		}
 		if n > maxHello {
-			c.tap.malformed("tls", fmt.Sprintf("ClientHello of %d bytes", n), at(0))
+			c.tap.malformed("tls", "ClientHello longer than 64 KiB", at(0))
 			return 0, 0, true
 		}
 	} else if len(hs) >= 4 {
