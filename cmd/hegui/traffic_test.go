@@ -118,6 +118,7 @@ func TestScanDeviceCapture(t *testing.T) {
 				PISent          []string `json:"pi_sent"`
 				BytesUp         int64    `json:"bytes_up"`
 				SteadyUploadBps int64    `json:"steady_upload_bps"`
+				Cloud           string
 			}
 		}
 		Findings []struct {
@@ -137,7 +138,7 @@ func TestScanDeviceCapture(t *testing.T) {
 			t.Errorf("%s: no traffic facts", e.Host)
 			continue
 		}
-		got[e.Host] = fmt.Sprintf("%s %s conns=%d beacon=%d pi=%v steady=%d", e.Country, e.Traffic.CountryBy, e.Traffic.Connections, e.Traffic.BeaconSeconds, e.Traffic.PISent, e.Traffic.SteadyUploadBps)
+		got[e.Host] = fmt.Sprintf("%s %s conns=%d beacon=%d pi=%v steady=%d cloud=%q", e.Country, e.Traffic.CountryBy, e.Traffic.Connections, e.Traffic.BeaconSeconds, e.Traffic.PISent, e.Traffic.SteadyUploadBps, e.Traffic.Cloud)
 	}
 	// Checked against `tshark -q -z conv,tcp` and the DNS answers of the
 	// capture; the addresses are registered to China (1.0.1.1) and the
@@ -145,9 +146,10 @@ func TestScanDeviceCapture(t *testing.T) {
 	want := map[string]string{
 		// The heartbeat's "sn" is not read as a serial number: under that
 		// name APIs as often send a request signature.
-		"mqtt.example-lock.cn": "cn address 1.0.1.1 conns=8 beacon=2 pi=[mac_address] steady=0",
-		"iot.example-lock.cn":  "cn address 1.0.1.1 conns=1 beacon=0 pi=[microphone] steady=0",
-		"face.example-ai.com":  "us address 8.8.4.4 conns=1 beacon=0 pi=[face] steady=0",
+		"mqtt.example-lock.cn": `cn address 1.0.1.1 conns=8 beacon=2 pi=[mac_address] steady=0 cloud=""`,
+		"iot.example-lock.cn":  `cn address 1.0.1.1 conns=1 beacon=0 pi=[microphone] steady=0 cloud=""`,
+		// 8.8.4.4 is announced by Google's AS15169.
+		"face.example-ai.com": `us address 8.8.4.4 conns=1 beacon=0 pi=[face] steady=0 cloud="Google Cloud"`,
 	}
 	for h, w := range want {
 		if got[h] != w {

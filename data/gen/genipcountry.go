@@ -18,6 +18,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"encoding/csv"
 	"compress/gzip"
 	"encoding/binary"
 	"flag"
@@ -28,6 +29,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"go.yaml.in/yaml/v3"
 )
 
 type span struct {
@@ -40,9 +43,14 @@ func main() {
 	version := flag.String("version", "", "the package version")
 	sum := flag.String("sha256", "", "SHA-256 of the package tarball")
 	out := flag.String("out", "data/network/ipcountry.bin.gz", "output file")
+	clouds := flag.String("clouds", "", "with -csv the @ip-location-db/asn package: write the cloud ranges of this clouds.yaml instead")
 	flag.Parse()
 	if *dir == "" || *version == "" || *sum == "" {
 		log.Fatal("-csv, -version and -sha256 are required")
+	}
+	if *clouds != "" {
+		writeClouds(*dir, *clouds, *version, *sum, *out)
+		return
 	}
 	v4 := read(filepath.Join(*dir, "geo-whois-asn-country-ipv4.csv"), false)
 	v6 := read(filepath.Join(*dir, "geo-whois-asn-country-ipv6.csv"), true)
@@ -80,14 +88,101 @@ func main() {
 		}
 		log.Printf("%d ranges", len(table))
 	}
+	writeGzip(b.Bytes(), *out)
+}
+
+func writeGzip(b []byte, out string) {
 	var z bytes.Buffer
 	zw, _ := gzip.NewWriterLevel(&z, gzip.BestCompression)
-	zw.Write(b.Bytes())
+	zw.Write(b)
 	zw.Close()
-	if err := os.WriteFile(*out, z.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(out, z.Bytes(), 0o644); err != nil {
 		log.Fatal(err)
 	}
-	log.Printf("%d bytes written to %s", z.Len(), *out)
+	log.Printf("%d bytes written to %s", z.Len(), out)
+}
+
+// writeClouds writes the ranges of the clouds' ASNs (start,end,asn,org
+// lines of asn-ipv4.csv and asn-ipv6.csv): a header naming each cloud
+// ("id|name|zh|country"), then runs as in the country table.
+func writeClouds(dir, file, version, sum, out string) {
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		log.Fatal(err)
+	}
+	var cf struct {
+		Clouds []struct {
+			ID, Name, Zh, Country string
+			ASNs                  []int `yaml:"asns"`
+		} `yaml:"clouds"`
+	}
+	if err := yaml.Unmarshal(raw, &cf); err != nil {
+		log.Fatal(err)
+	}
+	byASN := map[string]string{}
+	var ids []string
+	for _, c := range cf.Clouds {
+		ids = append(ids, strings.Join([]string{c.ID, c.Name, c.Zh, c.Country}, "|"))
+		for _, a := range c.ASNs {
+			byASN[fmt.Sprint(a)] = c.ID
+		}
+	}
+	idx := map[string]byte{}
+	for i, c := range cf.Clouds {
+		idx[c.ID] = byte(i)
+	}
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "hegui-ipcloud 1\n@ip-location-db/asn %s sha256:%s\n%s\n", version, sum, strings.Join(ids, ","))
+	for _, f := range []string{"asn-ipv4.csv", "asn-ipv6.csv"} {
+		var spans []span
+		fh, err := os.Open(filepath.Join(dir, f))
+		if err != nil {
+			log.Fatal(err)
+		}
+		r := csv.NewReader(fh)
+		r.FieldsPerRecord = 4
+		for {
+			rec, err := r.Read()
+			if err != nil {
+				break
+			}
+			id, ok := byASN[rec[2]]
+			if !ok {
+				continue
+			}
+			a, err1 := netip.ParseAddr(rec[0])
+			z, err2 := netip.ParseAddr(rec[1])
+			if err1 != nil || err2 != nil {
+				log.Fatalf("%s: %v", f, rec)
+			}
+			spans = append(spans, span{key(a), key(z), id})
+		}
+		fh.Close()
+		slices.SortFunc(spans, func(x, y span) int {
+			switch {
+			case x.start < y.start:
+				return -1
+			case x.start > y.start:
+				return 1
+			}
+			return 0
+		})
+		table := merge(spans)
+		var n [binary.MaxVarintLen64]byte
+		b.Write(n[:binary.PutUvarint(n[:], uint64(len(table)))])
+		prev := uint64(0)
+		for _, s := range table {
+			b.Write(n[:binary.PutUvarint(n[:], s.start-prev)])
+			prev = s.start
+			if s.cc == "" {
+				b.WriteByte(0xff)
+			} else {
+				b.WriteByte(idx[s.cc])
+			}
+		}
+		log.Printf("%s: %d runs", f, len(table))
+	}
+	writeGzip(b.Bytes(), out)
 }
 
 // read reads start,end,CC lines; IPv6 addresses keep their top 64 bits.

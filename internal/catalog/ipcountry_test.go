@@ -44,3 +44,21 @@ func BenchmarkIPCountry(b *testing.B) {
 		c.IPCountry(ip)
 	}
 }
+
+func TestIPCloud(t *testing.T) {
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range []struct{ ip, want string }{
+		{"8.8.8.8", "google-cloud"}, // AS15169
+		{"1.1.1.1", "cloudflare"},   // AS13335
+		{"1.0.1.1", ""},             // China Telecom, no cloud
+		{"10.0.0.1", ""},
+	} {
+		got, _ := c.IPCloud(netip.MustParseAddr(x.ip))
+		if got.ID != x.want {
+			t.Errorf("%s: %q, want %q", x.ip, got.ID, x.want)
+		}
+	}
+}

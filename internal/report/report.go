@@ -127,8 +127,11 @@ type Endpoint struct {
 
 // EndpointTraffic is a destination as a capture shows it.
 type EndpointTraffic struct {
-	IPs         []string `json:"ips,omitempty"`
-	CountryBy   string   `json:"country_by,omitempty"` // "address A.B.C.D" or "company"
+	IPs       []string `json:"ips,omitempty"`
+	CountryBy string   `json:"country_by,omitempty"` // "address A.B.C.D" or "company"
+	// Cloud is the cloud or CDN operator whose network holds the server
+	// (by its autonomous system), in the report's language.
+	Cloud       string   `json:"cloud,omitempty"`
 	Requests    int      `json:"requests"`
 	Connections int      `json:"connections"`
 	BytesUp     int64    `json:"bytes_up"`
@@ -144,7 +147,7 @@ type EndpointTraffic struct {
 }
 
 // endpointTraffic reads a capture's endpoint details.
-func endpointTraffic(o evidence.Observation) *EndpointTraffic {
+func endpointTraffic(o evidence.Observation, lang string) *EndpointTraffic {
 	if o.Level != evidence.Observed || o.Attr("connections") == "" {
 		return nil
 	}
@@ -155,7 +158,11 @@ func endpointTraffic(o evidence.Observation) *EndpointTraffic {
 		}
 		return nil
 	}
-	return &EndpointTraffic{IPs: list("ips"), CountryBy: o.Attr("country_by"), Requests: int(num("requests")), Connections: int(num("connections")),
+	cloud := o.Attr("cloud")
+	if zh := o.Attr("cloud_zh"); lang == "zh" && zh != "" {
+		cloud = zh
+	}
+	return &EndpointTraffic{IPs: list("ips"), CountryBy: o.Attr("country_by"), Cloud: cloud, Requests: int(num("requests")), Connections: int(num("connections")),
 		BytesUp: num("bytes_up"), BytesDown: num("bytes_down"), JA4: list("ja4"), ALPN: list("alpn"),
 		BeaconSeconds: int(num("beacon_interval_s")), SteadyUploadBps: num("steady_upload_bps"), PISent: list("pi_sent")}
 }
@@ -495,7 +502,7 @@ func (r *Report) endpoints(set *evidence.Set, m Meta) {
 		}
 		at[k] = len(r.Endpoints)
 		ep := Endpoint{Host: o.Key, URL: u, Scheme: k.scheme, SDK: sdkOf(o), Party: party(o.Party), Source: o.Where, Country: o.Attr(evidence.DetailCountry),
-			Traffic: endpointTraffic(o)}
+			Traffic: endpointTraffic(o, m.Lang)}
 		if m.Catalog != nil {
 			if own, ok := m.Catalog.HostOwner(o.Key); ok {
 				ep.Owner = own.Company

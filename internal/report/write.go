@@ -549,8 +549,12 @@ func best(cs []Claim) Claim {
 
 // trafficSummary tells in a few words what a capture showed of a host.
 func trafficSummary(l string, t *EndpointTraffic) string {
-	parts := []string{fmt.Sprintf("↑%s ↓%s", size(t.BytesUp), size(t.BytesDown)),
-		text.Pick(l, plural(t.Connections, "connection", "connections"), fmt.Sprintf("%d 个连接", t.Connections))}
+	var parts []string
+	if t.Cloud != "" {
+		parts = append(parts, t.Cloud)
+	}
+	parts = append(parts, fmt.Sprintf("↑%s ↓%s", size(t.BytesUp), size(t.BytesDown)),
+		text.Pick(l, plural(t.Connections, "connection", "connections"), fmt.Sprintf("%d 个连接", t.Connections)))
 	if t.BeaconSeconds > 0 {
 		parts = append(parts, text.Pick(l, fmt.Sprintf("beacon every %d s", t.BeaconSeconds), fmt.Sprintf("每 %d 秒心跳", t.BeaconSeconds)))
 	}

@@ -366,6 +366,13 @@ func (a *Analyzer) place(o *evidence.Observation, host string, ips []netip.Addr)
 			break
 		}
 	}
+	for _, ip := range ips {
+		if cl, ok := a.cat.IPCloud(ip); ok {
+			o.Detail["cloud"] = cl.Name
+			o.Detail["cloud_zh"] = cl.NameZh
+			break
+		}
+	}
 }
 
 func isLocal(host string) bool {
