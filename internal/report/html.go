@@ -359,7 +359,7 @@ svg.pimap .e{fill:none;stroke:#999;stroke-width:1.2}svg.pimap .before{stroke:#d9
 
 {{if .R.Endpoints}}<h2>{{t $l "Endpoints" "网络地址"}} ({{len .R.Endpoints}})</h2>
 <table><tr><th>{{t $l "Host" "主机"}}</th><th>{{t $l "Scheme" "协议"}}</th><th>{{t $l "Owner" "归属"}}</th><th>{{t $l "Traffic" "流量"}}</th></tr>
-{{range .R.Endpoints}}<tr><td>{{.Host}}</td><td>{{.Scheme}}</td><td>{{.Owner}}{{if .Country}} ({{.Country}}){{end}}</td><td>{{with .Traffic}}↑{{.BytesUp}} B ↓{{.BytesDown}} B, {{.Connections}} {{t $l "connections" "个连接"}}{{if .BeaconSeconds}}, {{t $l "beacon every" "心跳间隔"}} {{.BeaconSeconds}} s{{end}}{{if .PISent}}, PI: {{range $i, $p := .PISent}}{{if $i}}, {{end}}{{$p}}{{end}}{{end}}{{end}}</td></tr>{{end}}
+{{range .R.Endpoints}}<tr><td>{{.Host}}</td><td>{{.Scheme}}</td><td>{{.Owner}}{{if .Country}} ({{.Country}}){{end}}{{with .Traffic}}{{if .Cloud}} · {{.Cloud}}{{end}}{{end}}</td><td>{{with .Traffic}}↑{{.BytesUp}} B ↓{{.BytesDown}} B, {{.Connections}} {{t $l "connections" "个连接"}}{{if .BeaconSeconds}}, {{t $l "beacon every" "心跳间隔"}} {{.BeaconSeconds}} s{{end}}{{if .PISent}}, PI: {{range $i, $p := .PISent}}{{if $i}}, {{end}}{{$p}}{{end}}{{end}}{{end}}</td></tr>{{end}}
 </table>{{end}}
 
 {{if .R.Errors}}<h2>{{t $l "What could not be read" "无法读取的内容"}}</h2>
