@@ -38,6 +38,8 @@ type scanOpts struct {
 	device      string
 	faceDevice  bool
 	home        string
+	batch       string
+	out         string
 }
 
 func newScanCmd(g *globals) *cobra.Command {
@@ -59,6 +61,12 @@ and inputs about the same package, are joined into one report.`,
   hegui scan --fail-on high --app-type ride_hailing app.apk
   hegui scan apps/`,
 		Args: func(cmd *cobra.Command, args []string) error {
+			if o.batch != "" {
+				if len(args) > 0 || len(o.targets) > 0 || o.targetsFile != "" || len(o.policies) > 0 {
+					return usageErr("--batch DIR scans every file under DIR on its own: give no other input")
+				}
+				return nil
+			}
 			if len(args) == 0 && len(o.targets) == 0 && o.targetsFile == "" {
 				return usageErr("scan: give at least one APK, DEX, policy or directory")
 			}
@@ -90,6 +98,8 @@ and inputs about the same package, are joined into one report.`,
 	f.StringVar(&o.deviceIDs, "device-ids", "", "YAML file of the test device's identifiers (imei, mac, android_id, oaid…), found in captures by value, encoded or hashed")
 	f.StringVar(&o.consentAt, "consent-at", "", "when the user accepted the privacy policy in the capture: a time (2026-03-01T10:15:02Z), a packet number (#123) or a HAR entry (entry:5)")
 	f.StringVar(&o.device, "device", "", "the device a capture without an app comes from (\"smart lock\"): the report's target")
+	f.StringVar(&o.batch, "batch", "", "scan every file under DIR on its own, on all cores, into a results database (--out); an interrupted batch resumes")
+	f.StringVar(&o.out, "out", "hegui-results.db", "with --batch: the SQLite results file (`hegui serve` opens it)")
 	f.BoolVar(&o.faceDevice, "face-device", false, "the captured device recognises faces (lock, gate, camera): its image uploads are face images")
 	f.StringVar(&o.home, "home", "CN", "country of the people whose data is inspected (ISO 3166 alpha-2): destinations elsewhere are cross-border")
 	return cmd
@@ -133,6 +143,9 @@ func runScan(cmd *cobra.Command, g *globals, o *scanOpts, args []string) error {
 		if ign, err = loadIgnore(o.ignore); err != nil {
 			return err
 		}
+	}
+	if o.batch != "" {
+		return runBatch(cmd.Context(), g, o, sc, ign, o.batch)
 	}
 	targets, err := targetGroups(o.targets, o.targetsFile)
 	if err != nil {

@@ -1,0 +1,298 @@
+// Package store keeps scan results: each report whole (the JSON contract)
+// and, beside it, its findings, SDKs and PI types as rows to query. One
+// interface, backed by an embedded SQLite file (the default, pure Go:
+// modernc.org/sqlite); migrations are versioned and applied on open.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"time"
+
+	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
+
+	"github.com/hegui/hegui/internal/report"
+)
+
+// Key names one result: the same artifact scanned by the same hegui with
+// the same reference data and rules gives the same report, so it is
+// stored once.
+type Key struct {
+	SHA256      string
+	ToolVersion string
+	DataVersion string
+}
+
+// Failure is an input that gave no report.
+type Failure struct {
+	Key
+	Path  string
+	Error string
+}
+
+// Store keeps reports.
+type Store interface {
+	// Has tells whether a report or a failure is stored under key.
+	Has(ctx context.Context, k Key) (bool, error)
+	// Put stores a report under key (once: a second Put is a no-op).
+	Put(ctx context.Context, k Key, r *report.Report) error
+	// Fail records an input that gave no report.
+	Fail(ctx context.Context, f Failure) error
+	// Summary counts what the stored reports hold.
+	Summary(ctx context.Context) (Summary, error)
+	Close() error
+}
+
+// Summary is what a batch of reports comes to.
+type Summary struct {
+	Reports    int
+	Failures   int
+	BySeverity map[string]int
+	TopRules   []Count
+	TopSDKs    []Count
+}
+
+// Count is a name with how many reports hold it.
+type Count struct {
+	Name string
+	N    int
+}
+
+// migrations are applied in order, each once, in one transaction each.
+var migrations = []string{
+	`CREATE TABLE reports (
+		id INTEGER PRIMARY KEY,
+		artifact_sha256 TEXT NOT NULL,
+		tool_version TEXT NOT NULL,
+		data_version TEXT NOT NULL,
+		path TEXT NOT NULL,
+		kind TEXT NOT NULL,
+		target_id TEXT NOT NULL,
+		target_name TEXT NOT NULL,
+		target_version TEXT NOT NULL,
+		worst TEXT NOT NULL,
+		created_at TEXT NOT NULL,
+		report_json TEXT NOT NULL,
+		UNIQUE (artifact_sha256, tool_version, data_version)
+	);
+	CREATE TABLE findings (
+		report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+		rule_id TEXT NOT NULL,
+		severity TEXT NOT NULL,
+		subject TEXT NOT NULL,
+		fingerprint TEXT NOT NULL,
+		suppressed INTEGER NOT NULL
+	);
+	CREATE INDEX findings_rule ON findings(rule_id);
+	CREATE INDEX findings_report ON findings(report_id);
+	CREATE TABLE sdks (
+		report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+		sdk_id TEXT NOT NULL,
+		name TEXT NOT NULL
+	);
+	CREATE INDEX sdks_report ON sdks(report_id);
+	CREATE TABLE data_types (
+		report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+		key TEXT NOT NULL,
+		level TEXT NOT NULL
+	);
+	CREATE INDEX data_types_report ON data_types(report_id);
+	CREATE TABLE failures (
+		artifact_sha256 TEXT NOT NULL,
+		tool_version TEXT NOT NULL,
+		data_version TEXT NOT NULL,
+		path TEXT NOT NULL,
+		error TEXT NOT NULL,
+		UNIQUE (artifact_sha256, tool_version, data_version)
+	);`,
+}
+
+// SQLite is the embedded store: one file.
+type SQLite struct {
+	db *sql.DB
+}
+
+// OpenSQLite opens (creating it if needed) the store in file and applies
+// the migrations it lacks.
+func OpenSQLite(ctx context.Context, file string) (*SQLite, error) {
+	db, err := sql.Open("sqlite", "file:"+file+"?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)")
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", file, err)
+	}
+	s := &SQLite{db: db}
+	if err := migrate(ctx, db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	return s, nil
+}
+
+// migrate applies the migrations a database lacks, recording each.
+func migrate(ctx context.Context, db *sql.DB) error {
+	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+		return fmt.Errorf("migrations table: %w", err)
+	}
+	var have int
+	if err := db.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&have); err != nil {
+		return fmt.Errorf("schema version: %w", err)
+	}
+	if have > len(migrations) {
+		return fmt.Errorf("the database is at schema version %d, newer than this hegui knows (%d): use a newer hegui", have, len(migrations))
+	}
+	for v := have + 1; v <= len(migrations); v++ {
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, migrations[v-1]); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migration %d: %w", v, err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, v, time.Now().UTC().Format(time.RFC3339)); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migration %d: %w", v, err)
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("migration %d: %w", v, err)
+		}
+	}
+	return nil
+}
+
+// Close closes the database.
+func (s *SQLite) Close() error { return s.db.Close() }
+
+// Has implements Store.
+func (s *SQLite) Has(ctx context.Context, k Key) (bool, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM reports WHERE artifact_sha256 = ? AND tool_version = ? AND data_version = ?)
+		+ (SELECT COUNT(*) FROM failures WHERE artifact_sha256 = ? AND tool_version = ? AND data_version = ?)`,
+		k.SHA256, k.ToolVersion, k.DataVersion, k.SHA256, k.ToolVersion, k.DataVersion).Scan(&n)
+	return n > 0, err
+}
+
+// Put implements Store: the report and its rows in one transaction.
+func (s *SQLite) Put(ctx context.Context, k Key, r *report.Report) error {
+	doc, err := json.Marshal(r)
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	t := r.Target
+	res, err := tx.ExecContext(ctx, `INSERT INTO reports (artifact_sha256, tool_version, data_version, path, kind, target_id, target_name, target_version, worst, created_at, report_json)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+		k.SHA256, k.ToolVersion, k.DataVersion, t.Path, t.Kind, t.ID, t.Name, t.Version, worst(r), time.Now().UTC().Format(time.RFC3339), string(doc))
+	if err != nil {
+		return fmt.Errorf("store report: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return nil // stored before
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return err
+	}
+	for _, f := range r.Findings {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO findings (report_id, rule_id, severity, subject, fingerprint, suppressed) VALUES (?, ?, ?, ?, ?, ?)`,
+			id, f.RuleID, f.Severity, f.Subject, f.Fingerprint, f.Suppressed != nil); err != nil {
+			return fmt.Errorf("store finding: %w", err)
+		}
+	}
+	for _, sdk := range r.SDKs {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sdks (report_id, sdk_id, name) VALUES (?, ?, ?)`, id, sdk.ID, sdk.Name); err != nil {
+			return fmt.Errorf("store sdk: %w", err)
+		}
+	}
+	for _, d := range r.DataTypes {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO data_types (report_id, key, level) VALUES (?, ?, ?)`, id, d.Key, d.Level); err != nil {
+			return fmt.Errorf("store data type: %w", err)
+		}
+	}
+	return tx.Commit()
+}
+
+// Fail implements Store.
+func (s *SQLite) Fail(ctx context.Context, f Failure) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO failures (artifact_sha256, tool_version, data_version, path, error) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+		f.SHA256, f.ToolVersion, f.DataVersion, f.Path, f.Error)
+	if err != nil {
+		return fmt.Errorf("store failure: %w", err)
+	}
+	return nil
+}
+
+// Summary implements Store.
+func (s *SQLite) Summary(ctx context.Context) (Summary, error) {
+	sum := Summary{BySeverity: map[string]int{}}
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM reports`).Scan(&sum.Reports); err != nil {
+		return sum, err
+	}
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM failures`).Scan(&sum.Failures); err != nil {
+		return sum, err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT severity, COUNT(*) FROM findings WHERE suppressed = 0 GROUP BY severity`)
+	if err != nil {
+		return sum, err
+	}
+	for rows.Next() {
+		var sev string
+		var n int
+		if err := rows.Scan(&sev, &n); err != nil {
+			rows.Close()
+			return sum, err
+		}
+		sum.BySeverity[sev] = n
+	}
+	rows.Close()
+	if sum.TopRules, err = s.top(ctx, `SELECT rule_id, COUNT(DISTINCT report_id) FROM findings WHERE suppressed = 0 GROUP BY rule_id`); err != nil {
+		return sum, err
+	}
+	if sum.TopSDKs, err = s.top(ctx, `SELECT name, COUNT(DISTINCT report_id) FROM sdks GROUP BY name`); err != nil {
+		return sum, err
+	}
+	return sum, nil
+}
+
+// top runs a name/count query and keeps the ten largest.
+func (s *SQLite) top(ctx context.Context, q string) ([]Count, error) {
+	rows, err := s.db.QueryContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Count
+	for rows.Next() {
+		var c Count
+		if err := rows.Scan(&c.Name, &c.N); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].N != out[j].N {
+			return out[i].N > out[j].N
+		}
+		return out[i].Name < out[j].Name
+	})
+	if len(out) > 10 {
+		out = out[:10]
+	}
+	return out, rows.Err()
+}
+
+// worst is a report's highest open severity ("" for none).
+func worst(r *report.Report) string {
+	for _, s := range []string{"critical", "high", "medium", "low", "info"} {
+		if r.Summary.Findings[s] > 0 {
+			return s
+		}
+	}
+	return ""
+}
