@@ -135,10 +135,9 @@ func batchOne(ctx context.Context, sc *scan.Scanner, db store.Store, o *scanOpts
 	return "scanned", text.Pick(lang, fmt.Sprintf("%d findings", n), fmt.Sprintf("%d 个问题", n))
 }
 
-// batchDataVersion names what, besides the input and hegui's version,
-// decides a report: the reference data, the rules, the language and the
-// scan's options.
-func batchDataVersion(sc *scan.Scanner, o *scanOpts, lang string) string {
+// dataVersionOf names the reference data and built-in rules a scanner
+// uses.
+func dataVersionOf(sc *scan.Scanner) string {
 	h := sha256.New()
 	vs := sc.DataVersions()
 	keys := make([]string, 0, len(vs))
@@ -149,6 +148,15 @@ func batchDataVersion(sc *scan.Scanner, o *scanOpts, lang string) string {
 	for _, k := range keys {
 		fmt.Fprintf(h, "%s=%s\n", k, vs[k])
 	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+// batchDataVersion names what, besides the input and hegui's version,
+// decides a report: the reference data, the rules, the language and the
+// scan's options.
+func batchDataVersion(sc *scan.Scanner, o *scanOpts, lang string) string {
+	h := sha256.New()
+	h.Write([]byte(dataVersionOf(sc)))
 	for _, f := range o.rules {
 		if b, err := os.ReadFile(f); err == nil {
 			h.Write(b)

@@ -24,7 +24,8 @@ var layers = [][]string{
 	{"internal/rules"},
 	{"internal/report"},
 	{"internal/ignore"},
-	{"internal/scan"},
+	{"internal/scan", "internal/store"}, // store keeps reports
+	{"internal/server"},
 	{"cmd/hegui"},
 }
 

@@ -8,6 +8,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"time"
@@ -43,8 +44,29 @@ type Store interface {
 	Fail(ctx context.Context, f Failure) error
 	// Summary counts what the stored reports hold.
 	Summary(ctx context.Context) (Summary, error)
+	// Reports lists stored reports, newest first.
+	Reports(ctx context.Context, limit, offset int) ([]Row, error)
+	// Report returns one stored report: its row and its JSON document.
+	Report(ctx context.Context, id int64) (Row, []byte, error)
 	Close() error
 }
+
+// Row is a stored report's identity and counts.
+type Row struct {
+	ID            int64
+	SHA256        string
+	Path          string
+	Kind          string
+	TargetID      string
+	TargetName    string
+	TargetVersion string
+	Worst         string
+	Created       string
+	BySeverity    map[string]int
+}
+
+// ErrNotFound is returned for a report that is not stored.
+var ErrNotFound = errors.New("no such report")
 
 // Summary is what a batch of reports comes to.
 type Summary struct {
@@ -295,4 +317,78 @@ func worst(r *report.Report) string {
 		}
 	}
 	return ""
+}
+
+// Reports implements Store.
+func (s *SQLite) Reports(ctx context.Context, limit, offset int) ([]Row, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, artifact_sha256, path, kind, target_id, target_name, target_version, worst, created_at
+		FROM reports ORDER BY id DESC LIMIT ? OFFSET ?`, limit, offset)
+	if err != nil {
+		return nil, err
+	}
+	var out []Row
+	for rows.Next() {
+		var r Row
+		if err := rows.Scan(&r.ID, &r.SHA256, &r.Path, &r.Kind, &r.TargetID, &r.TargetName, &r.TargetVersion, &r.Worst, &r.Created); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		if out[i].BySeverity, err = s.severities(ctx, out[i].ID); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func (s *SQLite) severities(ctx context.Context, id int64) (map[string]int, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT severity, COUNT(*) FROM findings WHERE report_id = ? AND suppressed = 0 GROUP BY severity`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	m := map[string]int{}
+	for rows.Next() {
+		var sev string
+		var n int
+		if err := rows.Scan(&sev, &n); err != nil {
+			return nil, err
+		}
+		m[sev] = n
+	}
+	return m, rows.Err()
+}
+
+// Report implements Store.
+func (s *SQLite) Report(ctx context.Context, id int64) (Row, []byte, error) {
+	var r Row
+	var doc string
+	err := s.db.QueryRowContext(ctx, `SELECT id, artifact_sha256, path, kind, target_id, target_name, target_version, worst, created_at, report_json
+		FROM reports WHERE id = ?`, id).Scan(&r.ID, &r.SHA256, &r.Path, &r.Kind, &r.TargetID, &r.TargetName, &r.TargetVersion, &r.Worst, &r.Created, &doc)
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, nil, ErrNotFound
+	}
+	if err != nil {
+		return r, nil, err
+	}
+	r.BySeverity, err = s.severities(ctx, id)
+	return r, []byte(doc), err
+}
+
+// PutID stores a report like Put and returns its id (that of the report
+// stored before under the same key, if any).
+func (s *SQLite) PutID(ctx context.Context, k Key, r *report.Report) (int64, error) {
+	if err := s.Put(ctx, k, r); err != nil {
+		return 0, err
+	}
+	var id int64
+	err := s.db.QueryRowContext(ctx, `SELECT id FROM reports WHERE artifact_sha256 = ? AND tool_version = ? AND data_version = ?`,
+		k.SHA256, k.ToolVersion, k.DataVersion).Scan(&id)
+	return id, err
 }

@@ -1,0 +1,105 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/hegui/hegui/internal/server"
+	"github.com/hegui/hegui/internal/store"
+)
+
+func newServeCmd(g *globals) *cobra.Command {
+	var addr, data, db, tokenFile string
+	var maxUpload int64
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve a dashboard of inspection results and a JSON API to scan uploads (http://127.0.0.1:8080)",
+		Long: `Serve the results of scans: a dashboard (every report, with its findings by severity, in zh
+or en), each report as a page, and a JSON API to upload an artifact, scan it and read its report as
+JSON, SARIF or HTML (the OpenAPI document is at /openapi.json).
+
+Results are kept in a SQLite file (--db; a batch's --out file opens here) and uploads in a directory
+by content (--data). The server binds to the loopback interface; to listen elsewhere, give a token
+(--token-file, or HEGUI_TOKEN): every request must then carry "Authorization: Bearer TOKEN".`,
+		Example: `  hegui serve
+  hegui serve --db results.db
+  curl -s --data-binary @app.apk 'http://127.0.0.1:8080/api/v1/scans?name=app.apk'
+  curl -s 'http://127.0.0.1:8080/api/v1/reports/1?format=sarif'`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			token := os.Getenv("HEGUI_TOKEN")
+			if tokenFile != "" {
+				b, err := os.ReadFile(tokenFile)
+				if err != nil {
+					return usageErr("--token-file: %v", err)
+				}
+				token = strings.TrimSpace(string(b))
+			}
+			host, _, err := net.SplitHostPort(addr)
+			if err != nil {
+				return usageErr("--addr %q: %v", addr, err)
+			}
+			if ip := net.ParseIP(host); (ip == nil || !ip.IsLoopback()) && host != "localhost" && token == "" {
+				return usageErr("--addr %s is reachable from other machines: give a token (--token-file or HEGUI_TOKEN)", addr)
+			}
+			if token != "" && len(token) < 16 {
+				return usageErr("the token is shorter than 16 characters")
+			}
+			if db == "" {
+				db = filepath.Join(data, "hegui.db")
+			}
+			blobs := filepath.Join(data, "blobs")
+			if err := os.MkdirAll(blobs, 0o700); err != nil {
+				return err
+			}
+			sc, err := loadEnv(g, nil)
+			if err != nil {
+				return err
+			}
+			st, err := store.OpenSQLite(cmd.Context(), db)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			srv := &server.Server{Store: st, Scanner: sc, Blobs: blobs, MaxUpload: maxUpload, ToolVersion: version,
+				DataVersion: dataVersionOf(sc), Log: g.logger()}
+			if token != "" {
+				sum := sha256.Sum256([]byte(token))
+				srv.TokenHash = sum[:] // only the hash is kept
+			}
+			ln, err := net.Listen("tcp", addr)
+			if err != nil {
+				return err
+			}
+			hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
+			fmt.Fprintf(g.stderr, "hegui: serving http://%s (results %s, uploads %s)\n", ln.Addr(), db, blobs)
+			go func() {
+				<-cmd.Context().Done()
+				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+				defer cancel()
+				hs.Shutdown(ctx)
+			}()
+			if err := hs.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+				return err
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
+	f.StringVar(&data, "data", "hegui-data", "directory for the results file and uploads")
+	f.StringVar(&db, "db", "", "SQLite results file (default DATA/hegui.db; a --batch --out file works)")
+	f.StringVar(&tokenFile, "token-file", "", "file holding the API token (required beyond the loopback interface)")
+	f.Int64Var(&maxUpload, "max-upload", 1<<30, "largest upload accepted, in bytes")
+	return cmd
+}

@@ -1,0 +1,407 @@
+// Package server is `hegui serve`: a dashboard of stored reports and a
+// JSON API to upload an artifact, scan it and read its report (JSON,
+// SARIF or HTML). It binds to the loopback interface unless told
+// otherwise; beyond it, every request needs the API token.
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hegui/hegui/internal/report"
+	"github.com/hegui/hegui/internal/scan"
+	"github.com/hegui/hegui/internal/store"
+	"github.com/hegui/hegui/internal/text"
+)
+
+// Server serves the dashboard and the API.
+type Server struct {
+	Store   *store.SQLite
+	Scanner *scan.Scanner
+	// Blobs is the directory uploaded artifacts are kept in, by content.
+	Blobs string
+	// TokenHash is the SHA-256 of the API token; empty allows every
+	// request (loopback, single user).
+	TokenHash []byte
+	// MaxUpload bounds an uploaded artifact.
+	MaxUpload int64
+	// DataVersion and ToolVersion key stored results (see store.Key).
+	DataVersion, ToolVersion string
+	Log                      *slog.Logger
+	// scans bounds the scans running at once.
+	scans chan struct{}
+}
+
+// Handler returns the routes.
+func (s *Server) Handler() http.Handler {
+	if s.scans == nil {
+		s.scans = make(chan struct{}, 2)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", s.dashboard)
+	mux.HandleFunc("GET /reports/{id}", s.reportPage)
+	mux.HandleFunc("POST /upload", s.uploadForm)
+	mux.HandleFunc("GET /api/v1/reports", s.apiReports)
+	mux.HandleFunc("GET /api/v1/reports/{id}", s.apiReport)
+	mux.HandleFunc("POST /api/v1/scans", s.apiScan)
+	mux.HandleFunc("GET /openapi.json", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(openAPI))
+	})
+	return s.guard(mux)
+}
+
+// guard checks the token (when one is set) and sets headers that keep a
+// page from loading anything or being framed.
+func (s *Server) guard(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		w.Header().Set("Referrer-Policy", "no-referrer")
+		if len(s.TokenHash) > 0 && !s.authorized(r) {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="hegui"`)
+			http.Error(w, "a token is required: Authorization: Bearer TOKEN", http.StatusUnauthorized)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) authorized(r *http.Request) bool {
+	tok := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if c, err := r.Cookie("hegui_token"); tok == "" && err == nil {
+		tok = c.Value
+	}
+	if tok == "" {
+		return false
+	}
+	sum := sha256.Sum256([]byte(tok))
+	return subtle.ConstantTimeCompare(sum[:], s.TokenHash) == 1
+}
+
+func lang(r *http.Request) string {
+	if l := r.URL.Query().Get("lang"); l == "zh" || l == "en" {
+		return l
+	}
+	if strings.HasPrefix(r.Header.Get("Accept-Language"), "zh") {
+		return "zh"
+	}
+	return "en"
+}
+
+func (s *Server) fail(w http.ResponseWriter, code int, err error) {
+	if code >= 500 {
+		s.Log.Error("request failed", "err", err)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	json.NewEncoder(w).Encode(map[string]string{"error": err.Error()})
+}
+
+func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
+	rows, err := s.Store.Reports(r.Context(), 500, 0)
+	if err != nil {
+		s.fail(w, 500, err)
+		return
+	}
+	sum, err := s.Store.Summary(r.Context())
+	if err != nil {
+		s.fail(w, 500, err)
+		return
+	}
+	csrf := csrfToken(w, r)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	err = dashboardPage.Execute(w, map[string]any{"Lang": lang(r), "Rows": rows, "Sum": sum, "CSRF": csrf, "Tool": s.ToolVersion})
+	if err != nil {
+		s.Log.Error("dashboard", "err", err)
+	}
+}
+
+// csrfToken returns the page's form token: a random value also set as a
+// cookie the form must echo (double submit).
+func csrfToken(w http.ResponseWriter, r *http.Request) string {
+	if c, err := r.Cookie("hegui_csrf"); err == nil && len(c.Value) == 32 {
+		return c.Value
+	}
+	b := make([]byte, 16)
+	rand.Read(b)
+	v := hex.EncodeToString(b)
+	http.SetCookie(w, &http.Cookie{Name: "hegui_csrf", Value: v, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode})
+	return v
+}
+
+func (s *Server) report(r *http.Request) (store.Row, *report.Report, []byte, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return store.Row{}, nil, nil, store.ErrNotFound
+	}
+	row, doc, err := s.Store.Report(r.Context(), id)
+	if err != nil {
+		return row, nil, nil, err
+	}
+	var rep report.Report
+	if err := json.Unmarshal(doc, &rep); err != nil {
+		return row, nil, nil, fmt.Errorf("stored report %d: %w", id, err)
+	}
+	return row, &rep, doc, nil
+}
+
+func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
+	_, rep, _, err := s.report(r)
+	if errors.Is(err, store.ErrNotFound) {
+		http.NotFound(w, r)
+		return
+	}
+	if err != nil {
+		s.fail(w, 500, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	report.HTML{ToolVersion: s.ToolVersion, Lang: rep.Lang}.Write(w, []*report.Report{rep})
+}
+
+func (s *Server) apiReports(w http.ResponseWriter, r *http.Request) {
+	limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
+	offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
+	if limit <= 0 || limit > 1000 {
+		limit = 100
+	}
+	rows, err := s.Store.Reports(r.Context(), limit, max(offset, 0))
+	if err != nil {
+		s.fail(w, 500, err)
+		return
+	}
+	if rows == nil {
+		rows = []store.Row{}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(map[string]any{"reports": rows})
+}
+
+func (s *Server) apiReport(w http.ResponseWriter, r *http.Request) {
+	_, rep, doc, err := s.report(r)
+	if errors.Is(err, store.ErrNotFound) {
+		s.fail(w, 404, err)
+		return
+	}
+	if err != nil {
+		s.fail(w, 500, err)
+		return
+	}
+	switch r.URL.Query().Get("format") {
+	case "", "json":
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(doc)
+	case "html":
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		report.HTML{ToolVersion: s.ToolVersion, Lang: rep.Lang}.Write(w, []*report.Report{rep})
+	case "sarif":
+		w.Header().Set("Content-Type", "application/sarif+json")
+		report.SARIF{Rules: s.Scanner.Engine.Rules(), Law: s.Scanner.Law, ToolVersion: s.ToolVersion, Lang: rep.Lang}.Write(w, []*report.Report{rep})
+	default:
+		s.fail(w, 400, errors.New("format: json, sarif or html"))
+	}
+}
+
+// apiScan takes an artifact as the request body (its name in ?name=),
+// keeps it by content, scans it and stores the report.
+func (s *Server) apiScan(w http.ResponseWriter, r *http.Request) {
+	id, code, err := s.scanUpload(r.Context(), r.Body, r.URL.Query().Get("name"), lang(r))
+	if err != nil {
+		s.fail(w, code, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusCreated)
+	json.NewEncoder(w).Encode(map[string]any{"id": id, "report": fmt.Sprintf("/api/v1/reports/%d", id), "page": fmt.Sprintf("/reports/%d", id)})
+}
+
+// uploadForm is the dashboard's upload: a multipart form with the CSRF
+// token; it redirects to the report page.
+func (s *Server) uploadForm(w http.ResponseWriter, r *http.Request) {
+	c, err := r.Cookie("hegui_csrf")
+	mr, merr := r.MultipartReader()
+	if err != nil || merr != nil {
+		http.Error(w, "bad form", http.StatusBadRequest)
+		return
+	}
+	// The token part comes first in the form; the file after it.
+	p, err := mr.NextPart()
+	if err != nil || p.FormName() != "csrf" {
+		http.Error(w, "bad form", http.StatusBadRequest)
+		return
+	}
+	tok, _ := io.ReadAll(io.LimitReader(p, 64))
+	if subtle.ConstantTimeCompare(tok, []byte(c.Value)) != 1 {
+		http.Error(w, "the form token does not match: reload the page", http.StatusForbidden)
+		return
+	}
+	p, err = mr.NextPart()
+	if err != nil || p.FormName() != "file" {
+		http.Error(w, "no file", http.StatusBadRequest)
+		return
+	}
+	id, code, err := s.scanUpload(r.Context(), p, p.FileName(), lang(r))
+	if err != nil {
+		http.Error(w, err.Error(), code)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/reports/%d", id), http.StatusSeeOther)
+}
+
+// scanUpload keeps an upload in the blob directory under its SHA-256 and
+// scans it; the report shows the uploaded name, never the blob's path.
+func (s *Server) scanUpload(ctx context.Context, body io.Reader, name, lang string) (int64, int, error) {
+	tmp, err := os.CreateTemp(s.Blobs, "upload-*")
+	if err != nil {
+		return 0, 500, err
+	}
+	defer os.Remove(tmp.Name())
+	h := sha256.New()
+	n, err := io.Copy(io.MultiWriter(tmp, h), io.LimitReader(body, s.MaxUpload+1))
+	tmp.Close()
+	if err != nil {
+		return 0, 400, fmt.Errorf("upload: %w", err)
+	}
+	if n > s.MaxUpload {
+		return 0, http.StatusRequestEntityTooLarge, fmt.Errorf("upload larger than %d bytes", s.MaxUpload)
+	}
+	if n == 0 {
+		return 0, 400, errors.New("empty upload")
+	}
+	sum := hex.EncodeToString(h.Sum(nil))
+	dir := filepath.Join(s.Blobs, sum[:2])
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return 0, 500, err
+	}
+	blob := filepath.Join(dir, sum+safeExt(name))
+	if err := os.Rename(tmp.Name(), blob); err != nil {
+		return 0, 500, err
+	}
+	select {
+	case s.scans <- struct{}{}:
+		defer func() { <-s.scans }()
+	case <-ctx.Done():
+		return 0, 503, ctx.Err()
+	}
+	out, err := s.Scanner.Run(ctx, scan.Request{Inputs: []string{blob}, Lang: lang, Workers: 1})
+	if err != nil {
+		return 0, 422, err
+	}
+	if len(out.Reports) == 0 {
+		msg := "no report"
+		if len(out.Failed) > 0 {
+			msg = out.Failed[0].Err
+		}
+		return 0, 422, errors.New(msg)
+	}
+	rep := out.Reports[0]
+	rep.Target.Path = displayName(name)
+	id, err := s.Store.PutID(ctx, store.Key{SHA256: sum, ToolVersion: s.ToolVersion, DataVersion: s.DataVersion + "/" + lang}, rep)
+	if err != nil {
+		return 0, 500, err
+	}
+	return id, 201, nil
+}
+
+// safeExt keeps an upload's extension when it is a short plain one (a
+// policy is read by its extension), never any other part of the name.
+func safeExt(name string) string {
+	ext := strings.ToLower(filepath.Ext(name))
+	if len(ext) < 2 || len(ext) > 8 {
+		return ""
+	}
+	for _, c := range ext[1:] {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9') {
+			return ""
+		}
+	}
+	return ext
+}
+
+// displayName is an upload's name without any directory.
+func displayName(name string) string {
+	name = filepath.Base(strings.ReplaceAll(name, "\\", "/"))
+	if name == "." || name == "/" || name == "" {
+		return "upload"
+	}
+	return name
+}
+
+func formatTime(s string) string {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return s
+	}
+	return t.Format("2006-01-02 15:04")
+}
+
+var dashboardPage = template.Must(template.New("dash").Funcs(template.FuncMap{
+	"t":    func(l, en, zh string) string { return text.Pick(l, en, zh) },
+	"time": formatTime,
+	"sev":  func(m map[string]int, k string) int { return m[k] },
+}).Parse(`<!doctype html>
+<html lang="{{if eq .Lang "zh"}}zh-CN{{else}}en{{end}}"><head><meta charset="utf-8">
+<title>hegui — {{t .Lang "Inspection results" "检测结果"}}</title>
+<style>
+body{font:14px/1.5 -apple-system,"Segoe UI","PingFang SC","Noto Sans CJK SC",sans-serif;margin:0 auto;max-width:1100px;padding:24px;color:#1d1d1f}
+table{border-collapse:collapse;width:100%}th,td{border:1px solid #ddd;padding:4px 8px;text-align:left}th{background:#f5f5f7}
+.sev{display:inline-block;min-width:20px;text-align:center;border-radius:4px;padding:0 6px;color:#fff;font-weight:600}
+.critical{background:#8e0000}.high{background:#d93025}.medium{background:#e37400}.low{background:#1a73e8}.info{background:#5f6368}
+form{margin:16px 0;padding:12px;border:1px dashed #bbb;border-radius:6px}nav{float:right}
+</style></head><body>
+<nav><a href="?lang=en">English</a> · <a href="?lang=zh">中文</a></nav>
+<h1>hegui — {{t .Lang "Inspection results" "检测结果"}}</h1>
+<p>{{.Sum.Reports}} {{t .Lang "reports" "份报告"}}, {{.Sum.Failures}} {{t .Lang "unreadable inputs" "个输入无法读取"}}</p>
+<form method="post" action="/upload?lang={{.Lang}}" enctype="multipart/form-data">
+<input type="hidden" name="csrf" value="{{.CSRF}}">
+<label>{{t .Lang "Scan an app, a policy or a capture:" "扫描应用、隐私政策或流量文件："}} <input type="file" name="file" required></label>
+<button type="submit">{{t .Lang "Scan" "扫描"}}</button></form>
+<table><tr><th>#</th><th>{{t .Lang "Target" "检测对象"}}</th><th>{{t .Lang "Kind" "类型"}}</th><th>{{t .Lang "Findings" "问题"}}</th><th>{{t .Lang "Scanned" "扫描时间"}}</th></tr>
+{{range .Rows}}<tr><td><a href="/reports/{{.ID}}">{{.ID}}</a></td>
+<td><a href="/reports/{{.ID}}">{{or .TargetName .TargetID .Path}}</a>{{if .TargetID}} <small>{{.TargetID}} {{.TargetVersion}}</small>{{end}}<br><small>{{.Path}}</small></td>
+<td>{{.Kind}}</td>
+<td>{{$m := .BySeverity}}{{with sev $m "critical"}}<span class="sev critical">{{.}}</span> {{end}}{{with sev $m "high"}}<span class="sev high">{{.}}</span> {{end}}{{with sev $m "medium"}}<span class="sev medium">{{.}}</span> {{end}}{{with sev $m "low"}}<span class="sev low">{{.}}</span> {{end}}{{with sev $m "info"}}<span class="sev info">{{.}}</span>{{end}}</td>
+<td>{{time .Created}}</td></tr>
+{{else}}<tr><td colspan="5">{{t .Lang "Nothing scanned yet." "尚无扫描结果。"}}</td></tr>{{end}}
+</table>
+<p><small>hegui {{.Tool}} · <a href="/openapi.json">API</a></small></p>
+</body></html>
+`))
+
+// openAPI documents the API.
+const openAPI = `{
+  "openapi": "3.0.3",
+  "info": {"title": "hegui", "version": "1"},
+  "components": {"securitySchemes": {"token": {"type": "http", "scheme": "bearer"}}},
+  "security": [{"token": []}],
+  "paths": {
+    "/api/v1/scans": {"post": {"summary": "Upload an artifact (APK, IPA, policy, capture) as the request body and scan it",
+      "parameters": [{"name": "name", "in": "query", "schema": {"type": "string"}, "description": "the file's name (its extension tells a policy's format)"},
+                     {"name": "lang", "in": "query", "schema": {"type": "string", "enum": ["en", "zh"]}}],
+      "requestBody": {"content": {"application/octet-stream": {}}},
+      "responses": {"201": {"description": "scanned: {id, report, page}"}, "413": {"description": "too large"}, "422": {"description": "not an input hegui reads"}}}},
+    "/api/v1/reports": {"get": {"summary": "List stored reports, newest first",
+      "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer"}}, {"name": "offset", "in": "query", "schema": {"type": "integer"}}],
+      "responses": {"200": {"description": "{reports: [...]}"}}}},
+    "/api/v1/reports/{id}": {"get": {"summary": "One report as JSON (the report contract), SARIF or HTML",
+      "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}},
+                     {"name": "format", "in": "query", "schema": {"type": "string", "enum": ["json", "sarif", "html"]}}],
+      "responses": {"200": {"description": "the report"}, "404": {"description": "no such report"}}}}
+  }
+}`

@@ -1,0 +1,209 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/hegui/hegui/internal/scan"
+	"github.com/hegui/hegui/internal/store"
+)
+
+const td = "../../testdata"
+
+func newServer(t *testing.T, token string) (*Server, *httptest.Server) {
+	t.Helper()
+	sc, err := scan.New(scan.Config{ToolVersion: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	st, err := store.OpenSQLite(context.Background(), filepath.Join(dir, "hegui.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	s := &Server{Store: st, Scanner: sc, Blobs: filepath.Join(dir, "blobs"), MaxUpload: 8 << 20, ToolVersion: "test", DataVersion: "d", Log: slog.New(slog.DiscardHandler)}
+	os.MkdirAll(s.Blobs, 0o700)
+	if token != "" {
+		sum := sha256.Sum256([]byte(token))
+		s.TokenHash = sum[:]
+	}
+	ts := httptest.NewServer(s.Handler())
+	t.Cleanup(ts.Close)
+	return s, ts
+}
+
+func upload(t *testing.T, ts *httptest.Server, file, name string) (int, map[string]any) {
+	t.Helper()
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Post(ts.URL+"/api/v1/scans?name="+name, "application/octet-stream", bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	json.NewDecoder(resp.Body).Decode(&out)
+	return resp.StatusCode, out
+}
+
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func TestUploadScanAndRead(t *testing.T) {
+	_, ts := newServer(t, "")
+	code, out := upload(t, ts, filepath.Join(td, "apks/leaky.apk"), "../../etc/leaky.apk")
+	if code != 201 {
+		t.Fatalf("upload: %d %v", code, out)
+	}
+	id := int(out["id"].(float64))
+	code, doc := get(t, fmt.Sprintf("%s/api/v1/reports/%d", ts.URL, id))
+	if code != 200 {
+		t.Fatalf("report: %d", code)
+	}
+	c := jsonschema.NewCompiler()
+	sch, err := c.Compile(filepath.Join(td, "contract/report.schema.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, _ := jsonschema.UnmarshalJSON(strings.NewReader(doc))
+	if err := sch.Validate(v); err != nil {
+		t.Errorf("stored report: %v", err)
+	}
+	var rep struct {
+		Target struct{ Path string }
+	}
+	json.Unmarshal([]byte(doc), &rep)
+	if rep.Target.Path != "leaky.apk" {
+		t.Errorf("the report names %q, not the upload's base name", rep.Target.Path)
+	}
+	for format, want := range map[string]string{"html": "HG-AND-001", "sarif": `"version": "2.1.0"`} {
+		code, body := get(t, fmt.Sprintf("%s/api/v1/reports/%d?format=%s", ts.URL, id, format))
+		if code != 200 || !strings.Contains(body, want) {
+			t.Errorf("%s: %d, no %q", format, code, want)
+		}
+	}
+	code, page := get(t, ts.URL+"/")
+	if code != 200 || !strings.Contains(page, "Leaky Demo") || !strings.Contains(page, fmt.Sprintf("/reports/%d", id)) {
+		t.Errorf("dashboard: %d", code)
+	}
+	code, page = get(t, ts.URL+"/?lang=zh")
+	if !strings.Contains(page, "检测结果") {
+		t.Errorf("zh dashboard: %d", code)
+	}
+	// The same upload again is the same stored report.
+	_, again := upload(t, ts, filepath.Join(td, "apks/leaky.apk"), "leaky.apk")
+	if again["id"] != out["id"] {
+		t.Errorf("a second upload stored again: %v vs %v", again["id"], out["id"])
+	}
+	if code, _ := get(t, ts.URL+"/api/v1/reports/999"); code != 404 {
+		t.Errorf("missing report: %d", code)
+	}
+}
+
+func TestUploadLimitsAndEscaping(t *testing.T) {
+	s, ts := newServer(t, "")
+	s.MaxUpload = 1000
+	if code, _ := upload(t, ts, filepath.Join(td, "apks/leaky.apk"), "big.apk"); code != 413 {
+		t.Errorf("too large: %d", code)
+	}
+	s.MaxUpload = 8 << 20
+	dir := t.TempDir()
+	ev := filepath.Join(dir, "evil.json")
+	os.WriteFile(ev, []byte(`{"hegui_evidence": 1, "target": {"kind": "traffic", "id": "com.evil", "name": "<script>alert(1)</script>"},
+ "inputs": ["traffic"], "observations": [{"kind": "data_type", "key": "device_id_imei", "level": "observed", "source": "x", "where": {"file": "a.pcap", "packet": 1}}]}`), 0o644)
+	if code, out := upload(t, ts, ev, "evil.json"); code != 201 {
+		t.Fatalf("evidence upload: %d %v", code, out)
+	}
+	_, page := get(t, ts.URL+"/")
+	if strings.Contains(page, "<script>alert(1)") || !strings.Contains(page, "&lt;script&gt;alert(1)&lt;/script&gt;") {
+		t.Error("the target name is not escaped on the dashboard")
+	}
+}
+
+func TestFormNeedsItsToken(t *testing.T) {
+	_, ts := newServer(t, "")
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	mw.WriteField("csrf", "0123456789abcdef0123456789abcdef")
+	fw, _ := mw.CreateFormFile("file", "clean.apk")
+	b, _ := os.ReadFile(filepath.Join(td, "apks/clean.apk"))
+	fw.Write(b)
+	mw.Close()
+	req, _ := http.NewRequest("POST", ts.URL+"/upload", bytes.NewReader(body.Bytes()))
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.AddCookie(&http.Cookie{Name: "hegui_csrf", Value: "ffffffffffffffffffffffffffffffff"})
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 403 {
+		t.Errorf("a form with another page's token: %d", resp.StatusCode)
+	}
+}
+
+func TestTokenRequired(t *testing.T) {
+	_, ts := newServer(t, "a-long-enough-secret-token")
+	if code, _ := get(t, ts.URL+"/api/v1/reports"); code != 401 {
+		t.Errorf("no token: %d", code)
+	}
+	req, _ := http.NewRequest("GET", ts.URL+"/api/v1/reports", nil)
+	req.Header.Set("Authorization", "Bearer a-long-enough-secret-token")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("with the token: %d", resp.StatusCode)
+	}
+}
+
+// A real browser (Debian's chromium) loads the dashboard and a report.
+func TestDashboardInABrowser(t *testing.T) {
+	browser, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Skip("no chromium (Debian: apt-get install chromium)")
+	}
+	_, ts := newServer(t, "")
+	code, out := upload(t, ts, filepath.Join(td, "apks/ridehail.apk"), "ridehail.apk")
+	if code != 201 {
+		t.Fatalf("upload: %d %v", code, out)
+	}
+	args := []string{"--headless=new", "--no-sandbox", "--disable-gpu", "--user-data-dir=" + t.TempDir(), "--dump-dom"}
+	for url, want := range map[string]string{ts.URL + "/?lang=zh": "检测结果", ts.URL + out["page"].(string): "HG-AND-"} {
+		dom, err := exec.Command(browser, append(args, url)...).Output()
+		if err != nil {
+			t.Fatalf("chromium %s: %v", url, err)
+		}
+		if !strings.Contains(string(dom), want) {
+			t.Errorf("%s: rendered page has no %q", url, want)
+		}
+	}
+}
