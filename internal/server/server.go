@@ -59,6 +59,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/v1/reports", s.apiReports)
 	mux.HandleFunc("GET /api/v1/reports/{id}", s.apiReport)
 	mux.HandleFunc("POST /api/v1/scans", s.apiScan)
+	mux.HandleFunc("GET /api/v1/diff", s.apiDiff)
+	mux.HandleFunc("GET /diff", s.diffPage)
 	mux.HandleFunc("GET /openapi.json", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Write([]byte(openAPI))
@@ -125,8 +127,18 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	csrf := csrfToken(w, r)
+	// Each report's previous scan of the same target, for re-inspection.
+	prev := map[int64]int64{}
+	for i, row := range rows {
+		for _, older := range rows[i+1:] {
+			if row.TargetID != "" && older.TargetID == row.TargetID {
+				prev[row.ID] = older.ID
+				break
+			}
+		}
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	err = dashboardPage.Execute(w, map[string]any{"Lang": lang(r), "Rows": rows, "Sum": sum, "CSRF": csrf, "Tool": s.ToolVersion})
+	err = dashboardPage.Execute(w, map[string]any{"Lang": lang(r), "Rows": rows, "Sum": sum, "CSRF": csrf, "Tool": s.ToolVersion, "Prev": prev})
 	if err != nil {
 		s.Log.Error("dashboard", "err", err)
 	}
@@ -377,7 +389,7 @@ form{margin:16px 0;padding:12px;border:1px dashed #bbb;border-radius:6px}nav{flo
 <td><a href="/reports/{{.ID}}">{{or .TargetName .TargetID .Path}}</a>{{if .TargetID}} <small>{{.TargetID}} {{.TargetVersion}}</small>{{end}}<br><small>{{.Path}}</small></td>
 <td>{{.Kind}}</td>
 <td>{{$m := .BySeverity}}{{with sev $m "critical"}}<span class="sev critical">{{.}}</span> {{end}}{{with sev $m "high"}}<span class="sev high">{{.}}</span> {{end}}{{with sev $m "medium"}}<span class="sev medium">{{.}}</span> {{end}}{{with sev $m "low"}}<span class="sev low">{{.}}</span> {{end}}{{with sev $m "info"}}<span class="sev info">{{.}}</span>{{end}}</td>
-<td>{{time .Created}}</td></tr>
+<td>{{time .Created}}{{$id := .ID}}{{with index $.Prev .ID}}<br><a href="/diff?from={{.}}&to={{$id}}&lang={{$.Lang}}">{{t $.Lang "compare with the previous scan" "与上次扫描对比"}}</a>{{end}}</td></tr>
 {{else}}<tr><td colspan="5">{{t .Lang "Nothing scanned yet." "尚无扫描结果。"}}</td></tr>{{end}}
 </table>
 <p><small>hegui {{.Tool}} · <a href="/openapi.json">API</a></small></p>
@@ -402,6 +414,136 @@ const openAPI = `{
     "/api/v1/reports/{id}": {"get": {"summary": "One report as JSON (the report contract), SARIF or HTML",
       "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}},
                      {"name": "format", "in": "query", "schema": {"type": "string", "enum": ["json", "sarif", "html"]}}],
-      "responses": {"200": {"description": "the report"}, "404": {"description": "no such report"}}}}
+      "responses": {"200": {"description": "the report"}, "404": {"description": "no such report"}}}},
+    "/api/v1/diff": {"get": {"summary": "Re-inspection: the findings of report 'from' against report 'to', matched by fingerprint (rule, target, subject)",
+      "parameters": [{"name": "from", "in": "query", "required": true, "schema": {"type": "integer"}},
+                     {"name": "to", "in": "query", "required": true, "schema": {"type": "integer"}}],
+      "responses": {"200": {"description": "{From, To, fixed, new, unchanged}"}, "404": {"description": "no such report"}}}}
   }
 }`
+
+// Diff is a re-inspection: the findings of a target's earlier report
+// against a later one, matched by fingerprint (rule, target, subject).
+type Diff struct {
+	From, To  store.Row
+	Fixed     []DiffFinding `json:"fixed"`
+	New       []DiffFinding `json:"new"`
+	Unchanged []DiffFinding `json:"unchanged"`
+}
+
+// DiffFinding is one finding of a diff.
+type DiffFinding struct {
+	RuleID      string `json:"rule_id"`
+	Severity    string `json:"severity"`
+	Title       string `json:"title"`
+	Subject     string `json:"subject,omitempty"`
+	Fingerprint string `json:"fingerprint"`
+}
+
+func (s *Server) diff(ctx context.Context, r *http.Request) (*Diff, int, error) {
+	var ids [2]int64
+	for i, k := range []string{"from", "to"} {
+		id, err := strconv.ParseInt(r.URL.Query().Get(k), 10, 64)
+		if err != nil {
+			return nil, 400, fmt.Errorf("%s: a report id", k)
+		}
+		ids[i] = id
+	}
+	var reps [2]report.Report
+	d := &Diff{}
+	for i, id := range ids {
+		row, doc, err := s.Store.Report(ctx, id)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, 404, fmt.Errorf("report %d: %w", id, err)
+		}
+		if err != nil {
+			return nil, 500, err
+		}
+		if err := json.Unmarshal(doc, &reps[i]); err != nil {
+			return nil, 500, err
+		}
+		if i == 0 {
+			d.From = row
+		} else {
+			d.To = row
+		}
+	}
+	open := func(rep report.Report) map[string]report.Finding {
+		m := map[string]report.Finding{}
+		for _, f := range rep.Findings {
+			if f.Suppressed == nil {
+				m[f.Fingerprint] = f
+			}
+		}
+		return m
+	}
+	before, after := open(reps[0]), open(reps[1])
+	df := func(f report.Finding) DiffFinding {
+		return DiffFinding{RuleID: f.RuleID, Severity: f.Severity, Title: f.Title, Subject: f.Subject, Fingerprint: f.Fingerprint}
+	}
+	for _, f := range reps[0].Findings {
+		if _, ok := before[f.Fingerprint]; !ok {
+			continue
+		}
+		if _, still := after[f.Fingerprint]; still {
+			d.Unchanged = append(d.Unchanged, df(f))
+		} else {
+			d.Fixed = append(d.Fixed, df(f))
+		}
+	}
+	for _, f := range reps[1].Findings {
+		if _, was := before[f.Fingerprint]; !was && f.Suppressed == nil {
+			d.New = append(d.New, df(f))
+		}
+	}
+	return d, 200, nil
+}
+
+func (s *Server) apiDiff(w http.ResponseWriter, r *http.Request) {
+	d, code, err := s.diff(r.Context(), r)
+	if err != nil {
+		s.fail(w, code, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(d)
+}
+
+func (s *Server) diffPage(w http.ResponseWriter, r *http.Request) {
+	d, code, err := s.diff(r.Context(), r)
+	if err != nil {
+		http.Error(w, err.Error(), code)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	if err := diffPage.Execute(w, map[string]any{"Lang": lang(r), "D": d}); err != nil {
+		s.Log.Error("diff page", "err", err)
+	}
+}
+
+var diffPage = template.Must(template.New("diff").Funcs(template.FuncMap{
+	"t":    func(l, en, zh string) string { return text.Pick(l, en, zh) },
+	"time": formatTime,
+}).Parse(`<!doctype html>
+<html lang="{{if eq .Lang "zh"}}zh-CN{{else}}en{{end}}"><head><meta charset="utf-8">
+<title>hegui — {{t .Lang "Re-inspection" "复检对比"}}</title>
+<style>
+body{font:14px/1.5 -apple-system,"Segoe UI","PingFang SC","Noto Sans CJK SC",sans-serif;margin:0 auto;max-width:1100px;padding:24px;color:#1d1d1f}
+table{border-collapse:collapse;width:100%;margin-bottom:16px}th,td{border:1px solid #ddd;padding:4px 8px;text-align:left}th{background:#f5f5f7}
+.fixed{color:#1d6b2b}.new{color:#a1150f}
+</style></head><body>
+<h1>{{t .Lang "Re-inspection" "复检对比"}}: {{or .D.To.TargetName .D.To.TargetID .D.To.Path}}</h1>
+<p><a href="/reports/{{.D.From.ID}}">#{{.D.From.ID}}</a> {{.D.From.TargetVersion}} ({{time .D.From.Created}}) → <a href="/reports/{{.D.To.ID}}">#{{.D.To.ID}}</a> {{.D.To.TargetVersion}} ({{time .D.To.Created}})</p>
+<p><span class="fixed">{{len .D.Fixed}} {{t .Lang "fixed" "已整改"}}</span> · <span class="new">{{len .D.New}} {{t .Lang "new" "新增"}}</span> · {{len .D.Unchanged}} {{t .Lang "unchanged" "未整改"}}</p>
+{{$l := .Lang}}
+<h2 class="new">{{t $l "New" "新增"}}</h2>
+<table><tr><th>{{t $l "Rule" "规则"}}</th><th>{{t $l "Severity" "级别"}}</th><th>{{t $l "Finding" "问题"}}</th></tr>
+{{range .D.New}}<tr><td>{{.RuleID}}</td><td>{{.Severity}}</td><td>{{.Title}}{{if .Subject}}: {{.Subject}}{{end}}</td></tr>{{end}}</table>
+<h2>{{t $l "Not fixed" "未整改"}}</h2>
+<table><tr><th>{{t $l "Rule" "规则"}}</th><th>{{t $l "Severity" "级别"}}</th><th>{{t $l "Finding" "问题"}}</th></tr>
+{{range .D.Unchanged}}<tr><td>{{.RuleID}}</td><td>{{.Severity}}</td><td>{{.Title}}{{if .Subject}}: {{.Subject}}{{end}}</td></tr>{{end}}</table>
+<h2 class="fixed">{{t $l "Fixed" "已整改"}}</h2>
+<table><tr><th>{{t $l "Rule" "规则"}}</th><th>{{t $l "Severity" "级别"}}</th><th>{{t $l "Finding" "问题"}}</th></tr>
+{{range .D.Fixed}}<tr><td>{{.RuleID}}</td><td>{{.Severity}}</td><td>{{.Title}}{{if .Subject}}: {{.Subject}}{{end}}</td></tr>{{end}}</table>
+</body></html>
+`))

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -15,6 +16,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -206,4 +208,119 @@ func TestDashboardInABrowser(t *testing.T) {
 			t.Errorf("%s: rendered page has no %q", url, want)
 		}
 	}
+}
+
+// Re-inspection: a build that leaked before consent, then a fixed one,
+// compared finding by finding.
+func TestReinspectionDiff(t *testing.T) {
+	_, ts := newServer(t, "")
+	_, before := upload(t, ts, filepath.Join(td, "evidence/leaky-traffic-leaks.json"), "run1.json")
+	_, after := upload(t, ts, filepath.Join(td, "evidence/leaky-traffic-clean.json"), "run2.json")
+	from, to := int(before["id"].(float64)), int(after["id"].(float64))
+	code, body := get(t, fmt.Sprintf("%s/api/v1/diff?from=%d&to=%d", ts.URL, from, to))
+	if code != 200 {
+		t.Fatalf("diff: %d %s", code, body)
+	}
+	var d Diff
+	if err := json.Unmarshal([]byte(body), &d); err != nil {
+		t.Fatal(err)
+	}
+	fixed := map[string]bool{}
+	for _, f := range d.Fixed {
+		fixed[f.RuleID] = true
+	}
+	if !fixed["HG-NET-001"] || len(d.New) != 0 {
+		t.Errorf("fixed %v, new %v", d.Fixed, d.New)
+	}
+	_, page := get(t, ts.URL+"/")
+	if !strings.Contains(page, fmt.Sprintf("/diff?from=%d&to=%d", from, to)) {
+		t.Error("the dashboard does not link the two scans of one target")
+	}
+	if code, page := get(t, fmt.Sprintf("%s/diff?from=%d&to=%d&lang=zh", ts.URL, from, to)); code != 200 || !strings.Contains(page, "已整改") {
+		t.Errorf("diff page: %d", code)
+	}
+}
+
+// 200 uploads at once, each a different app, and their status polled: no
+// error, every app stored once.
+func TestConcurrentUploads(t *testing.T) {
+	if testing.Short() {
+		t.Skip("200 uploads")
+	}
+	_, ts := newServer(t, "")
+	base, err := os.ReadFile(filepath.Join(td, "apks/clean.apk"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 200
+	ids := make(chan float64, n)
+	errs := make(chan error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			app := withComment(t, base, fmt.Sprintf("copy %d", i))
+			resp, err := http.Post(fmt.Sprintf("%s/api/v1/scans?name=app%d.apk", ts.URL, i), "application/octet-stream", bytes.NewReader(app))
+			if err != nil {
+				errs <- err
+				return
+			}
+			var out map[string]any
+			json.NewDecoder(resp.Body).Decode(&out)
+			resp.Body.Close()
+			if resp.StatusCode != 201 {
+				errs <- fmt.Errorf("upload %d: %d %v", i, resp.StatusCode, out)
+				return
+			}
+			if code, _ := get(t, fmt.Sprintf("%s/api/v1/reports/%v", ts.URL, out["id"])); code != 200 {
+				errs <- fmt.Errorf("poll %d: %d", i, code)
+				return
+			}
+			ids <- out["id"].(float64)
+		}()
+	}
+	wg.Wait()
+	close(ids)
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	seen := map[float64]bool{}
+	for id := range ids {
+		if seen[id] {
+			t.Errorf("report %v given twice", id)
+		}
+		seen[id] = true
+	}
+	_, body := get(t, ts.URL+"/api/v1/reports?limit=1000")
+	var list struct{ Reports []store.Row }
+	json.Unmarshal([]byte(body), &list)
+	if len(seen) != n || len(list.Reports) != n {
+		t.Errorf("%d reports returned, %d stored, want %d", len(seen), len(list.Reports), n)
+	}
+}
+
+// withComment rewrites an APK with a different archive comment: another
+// file, the same app.
+func withComment(t *testing.T, apk []byte, comment string) []byte {
+	zr, err := zip.NewReader(bytes.NewReader(apk), int64(len(apk)))
+	if err != nil {
+		t.Error(err)
+		return nil
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, f := range zr.File {
+		w, err := zw.CreateRaw(&f.FileHeader)
+		if err != nil {
+			t.Error(err)
+			return nil
+		}
+		rc, _ := f.OpenRaw()
+		io.Copy(w, rc)
+	}
+	zw.SetComment(comment)
+	zw.Close()
+	return buf.Bytes()
 }
