@@ -21,6 +21,8 @@ go 1.26.8
 //   modernc.org/sqlite: the embedded results store (--batch, serve): SQLite
 //     in pure Go, so hegui stays one static binary with no C toolchain.
 //   schollz/progressbar: the batch progress bar (rate, ETA) on terminals.
+//   jackc/pgx: PostgreSQL for fleets' results (through database/sql), the
+//     driver River and most Go services use.
 require (
 	github.com/google/cel-go v0.31.0
 	github.com/klauspost/compress v1.20.3
@@ -31,6 +33,7 @@ require (
 
 require (
 	github.com/andybalholm/brotli v1.3.0
+	github.com/jackc/pgx/v5 v5.12.0
 	github.com/schollz/progressbar/v3 v3.19.1
 	golang.org/x/net v0.62.0
 	golang.org/x/text v0.43.0
@@ -43,6 +46,9 @@ require (
 	github.com/dustin/go-humanize v1.1.0 // indirect
 	github.com/google/uuid v1.6.0 // indirect
 	github.com/inconshreveable/mousetrap v1.1.0 // indirect
+	github.com/jackc/pgpassfile v1.0.0 // indirect
+	github.com/jackc/pgservicefile v0.0.0-20240606120523-5a60cdf6a761 // indirect
+	github.com/jackc/puddle/v2 v2.2.3 // indirect
 	github.com/mattn/go-isatty v0.0.24 // indirect
 	github.com/mitchellh/colorstring v0.0.0-20190213212951-d06e56a500db // indirect
 	github.com/ncruces/go-strftime v1.1.0 // indirect
@@ -50,6 +56,7 @@ require (
 	github.com/rivo/uniseg v0.4.7 // indirect
 	github.com/spf13/pflag v1.0.9 // indirect
 	golang.org/x/exp v0.0.0-20240823005443-9b4947da3948 // indirect
+	golang.org/x/sync v0.24.0 // indirect
 	golang.org/x/sys v0.49.0 // indirect
 	golang.org/x/term v0.47.0 // indirect
 	google.golang.org/genproto/googleapis/api v0.0.0-20240826202546-f6391c0de4c7 // indirect

@@ -29,7 +29,7 @@ import (
 // (same content, same hegui, same data and rules) is not scanned again,
 // so an interrupted batch resumes where it stopped.
 func runBatch(ctx context.Context, g *globals, o *scanOpts, sc *scan.Scanner, ign *ignore.File, dir string) error {
-	db, err := store.OpenSQLite(ctx, o.out)
+	db, err := store.Open(ctx, o.out)
 	if err != nil {
 		return usageErr("--out: %v", err)
 	}

@@ -66,7 +66,7 @@ by content (--data). The server binds to the loopback interface; to listen elsew
 			if err != nil {
 				return err
 			}
-			st, err := store.OpenSQLite(cmd.Context(), db)
+			st, err := store.Open(cmd.Context(), db)
 			if err != nil {
 				return err
 			}

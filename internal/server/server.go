@@ -31,7 +31,7 @@ import (
 
 // Server serves the dashboard and the API.
 type Server struct {
-	Store   *store.SQLite
+	Store   *store.DB
 	Scanner *scan.Scanner
 	// Blobs is the directory uploaded artifacts are kept in, by content.
 	Blobs string

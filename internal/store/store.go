@@ -11,9 +11,11 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
-	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
+	_ "modernc.org/sqlite"             // the "sqlite" database/sql driver
 
 	"github.com/hegui/hegui/internal/report"
 )
@@ -101,7 +103,7 @@ var migrations = []string{
 		UNIQUE (artifact_sha256, tool_version, data_version)
 	);
 	CREATE TABLE findings (
-		report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+		report_id BIGINT NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
 		rule_id TEXT NOT NULL,
 		severity TEXT NOT NULL,
 		subject TEXT NOT NULL,
@@ -111,13 +113,13 @@ var migrations = []string{
 	CREATE INDEX findings_rule ON findings(rule_id);
 	CREATE INDEX findings_report ON findings(report_id);
 	CREATE TABLE sdks (
-		report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+		report_id BIGINT NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
 		sdk_id TEXT NOT NULL,
 		name TEXT NOT NULL
 	);
 	CREATE INDEX sdks_report ON sdks(report_id);
 	CREATE TABLE data_types (
-		report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+		report_id BIGINT NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
 		key TEXT NOT NULL,
 		level TEXT NOT NULL
 	);
@@ -132,28 +134,92 @@ var migrations = []string{
 	);`,
 }
 
-// SQLite is the embedded store: one file.
-type SQLite struct {
-	db *sql.DB
+// DB is a store in a SQL database: an embedded SQLite file or
+// PostgreSQL (the same tables; queries are written once, with ?
+// placeholders numbered for PostgreSQL).
+type DB struct {
+	db       *sql.DB
+	postgres bool
+}
+
+// q adapts a query to the database: PostgreSQL numbers its placeholders.
+func (s *DB) q(query string) string {
+	if !s.postgres {
+		return query
+	}
+	var b strings.Builder
+	n := 0
+	for _, c := range query {
+		if c == '?' {
+			n++
+			fmt.Fprintf(&b, "$%d", n)
+			continue
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
 }
 
 // OpenSQLite opens (creating it if needed) the store in file and applies
 // the migrations it lacks.
-func OpenSQLite(ctx context.Context, file string) (*SQLite, error) {
+func OpenSQLite(ctx context.Context, file string) (*DB, error) {
 	db, err := sql.Open("sqlite", "file:"+file+"?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)")
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", file, err)
 	}
-	s := &SQLite{db: db}
-	if err := migrate(ctx, db); err != nil {
+	s := &DB{db: db}
+	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
 	return s, nil
 }
 
-// migrate applies the migrations a database lacks, recording each.
-func migrate(ctx context.Context, db *sql.DB) error {
+// OpenPostgres opens the store in a PostgreSQL database (a URL such as
+// postgres://user:pass@host/db) and applies the migrations it lacks.
+func OpenPostgres(ctx context.Context, url string) (*DB, error) {
+	db, err := sql.Open("pgx", url)
+	if err != nil {
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	s := &DB{db: db, postgres: true}
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	return s, nil
+}
+
+// Open opens a store by name: a postgres:// or postgresql:// URL, else a
+// SQLite file.
+func Open(ctx context.Context, name string) (*DB, error) {
+	if strings.HasPrefix(name, "postgres://") || strings.HasPrefix(name, "postgresql://") {
+		return OpenPostgres(ctx, name)
+	}
+	return OpenSQLite(ctx, name)
+}
+
+// migrate applies the migrations a database lacks, recording each; each
+// runs in a transaction, statement by statement.
+func (s *DB) migrate(ctx context.Context) error {
+	db := s.db
+	if s.postgres {
+		// One migrator at a time (several workers may start together):
+		// a session lock, held on one connection of the pool.
+		conn, err := db.Conn(ctx)
+		if err != nil {
+			return err
+		}
+		defer conn.Close()
+		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(7216310)`); err != nil {
+			return err
+		}
+		defer conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock(7216310)`)
+	}
 	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
 		return fmt.Errorf("migrations table: %w", err)
 	}
@@ -169,11 +235,19 @@ func migrate(ctx context.Context, db *sql.DB) error {
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, migrations[v-1]); err != nil {
-			tx.Rollback()
-			return fmt.Errorf("migration %d: %w", v, err)
+		for _, stmt := range strings.Split(migrations[v-1], ";") {
+			if strings.TrimSpace(stmt) == "" {
+				continue
+			}
+			if s.postgres {
+				stmt = strings.ReplaceAll(stmt, "INTEGER PRIMARY KEY", "BIGSERIAL PRIMARY KEY")
+			}
+			if _, err := tx.ExecContext(ctx, stmt); err != nil {
+				tx.Rollback()
+				return fmt.Errorf("migration %d: %w", v, err)
+			}
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, v, time.Now().UTC().Format(time.RFC3339)); err != nil {
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`), v, time.Now().UTC().Format(time.RFC3339)); err != nil {
 			tx.Rollback()
 			return fmt.Errorf("migration %d: %w", v, err)
 		}
@@ -185,19 +259,19 @@ func migrate(ctx context.Context, db *sql.DB) error {
 }
 
 // Close closes the database.
-func (s *SQLite) Close() error { return s.db.Close() }
+func (s *DB) Close() error { return s.db.Close() }
 
 // Has implements Store.
-func (s *SQLite) Has(ctx context.Context, k Key) (bool, error) {
+func (s *DB) Has(ctx context.Context, k Key) (bool, error) {
 	var n int
-	err := s.db.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM reports WHERE artifact_sha256 = ? AND tool_version = ? AND data_version = ?)
-		+ (SELECT COUNT(*) FROM failures WHERE artifact_sha256 = ? AND tool_version = ? AND data_version = ?)`,
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT (SELECT COUNT(*) FROM reports WHERE artifact_sha256 = ? AND tool_version = ? AND data_version = ?)
+		+ (SELECT COUNT(*) FROM failures WHERE artifact_sha256 = ? AND tool_version = ? AND data_version = ?)`),
 		k.SHA256, k.ToolVersion, k.DataVersion, k.SHA256, k.ToolVersion, k.DataVersion).Scan(&n)
 	return n > 0, err
 }
 
 // Put implements Store: the report and its rows in one transaction.
-func (s *SQLite) Put(ctx context.Context, k Key, r *report.Report) error {
+func (s *DB) Put(ctx context.Context, k Key, r *report.Report) error {
 	doc, err := json.Marshal(r)
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
@@ -208,32 +282,29 @@ func (s *SQLite) Put(ctx context.Context, k Key, r *report.Report) error {
 	}
 	defer tx.Rollback()
 	t := r.Target
-	res, err := tx.ExecContext(ctx, `INSERT INTO reports (artifact_sha256, tool_version, data_version, path, kind, target_id, target_name, target_version, worst, created_at, report_json)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-		k.SHA256, k.ToolVersion, k.DataVersion, t.Path, t.Kind, t.ID, t.Name, t.Version, worst(r), time.Now().UTC().Format(time.RFC3339), string(doc))
+	var id int64
+	err = tx.QueryRowContext(ctx, s.q(`INSERT INTO reports (artifact_sha256, tool_version, data_version, path, kind, target_id, target_name, target_version, worst, created_at, report_json)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`),
+		k.SHA256, k.ToolVersion, k.DataVersion, t.Path, t.Kind, t.ID, t.Name, t.Version, worst(r), time.Now().UTC().Format(time.RFC3339), string(doc)).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil // stored before
+	}
 	if err != nil {
 		return fmt.Errorf("store report: %w", err)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return nil // stored before
-	}
-	id, err := res.LastInsertId()
-	if err != nil {
-		return err
-	}
 	for _, f := range r.Findings {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO findings (report_id, rule_id, severity, subject, fingerprint, suppressed) VALUES (?, ?, ?, ?, ?, ?)`,
-			id, f.RuleID, f.Severity, f.Subject, f.Fingerprint, f.Suppressed != nil); err != nil {
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO findings (report_id, rule_id, severity, subject, fingerprint, suppressed) VALUES (?, ?, ?, ?, ?, ?)`),
+			id, f.RuleID, f.Severity, f.Subject, f.Fingerprint, boolInt(f.Suppressed != nil)); err != nil {
 			return fmt.Errorf("store finding: %w", err)
 		}
 	}
 	for _, sdk := range r.SDKs {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO sdks (report_id, sdk_id, name) VALUES (?, ?, ?)`, id, sdk.ID, sdk.Name); err != nil {
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO sdks (report_id, sdk_id, name) VALUES (?, ?, ?)`), id, sdk.ID, sdk.Name); err != nil {
 			return fmt.Errorf("store sdk: %w", err)
 		}
 	}
 	for _, d := range r.DataTypes {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO data_types (report_id, key, level) VALUES (?, ?, ?)`, id, d.Key, d.Level); err != nil {
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO data_types (report_id, key, level) VALUES (?, ?, ?)`), id, d.Key, d.Level); err != nil {
 			return fmt.Errorf("store data type: %w", err)
 		}
 	}
@@ -241,8 +312,8 @@ func (s *SQLite) Put(ctx context.Context, k Key, r *report.Report) error {
 }
 
 // Fail implements Store.
-func (s *SQLite) Fail(ctx context.Context, f Failure) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO failures (artifact_sha256, tool_version, data_version, path, error) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+func (s *DB) Fail(ctx context.Context, f Failure) error {
+	_, err := s.db.ExecContext(ctx, s.q(`INSERT INTO failures (artifact_sha256, tool_version, data_version, path, error) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
 		f.SHA256, f.ToolVersion, f.DataVersion, f.Path, f.Error)
 	if err != nil {
 		return fmt.Errorf("store failure: %w", err)
@@ -251,7 +322,7 @@ func (s *SQLite) Fail(ctx context.Context, f Failure) error {
 }
 
 // Summary implements Store.
-func (s *SQLite) Summary(ctx context.Context) (Summary, error) {
+func (s *DB) Summary(ctx context.Context) (Summary, error) {
 	sum := Summary{BySeverity: map[string]int{}}
 	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM reports`).Scan(&sum.Reports); err != nil {
 		return sum, err
@@ -283,7 +354,7 @@ func (s *SQLite) Summary(ctx context.Context) (Summary, error) {
 }
 
 // top runs a name/count query and keeps the ten largest.
-func (s *SQLite) top(ctx context.Context, q string) ([]Count, error) {
+func (s *DB) top(ctx context.Context, q string) ([]Count, error) {
 	rows, err := s.db.QueryContext(ctx, q)
 	if err != nil {
 		return nil, err
@@ -320,9 +391,9 @@ func worst(r *report.Report) string {
 }
 
 // Reports implements Store.
-func (s *SQLite) Reports(ctx context.Context, limit, offset int) ([]Row, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, artifact_sha256, path, kind, target_id, target_name, target_version, worst, created_at
-		FROM reports ORDER BY id DESC LIMIT ? OFFSET ?`, limit, offset)
+func (s *DB) Reports(ctx context.Context, limit, offset int) ([]Row, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT id, artifact_sha256, path, kind, target_id, target_name, target_version, worst, created_at
+		FROM reports ORDER BY id DESC LIMIT ? OFFSET ?`), limit, offset)
 	if err != nil {
 		return nil, err
 	}
@@ -347,8 +418,8 @@ func (s *SQLite) Reports(ctx context.Context, limit, offset int) ([]Row, error) 
 	return out, nil
 }
 
-func (s *SQLite) severities(ctx context.Context, id int64) (map[string]int, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT severity, COUNT(*) FROM findings WHERE report_id = ? AND suppressed = 0 GROUP BY severity`, id)
+func (s *DB) severities(ctx context.Context, id int64) (map[string]int, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT severity, COUNT(*) FROM findings WHERE report_id = ? AND suppressed = 0 GROUP BY severity`), id)
 	if err != nil {
 		return nil, err
 	}
@@ -366,11 +437,11 @@ func (s *SQLite) severities(ctx context.Context, id int64) (map[string]int, erro
 }
 
 // Report implements Store.
-func (s *SQLite) Report(ctx context.Context, id int64) (Row, []byte, error) {
+func (s *DB) Report(ctx context.Context, id int64) (Row, []byte, error) {
 	var r Row
 	var doc string
-	err := s.db.QueryRowContext(ctx, `SELECT id, artifact_sha256, path, kind, target_id, target_name, target_version, worst, created_at, report_json
-		FROM reports WHERE id = ?`, id).Scan(&r.ID, &r.SHA256, &r.Path, &r.Kind, &r.TargetID, &r.TargetName, &r.TargetVersion, &r.Worst, &r.Created, &doc)
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT id, artifact_sha256, path, kind, target_id, target_name, target_version, worst, created_at, report_json
+		FROM reports WHERE id = ?`), id).Scan(&r.ID, &r.SHA256, &r.Path, &r.Kind, &r.TargetID, &r.TargetName, &r.TargetVersion, &r.Worst, &r.Created, &doc)
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, nil, ErrNotFound
 	}
@@ -383,12 +454,19 @@ func (s *SQLite) Report(ctx context.Context, id int64) (Row, []byte, error) {
 
 // PutID stores a report like Put and returns its id (that of the report
 // stored before under the same key, if any).
-func (s *SQLite) PutID(ctx context.Context, k Key, r *report.Report) (int64, error) {
+func (s *DB) PutID(ctx context.Context, k Key, r *report.Report) (int64, error) {
 	if err := s.Put(ctx, k, r); err != nil {
 		return 0, err
 	}
 	var id int64
-	err := s.db.QueryRowContext(ctx, `SELECT id FROM reports WHERE artifact_sha256 = ? AND tool_version = ? AND data_version = ?`,
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT id FROM reports WHERE artifact_sha256 = ? AND tool_version = ? AND data_version = ?`),
 		k.SHA256, k.ToolVersion, k.DataVersion).Scan(&id)
 	return id, err
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -3,7 +3,10 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/hegui/hegui/internal/evidence"
@@ -27,6 +30,70 @@ func TestSQLiteStoresOnceAndSummarises(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	storesOnceAndSummarises(t, s)
+	s.Close()
+
+	// Reopened, the schema is at its version and nothing is applied twice.
+	s, err = OpenSQLite(ctx, file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var v int
+	if err := s.db.QueryRow(`SELECT MAX(version) FROM schema_migrations`).Scan(&v); err != nil || v != len(migrations) {
+		t.Errorf("schema version %d %v", v, err)
+	}
+}
+
+// postgresURL is a PostgreSQL database the tests may empty
+// (HEGUI_TEST_POSTGRES; .ci/run starts Debian's PostgreSQL and sets it).
+func postgresURL(t *testing.T) string {
+	u := os.Getenv("HEGUI_TEST_POSTGRES")
+	if u == "" {
+		t.Skip("HEGUI_TEST_POSTGRES is not set (a postgres:// URL of a scratch database)")
+	}
+	return u
+}
+
+func TestPostgresStoresOnceAndSummarises(t *testing.T) {
+	ctx := context.Background()
+	url := postgresURL(t)
+	s, err := OpenPostgres(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tab := range []string{"findings", "sdks", "data_types", "failures", "reports", "schema_migrations"} {
+		if _, err := s.db.Exec(`DROP TABLE IF EXISTS ` + tab + ` CASCADE`); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Close()
+	// Two processes migrating at once (workers starting together).
+	errs := make(chan error, 2)
+	for range 2 {
+		go func() {
+			s, err := OpenPostgres(ctx, url)
+			if err == nil {
+				s.Close()
+			}
+			errs <- err
+		}()
+	}
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, err = Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	storesOnceAndSummarises(t, s)
+}
+
+func storesOnceAndSummarises(t *testing.T, s *DB) {
+	ctx := context.Background()
 	k := Key{SHA256: "aa", ToolVersion: "v1", DataVersion: "d1"}
 	if has, err := s.Has(ctx, k); err != nil || has {
 		t.Fatalf("empty store has %v %v", has, err)
@@ -57,17 +124,20 @@ func TestSQLiteStoresOnceAndSummarises(t *testing.T) {
 	if sum.Reports != 2 || sum.Failures != 1 || sum.BySeverity["critical"] != 2 || len(sum.TopRules) != 2 || sum.TopRules[0].N != 2 || sum.TopSDKs[0].Name != "Umeng+" {
 		t.Errorf("summary: %+v", sum)
 	}
-	s.Close()
-
-	// Reopened, the schema is at its version and nothing is applied twice.
-	s, err = OpenSQLite(ctx, file)
-	if err != nil {
-		t.Fatal(err)
+	rows, err := s.Reports(ctx, 10, 0)
+	if err != nil || len(rows) != 2 || rows[0].BySeverity["critical"] != 1 {
+		t.Errorf("reports: %v %+v", err, rows)
 	}
-	defer s.Close()
-	var v int
-	if err := s.db.QueryRow(`SELECT MAX(version) FROM schema_migrations`).Scan(&v); err != nil || v != len(migrations) {
-		t.Errorf("schema version %d %v", v, err)
+	row, doc, err := s.Report(ctx, rows[0].ID)
+	if err != nil || row.TargetName != "b" || !strings.Contains(string(doc), `"HG-AND-001"`) {
+		t.Errorf("report: %v %+v", err, row)
+	}
+	if _, _, err := s.Report(ctx, 9999); !errors.Is(err, ErrNotFound) {
+		t.Errorf("missing report: %v", err)
+	}
+	id, err := s.PutID(ctx, k, sample("a"))
+	if err != nil || id != rows[1].ID {
+		t.Errorf("PutID of a stored key: %d %v, want %d", id, err, rows[1].ID)
 	}
 }
 
