@@ -55,6 +55,7 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", s.dashboard)
 	mux.HandleFunc("GET /reports/{id}", s.reportPage)
+	mux.HandleFunc("GET /reports/{id}/notice", s.noticePage)
 	mux.HandleFunc("POST /upload", s.uploadForm)
 	mux.HandleFunc("GET /api/v1/reports", s.apiReports)
 	mux.HandleFunc("GET /api/v1/reports/{id}", s.apiReport)
@@ -387,7 +388,7 @@ form{margin:16px 0;padding:12px;border:1px dashed #bbb;border-radius:6px}nav{flo
 <table><tr><th>#</th><th>{{t .Lang "Target" "检测对象"}}</th><th>{{t .Lang "Kind" "类型"}}</th><th>{{t .Lang "Findings" "问题"}}</th><th>{{t .Lang "Scanned" "扫描时间"}}</th></tr>
 {{range .Rows}}<tr><td><a href="/reports/{{.ID}}">{{.ID}}</a></td>
 <td><a href="/reports/{{.ID}}">{{or .TargetName .TargetID .Path}}</a>{{if .TargetID}} <small>{{.TargetID}} {{.TargetVersion}}</small>{{end}}<br><small>{{.Path}}</small></td>
-<td>{{.Kind}}</td>
+<td>{{.Kind}}<br><small><a href="/reports/{{.ID}}/notice">{{t $.Lang "notice" "整改通知"}}</a></small></td>
 <td>{{$m := .BySeverity}}{{with sev $m "critical"}}<span class="sev critical">{{.}}</span> {{end}}{{with sev $m "high"}}<span class="sev high">{{.}}</span> {{end}}{{with sev $m "medium"}}<span class="sev medium">{{.}}</span> {{end}}{{with sev $m "low"}}<span class="sev low">{{.}}</span> {{end}}{{with sev $m "info"}}<span class="sev info">{{.}}</span>{{end}}</td>
 <td>{{time .Created}}{{$id := .ID}}{{with index $.Prev .ID}}<br><a href="/diff?from={{.}}&to={{$id}}&lang={{$.Lang}}">{{t $.Lang "compare with the previous scan" "与上次扫描对比"}}</a>{{end}}</td></tr>
 {{else}}<tr><td colspan="5">{{t .Lang "Nothing scanned yet." "尚无扫描结果。"}}</td></tr>{{end}}
@@ -545,5 +546,65 @@ table{border-collapse:collapse;width:100%;margin-bottom:16px}th,td{border:1px so
 <h2 class="fixed">{{t $l "Fixed" "已整改"}}</h2>
 <table><tr><th>{{t $l "Rule" "规则"}}</th><th>{{t $l "Severity" "级别"}}</th><th>{{t $l "Finding" "问题"}}</th></tr>
 {{range .D.Fixed}}<tr><td>{{.RuleID}}</td><td>{{.Severity}}</td><td>{{.Title}}{{if .Subject}}: {{.Subject}}{{end}}</td></tr>{{end}}</table>
+</body></html>
+`))
+
+// noticePage is a rectification notice for one report: each open
+// violation (medium and above) with its legal basis, and the deadline
+// (?deadline=2026-12-31; 30 days from the scan by default), printable.
+func (s *Server) noticePage(w http.ResponseWriter, r *http.Request) {
+	row, rep, _, err := s.report(r)
+	if errors.Is(err, store.ErrNotFound) {
+		http.NotFound(w, r)
+		return
+	}
+	if err != nil {
+		s.fail(w, 500, err)
+		return
+	}
+	deadline := r.URL.Query().Get("deadline")
+	if deadline != "" {
+		if _, err := time.Parse("2006-01-02", deadline); err != nil {
+			http.Error(w, "deadline: want YYYY-MM-DD", http.StatusBadRequest)
+			return
+		}
+	} else if t, err := time.Parse(time.RFC3339, row.Created); err == nil {
+		deadline = t.AddDate(0, 0, 30).Format("2006-01-02")
+	}
+	var items []report.Finding
+	for _, f := range rep.Findings {
+		if f.Suppressed == nil && (f.Severity == "critical" || f.Severity == "high" || f.Severity == "medium") {
+			items = append(items, f)
+		}
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	if err := noticeTemplate.Execute(w, map[string]any{"Lang": rep.Lang, "R": rep, "Row": row, "Items": items, "Deadline": deadline}); err != nil {
+		s.Log.Error("notice", "err", err)
+	}
+}
+
+var noticeTemplate = template.Must(template.New("notice").Funcs(template.FuncMap{
+	"t":    func(l, en, zh string) string { return text.Pick(l, en, zh) },
+	"time": formatTime,
+	"inc":  func(i int) int { return i + 1 },
+}).Parse(`<!doctype html>
+<html lang="{{if eq .Lang "zh"}}zh-CN{{else}}en{{end}}"><head><meta charset="utf-8">
+<title>{{t .Lang "Rectification notice" "整改通知"}} — {{or .R.Target.Name .R.Target.ID}}</title>
+<style>
+body{font:15px/1.6 "Songti SC","Noto Serif CJK SC",serif;margin:0 auto;max-width:800px;padding:32px;color:#000}
+h1{text-align:center;font-size:22px}ol li{margin-bottom:12px}.law{font-size:13px;color:#333}
+@media print{body{padding:0}}
+</style></head><body>
+<h1>{{t .Lang "Rectification notice" "个人信息保护问题整改通知"}}</h1>
+<p>{{t .Lang "Target" "检测对象"}}: {{or .R.Target.Name .R.Target.ID}} {{.R.Target.ID}} {{.R.Target.Version}}<br>
+{{t .Lang "File" "文件"}}: {{.R.Target.Path}} (SHA-256 {{.R.Target.SHA256}})<br>
+{{t .Lang "Inspected" "检测时间"}}: {{time .Row.Created}}</p>
+<p>{{t .Lang "The inspection found the problems below. Rectify each of them, and submit the rectified version for re-inspection, by" "经检测，该对象存在以下问题。请逐项整改，并在以下日期前提交整改后的版本以供复检："}} <strong>{{.Deadline}}</strong>.</p>
+<ol>{{range .Items}}<li><strong>{{.Title}}{{if .Subject}}: {{.Subject}}{{end}}</strong> ({{.RuleID}}, {{.Severity}})
+<div>{{.Description}}</div>
+<div class="law">{{t $.Lang "Legal basis" "法律依据"}}: {{range $i, $l := .LegalBasis}}{{if $i}}; {{end}}{{$l.Citation}}{{end}}</div>
+<div>{{t $.Lang "Required" "整改要求"}}: {{.Remediation}}</div></li>
+{{else}}<li>{{t .Lang "No violation at medium severity or above." "未发现中等及以上问题。"}}</li>{{end}}</ol>
+<p class="law">hegui — {{t .Lang "each item cites the provision it rests on; the full evidence is in the report." "每项问题均列明所依据的条款；完整证据见检测报告。"}}</p>
 </body></html>
 `))

@@ -324,3 +324,19 @@ func withComment(t *testing.T, apk []byte, comment string) []byte {
 	zw.Close()
 	return buf.Bytes()
 }
+
+func TestRectificationNotice(t *testing.T) {
+	_, ts := newServer(t, "")
+	code, out := upload(t, ts, filepath.Join(td, "apks/leaky.apk"), "leaky.apk")
+	if code != 201 {
+		t.Fatalf("upload: %d", code)
+	}
+	page := fmt.Sprintf("%s/reports/%v/notice", ts.URL, out["id"])
+	code, body := get(t, page+"?deadline=2026-12-31&lang=zh")
+	if code != 200 || !strings.Contains(body, "2026-12-31") || !strings.Contains(body, "HG-AND-001") || !strings.Contains(body, "PIPL") && !strings.Contains(body, "个人信息保护法") {
+		t.Errorf("notice: %d", code)
+	}
+	if code, _ := get(t, page+"?deadline=soon"); code != 400 {
+		t.Errorf("a bad deadline: %d", code)
+	}
+}
