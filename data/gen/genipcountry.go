@@ -18,9 +18,9 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"encoding/csv"
 	"compress/gzip"
 	"encoding/binary"
+	"encoding/csv"
 	"flag"
 	"fmt"
 	"log"
