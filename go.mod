@@ -23,6 +23,10 @@ go 1.26.8
 //   schollz/progressbar: the batch progress bar (rate, ETA) on terminals.
 //   jackc/pgx: PostgreSQL for fleets' results (through database/sql), the
 //     driver River and most Go services use.
+//   riverqueue/river: the job queue of `serve` and `worker` on PostgreSQL —
+//     retries with backoff, rescue of jobs whose worker died, and a job
+//     completed in the same transaction that writes its report; a proven
+//     engine instead of a home-made queue.
 require (
 	github.com/google/cel-go v0.31.0
 	github.com/klauspost/compress v1.20.3
@@ -34,6 +38,8 @@ require (
 require (
 	github.com/andybalholm/brotli v1.3.0
 	github.com/jackc/pgx/v5 v5.12.0
+	github.com/riverqueue/river v0.51.2
+	github.com/riverqueue/river/riverdriver/riverpgxv5 v0.51.2
 	github.com/schollz/progressbar/v3 v3.19.1
 	golang.org/x/net v0.62.0
 	golang.org/x/text v0.43.0
@@ -53,8 +59,15 @@ require (
 	github.com/mitchellh/colorstring v0.0.0-20190213212951-d06e56a500db // indirect
 	github.com/ncruces/go-strftime v1.1.0 // indirect
 	github.com/remyoudompheng/bigfft v0.0.0-20230129092748-24d4a6f8daec // indirect
+	github.com/riverqueue/river/riverdriver v0.51.2 // indirect
+	github.com/riverqueue/river/rivershared v0.51.2 // indirect
+	github.com/riverqueue/river/rivertype v0.51.2 // indirect
 	github.com/rivo/uniseg v0.4.7 // indirect
 	github.com/spf13/pflag v1.0.9 // indirect
+	github.com/tidwall/gjson v1.20.0 // indirect
+	github.com/tidwall/match v1.2.0 // indirect
+	github.com/tidwall/pretty v1.2.1 // indirect
+	github.com/tidwall/sjson v1.2.5 // indirect
 	golang.org/x/exp v0.0.0-20240823005443-9b4947da3948 // indirect
 	golang.org/x/sync v0.24.0 // indirect
 	golang.org/x/sys v0.49.0 // indirect

@@ -110,7 +110,7 @@ MIIT notices 164/337, the necessary-PI provisions for 39 app types).`,
 		}
 		return nil
 	}
-	root.AddCommand(newScanCmd(g), newPolicyCmd(g), newEvalCmd(g), newRulesCmd(g), newAppTypesCmd(g), newSDKsCmd(g), newVersionCmd(g), newServeCmd(g))
+	root.AddCommand(newScanCmd(g), newPolicyCmd(g), newEvalCmd(g), newRulesCmd(g), newAppTypesCmd(g), newSDKsCmd(g), newVersionCmd(g), newServeCmd(g), newWorkerCmd(g))
 	return root
 }
 

@@ -9,11 +9,13 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/hegui/hegui/internal/jobs"
 	"github.com/hegui/hegui/internal/server"
 	"github.com/hegui/hegui/internal/store"
 )
@@ -21,6 +23,7 @@ import (
 func newServeCmd(g *globals) *cobra.Command {
 	var addr, data, db, tokenFile string
 	var maxUpload int64
+	var workers int
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve a dashboard of inspection results and a JSON API to scan uploads (http://127.0.0.1:8080)",
@@ -73,6 +76,22 @@ by content (--data). The server binds to the loopback interface; to listen elsew
 			defer st.Close()
 			srv := &server.Server{Store: st, Scanner: sc, Blobs: blobs, MaxUpload: maxUpload, ToolVersion: version,
 				DataVersion: dataVersionOf(sc), Log: g.logger()}
+			if isPostgres(db) {
+				// Uploads become jobs on the queue; this process works
+				// some of them, `hegui worker` processes the rest.
+				w := &jobs.ScanWorker{Scanner: sc, Store: st, Blobs: blobs, ToolVersion: version, DataVersion: srv.DataVersion}
+				q, err := jobs.Open(cmd.Context(), db, w, workers, g.logger())
+				if err != nil {
+					return err
+				}
+				defer q.Close(context.Background())
+				if workers > 0 {
+					if err := q.Client.Start(cmd.Context()); err != nil {
+						return err
+					}
+				}
+				srv.Queue = q
+			}
 			if token != "" {
 				sum := sha256.Sum256([]byte(token))
 				srv.TokenHash = sum[:] // only the hash is kept
@@ -101,5 +120,64 @@ by content (--data). The server binds to the loopback interface; to listen elsew
 	f.StringVar(&db, "db", "", "SQLite results file (default DATA/hegui.db; a --batch --out file works)")
 	f.StringVar(&tokenFile, "token-file", "", "file holding the API token (required beyond the loopback interface)")
 	f.Int64Var(&maxUpload, "max-upload", 1<<30, "largest upload accepted, in bytes")
+	f.IntVar(&workers, "workers", 2, "with a PostgreSQL --db: scan jobs this process works at once (0: leave them to `hegui worker`)")
+	return cmd
+}
+
+func isPostgres(db string) bool {
+	return strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://")
+}
+
+// newWorkerCmd works scan jobs of a PostgreSQL queue: start as many as
+// there are machines, each with the same --db and a --data directory that
+// holds the uploads (a shared mount).
+func newWorkerCmd(g *globals) *cobra.Command {
+	var db, data string
+	var workers int
+	cmd := &cobra.Command{
+		Use:   "worker",
+		Short: "Work scan jobs from a PostgreSQL queue (hegui serve --db postgres://… enqueues them)",
+		Long: `Work the scan jobs that hegui serve puts on its PostgreSQL queue (River): each job scans an
+uploaded artifact from the --data directory (shared with the server) and writes its report in the
+same transaction that completes the job. A job that fails is retried with backoff; a job whose
+worker stopped is taken over by another.`,
+		Example: `  hegui worker --db postgres://hegui@db/hegui --data /mnt/hegui-data`,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if !isPostgres(db) {
+				return usageErr("--db: a postgres:// URL (the queue lives in PostgreSQL)")
+			}
+			if workers < 1 {
+				return usageErr("--workers: at least 1")
+			}
+			sc, err := loadEnv(g, nil)
+			if err != nil {
+				return err
+			}
+			st, err := store.Open(cmd.Context(), db)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			w := &jobs.ScanWorker{Scanner: sc, Store: st, Blobs: filepath.Join(data, "blobs"), ToolVersion: version, DataVersion: dataVersionOf(sc)}
+			q, err := jobs.Open(cmd.Context(), db, w, workers, g.logger())
+			if err != nil {
+				return err
+			}
+			if err := q.Client.Start(cmd.Context()); err != nil {
+				return err
+			}
+			fmt.Fprintf(g.stderr, "hegui: working scan jobs, %d at a time\n", workers)
+			<-cmd.Context().Done()
+			ctx, cancel := context.WithTimeout(context.Background(), jobs.Timeout)
+			defer cancel()
+			q.Close(ctx)
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&db, "db", "", "the PostgreSQL database of the queue and the results (postgres://…)")
+	f.StringVar(&data, "data", "hegui-data", "the directory the server keeps uploads in (shared)")
+	f.IntVar(&workers, "workers", runtime.GOMAXPROCS(0), "jobs worked at once")
 	return cmd
 }

@@ -25,6 +25,7 @@ var layers = [][]string{
 	{"internal/report"},
 	{"internal/ignore"},
 	{"internal/scan", "internal/store"}, // store keeps reports
+	{"internal/jobs"},
 	{"internal/server"},
 	{"cmd/hegui"},
 }

@@ -23,6 +23,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hegui/hegui/internal/jobs"
 	"github.com/hegui/hegui/internal/report"
 	"github.com/hegui/hegui/internal/scan"
 	"github.com/hegui/hegui/internal/store"
@@ -42,7 +43,10 @@ type Server struct {
 	MaxUpload int64
 	// DataVersion and ToolVersion key stored results (see store.Key).
 	DataVersion, ToolVersion string
-	Log                      *slog.Logger
+	// Queue, when set (PostgreSQL), takes uploads as jobs that workers
+	// scan; without one an upload is scanned in its request.
+	Queue *jobs.Queue
+	Log   *slog.Logger
 	// scans bounds the scans running at once.
 	scans chan struct{}
 }
@@ -60,6 +64,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/v1/reports", s.apiReports)
 	mux.HandleFunc("GET /api/v1/reports/{id}", s.apiReport)
 	mux.HandleFunc("POST /api/v1/scans", s.apiScan)
+	mux.HandleFunc("GET /api/v1/jobs/{id}", s.apiJob)
+	mux.HandleFunc("GET /jobs/{id}", s.jobPage)
 	mux.HandleFunc("GET /api/v1/diff", s.apiDiff)
 	mux.HandleFunc("GET /diff", s.diffPage)
 	mux.HandleFunc("GET /openapi.json", func(w http.ResponseWriter, _ *http.Request) {
@@ -234,6 +240,17 @@ func (s *Server) apiReport(w http.ResponseWriter, r *http.Request) {
 // apiScan takes an artifact as the request body (its name in ?name=),
 // keeps it by content, scans it and stores the report.
 func (s *Server) apiScan(w http.ResponseWriter, r *http.Request) {
+	if s.Queue != nil {
+		job, code, err := s.enqueueUpload(r.Context(), r.Body, r.URL.Query().Get("name"), lang(r))
+		if err != nil {
+			s.fail(w, code, err)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusAccepted)
+		json.NewEncoder(w).Encode(map[string]any{"job": job, "status": fmt.Sprintf("/api/v1/jobs/%d", job), "page": fmt.Sprintf("/jobs/%d", job)})
+		return
+	}
 	id, code, err := s.scanUpload(r.Context(), r.Body, r.URL.Query().Get("name"), lang(r))
 	if err != nil {
 		s.fail(w, code, err)
@@ -269,6 +286,15 @@ func (s *Server) uploadForm(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "no file", http.StatusBadRequest)
 		return
 	}
+	if s.Queue != nil {
+		job, code, err := s.enqueueUpload(r.Context(), p, p.FileName(), lang(r))
+		if err != nil {
+			http.Error(w, err.Error(), code)
+			return
+		}
+		http.Redirect(w, r, fmt.Sprintf("/jobs/%d?lang=%s", job, lang(r)), http.StatusSeeOther)
+		return
+	}
 	id, code, err := s.scanUpload(r.Context(), p, p.FileName(), lang(r))
 	if err != nil {
 		http.Error(w, err.Error(), code)
@@ -277,34 +303,57 @@ func (s *Server) uploadForm(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, fmt.Sprintf("/reports/%d", id), http.StatusSeeOther)
 }
 
-// scanUpload keeps an upload in the blob directory under its SHA-256 and
-// scans it; the report shows the uploaded name, never the blob's path.
-func (s *Server) scanUpload(ctx context.Context, body io.Reader, name, lang string) (int64, int, error) {
+// keep writes an upload to the blob directory under its SHA-256 and
+// returns the hash and the blob's path.
+func (s *Server) keep(body io.Reader, name string) (string, string, int, error) {
 	tmp, err := os.CreateTemp(s.Blobs, "upload-*")
 	if err != nil {
-		return 0, 500, err
+		return "", "", 500, err
 	}
 	defer os.Remove(tmp.Name())
 	h := sha256.New()
 	n, err := io.Copy(io.MultiWriter(tmp, h), io.LimitReader(body, s.MaxUpload+1))
 	tmp.Close()
 	if err != nil {
-		return 0, 400, fmt.Errorf("upload: %w", err)
+		return "", "", 400, fmt.Errorf("upload: %w", err)
 	}
 	if n > s.MaxUpload {
-		return 0, http.StatusRequestEntityTooLarge, fmt.Errorf("upload larger than %d bytes", s.MaxUpload)
+		return "", "", http.StatusRequestEntityTooLarge, fmt.Errorf("upload larger than %d bytes", s.MaxUpload)
 	}
 	if n == 0 {
-		return 0, 400, errors.New("empty upload")
+		return "", "", 400, errors.New("empty upload")
 	}
 	sum := hex.EncodeToString(h.Sum(nil))
 	dir := filepath.Join(s.Blobs, sum[:2])
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return 0, 500, err
+		return "", "", 500, err
 	}
 	blob := filepath.Join(dir, sum+safeExt(name))
 	if err := os.Rename(tmp.Name(), blob); err != nil {
+		return "", "", 500, err
+	}
+	return sum, blob, 0, nil
+}
+
+// enqueueUpload keeps an upload and makes it a scan job.
+func (s *Server) enqueueUpload(ctx context.Context, body io.Reader, name, lang string) (int64, int, error) {
+	sum, _, code, err := s.keep(body, name)
+	if err != nil {
+		return 0, code, err
+	}
+	job, err := s.Queue.Enqueue(ctx, jobs.ScanArgs{SHA256: sum, Ext: safeExt(name), Name: displayName(name), Lang: lang})
+	if err != nil {
 		return 0, 500, err
+	}
+	return job, 0, nil
+}
+
+// scanUpload keeps an upload in the blob directory under its SHA-256 and
+// scans it; the report shows the uploaded name, never the blob's path.
+func (s *Server) scanUpload(ctx context.Context, body io.Reader, name, lang string) (int64, int, error) {
+	sum, blob, code, err := s.keep(body, name)
+	if err != nil {
+		return 0, code, err
 	}
 	select {
 	case s.scans <- struct{}{}:
@@ -606,5 +655,75 @@ h1{text-align:center;font-size:22px}ol li{margin-bottom:12px}.law{font-size:13px
 <div>{{t $.Lang "Required" "整改要求"}}: {{.Remediation}}</div></li>
 {{else}}<li>{{t .Lang "No violation at medium severity or above." "未发现中等及以上问题。"}}</li>{{end}}</ol>
 <p class="law">hegui — {{t .Lang "each item cites the provision it rests on; the full evidence is in the report." "每项问题均列明所依据的条款；完整证据见检测报告。"}}</p>
+</body></html>
+`))
+
+// jobStatus is a scan job's state and, once done, its report.
+type jobStatus struct {
+	Job    int64  `json:"job"`
+	State  string `json:"state"`
+	Name   string `json:"name"`
+	Error  string `json:"error,omitempty"`
+	Report int64  `json:"report,omitempty"`
+}
+
+func (s *Server) jobStatus(r *http.Request) (jobStatus, int, error) {
+	if s.Queue == nil {
+		return jobStatus{}, 404, errors.New("this server scans uploads at once: there are no jobs")
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return jobStatus{}, 404, errors.New("no such job")
+	}
+	state, args, last, err := s.Queue.State(r.Context(), id)
+	if err != nil {
+		return jobStatus{}, 404, fmt.Errorf("job %d: %w", id, err)
+	}
+	st := jobStatus{Job: id, State: state, Name: args.Name, Error: last}
+	if state == "completed" {
+		k := store.Key{SHA256: args.SHA256, ToolVersion: s.ToolVersion, DataVersion: s.DataVersion + "/" + args.Lang}
+		if rid, err := s.Store.ReportID(r.Context(), k); err == nil {
+			st.Report = rid
+		}
+	}
+	return st, 200, nil
+}
+
+func (s *Server) apiJob(w http.ResponseWriter, r *http.Request) {
+	st, code, err := s.jobStatus(r)
+	if err != nil {
+		s.fail(w, code, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(st)
+}
+
+// jobPage shows a job's state, refreshing itself (no script) until its
+// report is ready, then sends the browser to it.
+func (s *Server) jobPage(w http.ResponseWriter, r *http.Request) {
+	st, code, err := s.jobStatus(r)
+	if err != nil {
+		http.Error(w, err.Error(), code)
+		return
+	}
+	if st.Report > 0 {
+		http.Redirect(w, r, fmt.Sprintf("/reports/%d", st.Report), http.StatusSeeOther)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	jobTemplate.Execute(w, map[string]any{"Lang": lang(r), "S": st, "Done": st.State == "cancelled" || st.State == "discarded"})
+}
+
+var jobTemplate = template.Must(template.New("job").Funcs(template.FuncMap{
+	"t": func(l, en, zh string) string { return text.Pick(l, en, zh) },
+}).Parse(`<!doctype html>
+<html><head><meta charset="utf-8">{{if not .Done}}<meta http-equiv="refresh" content="2">{{end}}
+<title>hegui — {{.S.Name}}</title>
+<style>body{font:14px/1.5 sans-serif;margin:0 auto;max-width:800px;padding:24px}</style></head><body>
+<h1>{{.S.Name}}</h1>
+<p>{{t .Lang "Scan job" "扫描任务"}} #{{.S.Job}}: <strong>{{.S.State}}</strong></p>
+{{if .S.Error}}<p>{{.S.Error}}</p>{{end}}
+<p><a href="/">{{t .Lang "Back to the results" "返回结果列表"}}</a></p>
 </body></html>
 `))

@@ -18,9 +18,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/hegui/hegui/internal/jobs"
 	"github.com/hegui/hegui/internal/scan"
 	"github.com/hegui/hegui/internal/store"
 )
@@ -339,4 +341,91 @@ func TestRectificationNotice(t *testing.T) {
 	if code, _ := get(t, page+"?deadline=soon"); code != 400 {
 		t.Errorf("a bad deadline: %d", code)
 	}
+}
+
+// With PostgreSQL, uploads become River jobs that workers scan; the API
+// answers with the job, and the job with its report once done.
+func TestUploadsAsJobs(t *testing.T) {
+	url := os.Getenv("HEGUI_TEST_POSTGRES")
+	if url == "" {
+		t.Skip("HEGUI_TEST_POSTGRES is not set (a postgres:// URL of a scratch database)")
+	}
+	ctx := context.Background()
+	sc, err := scan.New(scan.Config{ToolVersion: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.OpenPostgres(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	blobs := t.TempDir()
+	s := &Server{Store: st, Scanner: sc, Blobs: blobs, MaxUpload: 8 << 20, ToolVersion: "test",
+		DataVersion: "jobs-" + time.Now().Format(time.RFC3339Nano), Log: slog.New(slog.DiscardHandler)}
+	w := &jobs.ScanWorker{Scanner: sc, Store: st, Blobs: blobs, ToolVersion: "test", DataVersion: s.DataVersion}
+	q, err := jobs.Open(ctx, url, w, 2, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer q.Close(ctx)
+	if err := q.Client.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	s.Queue = q
+	ts := httptest.NewServer(s.Handler())
+	defer ts.Close()
+	base, _ := os.ReadFile(filepath.Join(td, "apks/clean.apk"))
+	const n = 40
+	jobIDs := make([]float64, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			app := withComment(t, base, fmt.Sprintf("job copy %d %s", i, s.DataVersion))
+			resp, err := http.Post(fmt.Sprintf("%s/api/v1/scans?name=app%d.apk", ts.URL, i), "application/octet-stream", bytes.NewReader(app))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			var out map[string]any
+			json.NewDecoder(resp.Body).Decode(&out)
+			resp.Body.Close()
+			if resp.StatusCode != 202 {
+				t.Errorf("upload %d: %d %v", i, resp.StatusCode, out)
+				return
+			}
+			jobIDs[i] = out["job"].(float64)
+		}()
+	}
+	wg.Wait()
+	reports := map[int64]bool{}
+	deadline := time.Now().Add(90 * time.Second)
+	for _, id := range jobIDs {
+		for {
+			_, body := get(t, fmt.Sprintf("%s/api/v1/jobs/%v", ts.URL, id))
+			var st jobStatusView
+			json.Unmarshal([]byte(body), &st)
+			if st.Report > 0 {
+				if reports[st.Report] {
+					t.Errorf("report %d given to two jobs", st.Report)
+				}
+				reports[st.Report] = true
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("job %v: %s", id, body)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	if len(reports) != n {
+		t.Errorf("%d reports for %d jobs", len(reports), n)
+	}
+}
+
+type jobStatusView struct {
+	State  string
+	Report int64
 }

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
 	_ "modernc.org/sqlite"             // the "sqlite" database/sql driver
 
@@ -272,20 +273,72 @@ func (s *DB) Has(ctx context.Context, k Key) (bool, error) {
 
 // Put implements Store: the report and its rows in one transaction.
 func (s *DB) Put(ctx context.Context, k Key, r *report.Report) error {
-	doc, err := json.Marshal(r)
-	if err != nil {
-		return fmt.Errorf("report: %w", err)
-	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
+	if err := s.put(ctx, sqlTx{tx}, k, r); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// PutPgx stores a report inside a pgx transaction of the same PostgreSQL
+// database (a job queue completes its job in that transaction, so a
+// result is written exactly once with the job's completion).
+func (s *DB) PutPgx(ctx context.Context, tx pgx.Tx, k Key, r *report.Report) error {
+	if !s.postgres {
+		return errors.New("PutPgx: the store is not PostgreSQL")
+	}
+	return s.put(ctx, pgxTx{tx}, k, r)
+}
+
+// txn is what put needs of a transaction, database/sql's or pgx's.
+type txn interface {
+	exec(ctx context.Context, q string, args ...any) error
+	// queryRow scans one row into dest; no row is sql.ErrNoRows.
+	queryRow(ctx context.Context, q string, args []any, dest ...any) error
+}
+
+type sqlTx struct{ tx *sql.Tx }
+
+func (t sqlTx) exec(ctx context.Context, q string, args ...any) error {
+	_, err := t.tx.ExecContext(ctx, q, args...)
+	return err
+}
+
+func (t sqlTx) queryRow(ctx context.Context, q string, args []any, dest ...any) error {
+	return t.tx.QueryRowContext(ctx, q, args...).Scan(dest...)
+}
+
+type pgxTx struct{ tx pgx.Tx }
+
+func (t pgxTx) exec(ctx context.Context, q string, args ...any) error {
+	_, err := t.tx.Exec(ctx, q, args...)
+	return err
+}
+
+func (t pgxTx) queryRow(ctx context.Context, q string, args []any, dest ...any) error {
+	err := t.tx.QueryRow(ctx, q, args...).Scan(dest...)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return sql.ErrNoRows
+	}
+	return err
+}
+
+// put writes a report and its rows in tx; a report stored before under
+// the same key is left as it is.
+func (s *DB) put(ctx context.Context, tx txn, k Key, r *report.Report) error {
+	doc, err := json.Marshal(r)
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
 	t := r.Target
 	var id int64
-	err = tx.QueryRowContext(ctx, s.q(`INSERT INTO reports (artifact_sha256, tool_version, data_version, path, kind, target_id, target_name, target_version, worst, created_at, report_json)
+	err = tx.queryRow(ctx, s.q(`INSERT INTO reports (artifact_sha256, tool_version, data_version, path, kind, target_id, target_name, target_version, worst, created_at, report_json)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`),
-		k.SHA256, k.ToolVersion, k.DataVersion, t.Path, t.Kind, t.ID, t.Name, t.Version, worst(r), time.Now().UTC().Format(time.RFC3339), string(doc)).Scan(&id)
+		[]any{k.SHA256, k.ToolVersion, k.DataVersion, t.Path, t.Kind, t.ID, t.Name, t.Version, worst(r), time.Now().UTC().Format(time.RFC3339), string(doc)}, &id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil // stored before
 	}
@@ -293,22 +346,33 @@ func (s *DB) Put(ctx context.Context, k Key, r *report.Report) error {
 		return fmt.Errorf("store report: %w", err)
 	}
 	for _, f := range r.Findings {
-		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO findings (report_id, rule_id, severity, subject, fingerprint, suppressed) VALUES (?, ?, ?, ?, ?, ?)`),
+		if err := tx.exec(ctx, s.q(`INSERT INTO findings (report_id, rule_id, severity, subject, fingerprint, suppressed) VALUES (?, ?, ?, ?, ?, ?)`),
 			id, f.RuleID, f.Severity, f.Subject, f.Fingerprint, boolInt(f.Suppressed != nil)); err != nil {
 			return fmt.Errorf("store finding: %w", err)
 		}
 	}
 	for _, sdk := range r.SDKs {
-		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO sdks (report_id, sdk_id, name) VALUES (?, ?, ?)`), id, sdk.ID, sdk.Name); err != nil {
+		if err := tx.exec(ctx, s.q(`INSERT INTO sdks (report_id, sdk_id, name) VALUES (?, ?, ?)`), id, sdk.ID, sdk.Name); err != nil {
 			return fmt.Errorf("store sdk: %w", err)
 		}
 	}
 	for _, d := range r.DataTypes {
-		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO data_types (report_id, key, level) VALUES (?, ?, ?)`), id, d.Key, d.Level); err != nil {
+		if err := tx.exec(ctx, s.q(`INSERT INTO data_types (report_id, key, level) VALUES (?, ?, ?)`), id, d.Key, d.Level); err != nil {
 			return fmt.Errorf("store data type: %w", err)
 		}
 	}
-	return tx.Commit()
+	return nil
+}
+
+// ReportID returns the id of the report stored under k.
+func (s *DB) ReportID(ctx context.Context, k Key) (int64, error) {
+	var id int64
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT id FROM reports WHERE artifact_sha256 = ? AND tool_version = ? AND data_version = ?`),
+		k.SHA256, k.ToolVersion, k.DataVersion).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, ErrNotFound
+	}
+	return id, err
 }
 
 // Fail implements Store.
