@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/hegui/hegui/internal/jobs"
+	"github.com/hegui/hegui/internal/scan"
 	"github.com/hegui/hegui/internal/server"
 	"github.com/hegui/hegui/internal/store"
 )
@@ -65,11 +66,7 @@ by content (--data). The server binds to the loopback interface; to listen elsew
 			if err := os.MkdirAll(blobs, 0o700); err != nil {
 				return err
 			}
-			sc, err := loadEnv(g, nil)
-			if err != nil {
-				return err
-			}
-			st, err := store.Open(cmd.Context(), db)
+			sc, st, err := scannerAndStore(cmd.Context(), g, db)
 			if err != nil {
 				return err
 			}
@@ -150,11 +147,7 @@ worker stopped is taken over by another.`,
 			if workers < 1 {
 				return usageErr("--workers: at least 1")
 			}
-			sc, err := loadEnv(g, nil)
-			if err != nil {
-				return err
-			}
-			st, err := store.Open(cmd.Context(), db)
+			sc, st, err := scannerAndStore(cmd.Context(), g, db)
 			if err != nil {
 				return err
 			}
@@ -180,4 +173,17 @@ worker stopped is taken over by another.`,
 	f.StringVar(&data, "data", "hegui-data", "the directory the server keeps uploads in (shared)")
 	f.IntVar(&workers, "workers", runtime.GOMAXPROCS(0), "jobs worked at once")
 	return cmd
+}
+
+// scannerAndStore loads the scanner and opens the results store.
+func scannerAndStore(ctx context.Context, g *globals, db string) (*scan.Scanner, *store.DB, error) {
+	sc, err := loadEnv(g, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := store.Open(ctx, db)
+	if err != nil {
+		return nil, nil, err
+	}
+	return sc, st, nil
 }
