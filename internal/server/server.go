@@ -468,14 +468,15 @@ const openAPI = `{
     "/api/v1/diff": {"get": {"summary": "Re-inspection: the findings of report 'from' against report 'to', matched by fingerprint (rule, target, subject)",
       "parameters": [{"name": "from", "in": "query", "required": true, "schema": {"type": "integer"}},
                      {"name": "to", "in": "query", "required": true, "schema": {"type": "integer"}}],
-      "responses": {"200": {"description": "{From, To, fixed, new, unchanged}"}, "404": {"description": "no such report"}}}}
+      "responses": {"200": {"description": "{from, to, fixed, new, unchanged}"}, "404": {"description": "no such report"}}}}
   }
 }`
 
 // Diff is a re-inspection: the findings of a target's earlier report
 // against a later one, matched by fingerprint (rule, target, subject).
 type Diff struct {
-	From, To  store.Row
+	From      store.Row     `json:"from"`
+	To        store.Row     `json:"to"`
 	Fixed     []DiffFinding `json:"fixed"`
 	New       []DiffFinding `json:"new"`
 	Unchanged []DiffFinding `json:"unchanged"`

@@ -56,16 +56,16 @@ type Store interface {
 
 // Row is a stored report's identity and counts.
 type Row struct {
-	ID            int64
-	SHA256        string
-	Path          string
-	Kind          string
-	TargetID      string
-	TargetName    string
-	TargetVersion string
-	Worst         string
-	Created       string
-	BySeverity    map[string]int
+	ID            int64          `json:"id"`
+	SHA256        string         `json:"sha256"`
+	Path          string         `json:"path"`
+	Kind          string         `json:"kind"`
+	TargetID      string         `json:"target_id"`
+	TargetName    string         `json:"target_name"`
+	TargetVersion string         `json:"target_version"`
+	Worst         string         `json:"worst"`
+	Created       string         `json:"created_at"`
+	BySeverity    map[string]int `json:"findings"`
 }
 
 // ErrNotFound is returned for a report that is not stored.
