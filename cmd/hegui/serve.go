@@ -77,7 +77,7 @@ by content (--data). The server binds to the loopback interface; to listen elsew
 				// Uploads become jobs on the queue; this process works
 				// some of them, `hegui worker` processes the rest.
 				w := &jobs.ScanWorker{Scanner: sc, Store: st, Blobs: blobs, ToolVersion: version, DataVersion: srv.DataVersion}
-				q, err := jobs.Open(cmd.Context(), db, w, workers, g.logger())
+				q, err := jobs.Open(cmd.Context(), db, jobs.DefaultQueue, w, workers, g.logger())
 				if err != nil {
 					return err
 				}
@@ -153,7 +153,7 @@ worker stopped is taken over by another.`,
 			}
 			defer st.Close()
 			w := &jobs.ScanWorker{Scanner: sc, Store: st, Blobs: filepath.Join(data, "blobs"), ToolVersion: version, DataVersion: dataVersionOf(sc)}
-			q, err := jobs.Open(cmd.Context(), db, w, workers, g.logger())
+			q, err := jobs.Open(cmd.Context(), db, jobs.DefaultQueue, w, workers, g.logger())
 			if err != nil {
 				return err
 			}

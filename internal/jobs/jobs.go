@@ -123,12 +123,16 @@ func (w *ScanWorker) Work(ctx context.Context, job *river.Job[ScanArgs]) error {
 type Queue struct {
 	Pool   *pgxpool.Pool
 	Client *river.Client[pgx.Tx]
+	name   string
 }
 
-// Open connects to PostgreSQL, applies River's migrations, and returns a
-// queue; with workers > 0, w works up to that many jobs at once once
-// Start is called.
-func Open(ctx context.Context, url string, w *ScanWorker, workers int, log *slog.Logger) (*Queue, error) {
+// DefaultQueue is the queue scan jobs go to.
+const DefaultQueue = river.QueueDefault
+
+// Open connects to PostgreSQL, applies River's migrations, and returns
+// the named queue (DefaultQueue; tests use their own); with workers > 0,
+// w works up to that many of its jobs at once once Start is called.
+func Open(ctx context.Context, url, queue string, w *ScanWorker, workers int, log *slog.Logger) (*Queue, error) {
 	pool, err := pgxpool.New(ctx, url)
 	if err != nil {
 		return nil, fmt.Errorf("job queue: %w", err)
@@ -148,20 +152,20 @@ func Open(ctx context.Context, url string, w *ScanWorker, workers int, log *slog
 		ws := river.NewWorkers()
 		river.AddWorker(ws, w)
 		cfg.Workers = ws
-		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: workers}}
+		cfg.Queues = map[string]river.QueueConfig{queue: {MaxWorkers: workers}}
 	}
 	c, err := river.NewClient(riverpgxv5.New(pool), cfg)
 	if err != nil {
 		pool.Close()
 		return nil, err
 	}
-	return &Queue{Pool: pool, Client: c}, nil
+	return &Queue{Pool: pool, Client: c, name: queue}, nil
 }
 
 // Enqueue inserts a scan job (an identical job already waiting or
 // running is returned instead).
 func (q *Queue) Enqueue(ctx context.Context, a ScanArgs) (int64, error) {
-	res, err := q.Client.Insert(ctx, a, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}})
+	res, err := q.Client.Insert(ctx, a, &river.InsertOpts{Queue: q.name, UniqueOpts: river.UniqueOpts{ByArgs: true, ByQueue: true}})
 	if err != nil {
 		return 0, err
 	}

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -16,16 +17,14 @@ import (
 
 	"github.com/hegui/hegui/internal/scan"
 	"github.com/hegui/hegui/internal/store"
+	"github.com/hegui/hegui/internal/store/pgtest"
 )
 
 // The queue's tests need PostgreSQL (HEGUI_TEST_POSTGRES, a scratch
 // database; .ci/run starts Debian's PostgreSQL and sets it).
 func setup(t *testing.T) (string, *store.DB, *ScanWorker, ScanArgs) {
 	t.Helper()
-	url := os.Getenv("HEGUI_TEST_POSTGRES")
-	if url == "" {
-		t.Skip("HEGUI_TEST_POSTGRES is not set (a postgres:// URL of a scratch database)")
-	}
+	url := pgtest.URL(t)
 	ctx := context.Background()
 	st, err := store.OpenPostgres(ctx, url)
 	if err != nil {
@@ -71,7 +70,7 @@ func waitState(t *testing.T, q *Queue, id int64, want string, within time.Durati
 func TestScanJobStoresItsReportOnce(t *testing.T) {
 	url, st, w, args := setup(t)
 	ctx := context.Background()
-	q, err := Open(ctx, url, w, 2, slog.New(slog.DiscardHandler))
+	q, err := Open(ctx, url, testQueue(t), w, 2, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +113,8 @@ func TestStoppedWorkerLosesNothing(t *testing.T) {
 		<-ctx.Done() // the first worker hangs until it is stopped
 		return ctx.Err()
 	}
-	q1, err := Open(ctx, url, w, 1, slog.New(slog.DiscardHandler))
+	queue := testQueue(t)
+	q1, err := Open(ctx, url, queue, w, 1, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,7 +140,7 @@ func TestStoppedWorkerLosesNothing(t *testing.T) {
 	// Another worker (a fresh one, working normally) takes the job over.
 	w2 := *w
 	w2.beforeStore = nil
-	q2, err := Open(ctx, url, &w2, 1, slog.New(slog.DiscardHandler))
+	q2, err := Open(ctx, url, queue, &w2, 1, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,4 +152,10 @@ func TestStoppedWorkerLosesNothing(t *testing.T) {
 	if _, err := st.ReportID(ctx, w.Key(args)); err != nil {
 		t.Errorf("no report after the retry: %v", err)
 	}
+}
+
+// testQueue is a queue of the test's own: packages' tests run at once on
+// one database, and a worker of another would take this test's jobs.
+func testQueue(t *testing.T) string {
+	return fmt.Sprintf("test_%d", time.Now().UnixNano())
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/hegui/hegui/internal/jobs"
 	"github.com/hegui/hegui/internal/scan"
 	"github.com/hegui/hegui/internal/store"
+	"github.com/hegui/hegui/internal/store/pgtest"
 )
 
 const td = "../../testdata"
@@ -346,10 +347,7 @@ func TestRectificationNotice(t *testing.T) {
 // With PostgreSQL, uploads become River jobs that workers scan; the API
 // answers with the job, and the job with its report once done.
 func TestUploadsAsJobs(t *testing.T) {
-	url := os.Getenv("HEGUI_TEST_POSTGRES")
-	if url == "" {
-		t.Skip("HEGUI_TEST_POSTGRES is not set (a postgres:// URL of a scratch database)")
-	}
+	url := pgtest.URL(t)
 	ctx := context.Background()
 	sc, err := scan.New(scan.Config{ToolVersion: "test"})
 	if err != nil {
@@ -364,7 +362,8 @@ func TestUploadsAsJobs(t *testing.T) {
 	s := &Server{Store: st, Scanner: sc, Blobs: blobs, MaxUpload: 8 << 20, ToolVersion: "test",
 		DataVersion: "jobs-" + time.Now().Format(time.RFC3339Nano), Log: slog.New(slog.DiscardHandler)}
 	w := &jobs.ScanWorker{Scanner: sc, Store: st, Blobs: blobs, ToolVersion: "test", DataVersion: s.DataVersion}
-	q, err := jobs.Open(ctx, url, w, 2, slog.New(slog.DiscardHandler))
+	// A queue of its own: other packages' tests run workers on this database.
+	q, err := jobs.Open(ctx, url, fmt.Sprintf("test_%d", time.Now().UnixNano()), w, 2, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}

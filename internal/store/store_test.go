@@ -4,13 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/hegui/hegui/internal/evidence"
 	"github.com/hegui/hegui/internal/report"
+	"github.com/hegui/hegui/internal/store/pgtest"
 )
 
 func sample(name string) *report.Report {
@@ -45,29 +45,11 @@ func TestSQLiteStoresOnceAndSummarises(t *testing.T) {
 	}
 }
 
-// postgresURL is a PostgreSQL database the tests may empty
-// (HEGUI_TEST_POSTGRES; .ci/run starts Debian's PostgreSQL and sets it).
-func postgresURL(t *testing.T) string {
-	u := os.Getenv("HEGUI_TEST_POSTGRES")
-	if u == "" {
-		t.Skip("HEGUI_TEST_POSTGRES is not set (a postgres:// URL of a scratch database)")
-	}
-	return u
-}
-
 func TestPostgresStoresOnceAndSummarises(t *testing.T) {
 	ctx := context.Background()
-	url := postgresURL(t)
-	s, err := OpenPostgres(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, tab := range []string{"findings", "sdks", "data_types", "failures", "reports", "schema_migrations"} {
-		if _, err := s.db.Exec(`DROP TABLE IF EXISTS ` + tab + ` CASCADE`); err != nil {
-			t.Fatal(err)
-		}
-	}
-	s.Close()
+	url := pgtest.URL(t)
+	var s *DB
+	var err error
 	// Two processes migrating at once (workers starting together).
 	errs := make(chan error, 2)
 	for range 2 {
