@@ -19,6 +19,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -65,6 +66,11 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/v1/reports/{id}", s.apiReport)
 	mux.HandleFunc("POST /api/v1/scans", s.apiScan)
 	mux.HandleFunc("GET /api/v1/jobs/{id}", s.apiJob)
+	mux.HandleFunc("POST /api/v1/campaigns", s.apiCreateCampaign)
+	mux.HandleFunc("POST /api/v1/campaigns/{id}/reports", s.apiAddToCampaign)
+	mux.HandleFunc("GET /api/v1/campaigns/{id}", s.apiCampaign)
+	mux.HandleFunc("GET /campaigns/{id}", s.campaignPage)
+	mux.HandleFunc("GET /campaigns/{id}/notices", s.campaignNotices)
 	mux.HandleFunc("GET /jobs/{id}", s.jobPage)
 	mux.HandleFunc("GET /api/v1/diff", s.apiDiff)
 	mux.HandleFunc("GET /diff", s.diffPage)
@@ -465,6 +471,19 @@ const openAPI = `{
       "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}},
                      {"name": "format", "in": "query", "schema": {"type": "string", "enum": ["json", "sarif", "html"]}}],
       "responses": {"200": {"description": "the report"}, "404": {"description": "no such report"}}}},
+    "/api/v1/jobs/{id}": {"get": {"summary": "A scan job's state and, once done, its report's id (PostgreSQL queue only)",
+      "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+      "responses": {"200": {"description": "{job, state, name, error, report}"}, "404": {"description": "no such job"}}}},
+    "/api/v1/campaigns": {"post": {"summary": "Create a campaign: {name, deadline (YYYY-MM-DD), reports: [ids]}",
+      "requestBody": {"content": {"application/json": {}}},
+      "responses": {"201": {"description": "{id, page}"}, "400": {"description": "bad name or deadline"}}}},
+    "/api/v1/campaigns/{id}": {"get": {"summary": "A campaign with its reports",
+      "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+      "responses": {"200": {"description": "{id, name, deadline, created_at, reports}"}}}},
+    "/api/v1/campaigns/{id}/reports": {"post": {"summary": "Add reports to a campaign: {reports: [ids]}",
+      "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+      "requestBody": {"content": {"application/json": {}}},
+      "responses": {"204": {"description": "added"}}}},
     "/api/v1/diff": {"get": {"summary": "Re-inspection: the findings of report 'from' against report 'to', matched by fingerprint (rule, target, subject)",
       "parameters": [{"name": "from", "in": "query", "required": true, "schema": {"type": "integer"}},
                      {"name": "to", "in": "query", "required": true, "schema": {"type": "integer"}}],
@@ -621,41 +640,57 @@ func (s *Server) noticePage(w http.ResponseWriter, r *http.Request) {
 	} else if t, err := time.Parse(time.RFC3339, row.Created); err == nil {
 		deadline = t.AddDate(0, 0, 30).Format("2006-01-02")
 	}
-	var items []report.Finding
-	for _, f := range rep.Findings {
-		if f.Suppressed == nil && (f.Severity == "critical" || f.Severity == "high" || f.Severity == "medium") {
-			items = append(items, f)
-		}
-	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	if err := noticeTemplate.Execute(w, map[string]any{"Lang": rep.Lang, "R": rep, "Row": row, "Items": items, "Deadline": deadline}); err != nil {
+	if err := noticeTemplate.Execute(w, map[string]any{"Lang": rep.Lang, "Notices": []notice{newNotice(row, rep, deadline)}}); err != nil {
 		s.Log.Error("notice", "err", err)
 	}
+}
+
+// notice is one target's rectification notice.
+type notice struct {
+	R        *report.Report
+	Row      store.Row
+	Items    []report.Finding
+	Deadline string
+}
+
+// newNotice lists a report's open violations of medium severity and above.
+func newNotice(row store.Row, rep *report.Report, deadline string) notice {
+	n := notice{R: rep, Row: row, Deadline: deadline}
+	for _, f := range rep.Findings {
+		if f.Suppressed == nil && (f.Severity == "critical" || f.Severity == "high" || f.Severity == "medium") {
+			n.Items = append(n.Items, f)
+		}
+	}
+	return n
 }
 
 var noticeTemplate = template.Must(template.New("notice").Funcs(template.FuncMap{
 	"t":    func(l, en, zh string) string { return text.Pick(l, en, zh) },
 	"time": formatTime,
-	"inc":  func(i int) int { return i + 1 },
 }).Parse(`<!doctype html>
 <html lang="{{if eq .Lang "zh"}}zh-CN{{else}}en{{end}}"><head><meta charset="utf-8">
-<title>{{t .Lang "Rectification notice" "整改通知"}} — {{or .R.Target.Name .R.Target.ID}}</title>
+<title>{{t .Lang "Rectification notices" "整改通知"}}</title>
 <style>
 body{font:15px/1.6 "Songti SC","Noto Serif CJK SC",serif;margin:0 auto;max-width:800px;padding:32px;color:#000}
 h1{text-align:center;font-size:22px}ol li{margin-bottom:12px}.law{font-size:13px;color:#333}
+section+section{page-break-before:always;margin-top:48px}
 @media print{body{padding:0}}
 </style></head><body>
-<h1>{{t .Lang "Rectification notice" "个人信息保护问题整改通知"}}</h1>
-<p>{{t .Lang "Target" "检测对象"}}: {{or .R.Target.Name .R.Target.ID}} {{.R.Target.ID}} {{.R.Target.Version}}<br>
-{{t .Lang "File" "文件"}}: {{.R.Target.Path}} (SHA-256 {{.R.Target.SHA256}})<br>
-{{t .Lang "Inspected" "检测时间"}}: {{time .Row.Created}}</p>
-<p>{{t .Lang "The inspection found the problems below. Rectify each of them, and submit the rectified version for re-inspection, by" "经检测，该对象存在以下问题。请逐项整改，并在以下日期前提交整改后的版本以供复检："}} <strong>{{.Deadline}}</strong>.</p>
+{{$l := .Lang}}
+{{range .Notices}}<section>
+<h1>{{t $l "Rectification notice" "个人信息保护问题整改通知"}}</h1>
+<p>{{t $l "Target" "检测对象"}}: {{or .R.Target.Name .R.Target.ID}} {{.R.Target.ID}} {{.R.Target.Version}}<br>
+{{t $l "File" "文件"}}: {{.R.Target.Path}} (SHA-256 {{.R.Target.SHA256}})<br>
+{{t $l "Inspected" "检测时间"}}: {{time .Row.Created}}</p>
+<p>{{t $l "The inspection found the problems below. Rectify each of them, and submit the rectified version for re-inspection, by" "经检测，该对象存在以下问题。请逐项整改，并在以下日期前提交整改后的版本以供复检："}} <strong>{{.Deadline}}</strong>.</p>
 <ol>{{range .Items}}<li><strong>{{.Title}}{{if .Subject}}: {{.Subject}}{{end}}</strong> ({{.RuleID}}, {{.Severity}})
 <div>{{.Description}}</div>
-<div class="law">{{t $.Lang "Legal basis" "法律依据"}}: {{range $i, $l := .LegalBasis}}{{if $i}}; {{end}}{{$l.Citation}}{{end}}</div>
-<div>{{t $.Lang "Required" "整改要求"}}: {{.Remediation}}</div></li>
-{{else}}<li>{{t .Lang "No violation at medium severity or above." "未发现中等及以上问题。"}}</li>{{end}}</ol>
-<p class="law">hegui — {{t .Lang "each item cites the provision it rests on; the full evidence is in the report." "每项问题均列明所依据的条款；完整证据见检测报告。"}}</p>
+<div class="law">{{t $l "Legal basis" "法律依据"}}: {{range $i, $b := .LegalBasis}}{{if $i}}; {{end}}{{$b.Citation}}{{end}}</div>
+<div>{{t $l "Required" "整改要求"}}: {{.Remediation}}</div></li>
+{{else}}<li>{{t $l "No violation at medium severity or above." "未发现中等及以上问题。"}}</li>{{end}}</ol>
+<p class="law">hegui — {{t $l "each item cites the provision it rests on; the full evidence is in the report." "每项问题均列明所依据的条款；完整证据见检测报告。"}}</p>
+</section>{{end}}
 </body></html>
 `))
 
@@ -726,5 +761,212 @@ var jobTemplate = template.Must(template.New("job").Funcs(template.FuncMap{
 <p>{{t .Lang "Scan job" "扫描任务"}} #{{.S.Job}}: <strong>{{.S.State}}</strong></p>
 {{if .S.Error}}<p>{{.S.Error}}</p>{{end}}
 <p><a href="/">{{t .Lang "Back to the results" "返回结果列表"}}</a></p>
+</body></html>
+`))
+
+func (s *Server) apiCreateCampaign(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Name     string  `json:"name"`
+		Deadline string  `json:"deadline"`
+		Reports  []int64 `json:"reports"`
+	}
+	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&in); err != nil {
+		s.fail(w, 400, fmt.Errorf("body: %w", err))
+		return
+	}
+	if strings.TrimSpace(in.Name) == "" || len(in.Name) > 200 {
+		s.fail(w, 400, errors.New("name: 1 to 200 characters"))
+		return
+	}
+	if _, err := time.Parse("2006-01-02", in.Deadline); err != nil {
+		s.fail(w, 400, errors.New("deadline: YYYY-MM-DD"))
+		return
+	}
+	id, err := s.Store.CreateCampaign(r.Context(), in.Name, in.Deadline)
+	if err != nil {
+		s.fail(w, 500, err)
+		return
+	}
+	if len(in.Reports) > 0 {
+		if err := s.Store.AddToCampaign(r.Context(), id, in.Reports); err != nil {
+			s.fail(w, 400, err)
+			return
+		}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusCreated)
+	json.NewEncoder(w).Encode(map[string]any{"id": id, "page": fmt.Sprintf("/campaigns/%d", id)})
+}
+
+func (s *Server) apiAddToCampaign(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		s.fail(w, 404, store.ErrNotFound)
+		return
+	}
+	var in struct {
+		Reports []int64 `json:"reports"`
+	}
+	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&in); err != nil {
+		s.fail(w, 400, fmt.Errorf("body: %w", err))
+		return
+	}
+	if _, err := s.Store.Campaign(r.Context(), id); err != nil {
+		s.fail(w, 404, err)
+		return
+	}
+	if err := s.Store.AddToCampaign(r.Context(), id, in.Reports); err != nil {
+		s.fail(w, 400, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) campaign(r *http.Request) (store.Campaign, int, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return store.Campaign{}, 404, store.ErrNotFound
+	}
+	c, err := s.Store.Campaign(r.Context(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		return c, 404, err
+	}
+	if err != nil {
+		return c, 500, err
+	}
+	return c, 200, nil
+}
+
+func (s *Server) apiCampaign(w http.ResponseWriter, r *http.Request) {
+	c, code, err := s.campaign(r)
+	if err != nil {
+		s.fail(w, code, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(c)
+}
+
+// campaignPage is a campaign's overview: its targets with their findings
+// by severity, the days left to the deadline, and the findings by rule.
+func (s *Server) campaignPage(w http.ResponseWriter, r *http.Request) {
+	c, code, err := s.campaign(r)
+	if err != nil {
+		http.Error(w, err.Error(), code)
+		return
+	}
+	total := map[string]int{}
+	byRule := map[string]int{}
+	open := 0
+	for _, row := range c.Reports {
+		for k, n := range row.BySeverity {
+			total[k] += n
+		}
+		if row.Worst == "critical" || row.Worst == "high" || row.Worst == "medium" {
+			open++
+		}
+		_, rep, _, err := s.reportByID(r.Context(), row.ID)
+		if err == nil {
+			seen := map[string]bool{}
+			for _, f := range rep.Findings {
+				if f.Suppressed == nil && !seen[f.RuleID] {
+					seen[f.RuleID] = true
+					byRule[f.RuleID+" "+f.Title]++
+				}
+			}
+		}
+	}
+	days := 0
+	if d, err := time.Parse("2006-01-02", c.Deadline); err == nil {
+		days = int(time.Until(d.Add(24*time.Hour)).Hours() / 24)
+	}
+	type kv struct {
+		K string
+		N int
+	}
+	var rules []kv
+	for k, n := range byRule {
+		rules = append(rules, kv{k, n})
+	}
+	sort.Slice(rules, func(i, j int) bool {
+		if rules[i].N != rules[j].N {
+			return rules[i].N > rules[j].N
+		}
+		return rules[i].K < rules[j].K
+	})
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	if err := campaignTemplate.Execute(w, map[string]any{"Lang": lang(r), "C": c, "Total": total, "Open": open, "Days": days, "Rules": rules}); err != nil {
+		s.Log.Error("campaign page", "err", err)
+	}
+}
+
+// campaignNotices prints the notice of every target of a campaign that
+// has a violation, with the campaign's deadline.
+func (s *Server) campaignNotices(w http.ResponseWriter, r *http.Request) {
+	c, code, err := s.campaign(r)
+	if err != nil {
+		http.Error(w, err.Error(), code)
+		return
+	}
+	var ns []notice
+	l := lang(r)
+	for _, row := range c.Reports {
+		_, rep, _, err := s.reportByID(r.Context(), row.ID)
+		if err != nil {
+			s.fail(w, 500, err)
+			return
+		}
+		if n := newNotice(row, rep, c.Deadline); len(n.Items) > 0 {
+			ns = append(ns, n)
+			l = rep.Lang
+		}
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	if err := noticeTemplate.Execute(w, map[string]any{"Lang": l, "Notices": ns}); err != nil {
+		s.Log.Error("campaign notices", "err", err)
+	}
+}
+
+// reportByID reads one stored report.
+func (s *Server) reportByID(ctx context.Context, id int64) (store.Row, *report.Report, []byte, error) {
+	row, doc, err := s.Store.Report(ctx, id)
+	if err != nil {
+		return row, nil, nil, err
+	}
+	var rep report.Report
+	if err := json.Unmarshal(doc, &rep); err != nil {
+		return row, nil, nil, fmt.Errorf("stored report %d: %w", id, err)
+	}
+	return row, &rep, doc, nil
+}
+
+var campaignTemplate = template.Must(template.New("campaign").Funcs(template.FuncMap{
+	"t":    func(l, en, zh string) string { return text.Pick(l, en, zh) },
+	"time": formatTime,
+	"sev":  func(m map[string]int, k string) int { return m[k] },
+}).Parse(`<!doctype html>
+<html lang="{{if eq .Lang "zh"}}zh-CN{{else}}en{{end}}"><head><meta charset="utf-8">
+<title>hegui — {{.C.Name}}</title>
+<style>
+body{font:14px/1.5 -apple-system,"Segoe UI","PingFang SC","Noto Sans CJK SC",sans-serif;margin:0 auto;max-width:1100px;padding:24px;color:#1d1d1f}
+table{border-collapse:collapse;width:100%;margin-bottom:16px}th,td{border:1px solid #ddd;padding:4px 8px;text-align:left}th{background:#f5f5f7}
+.sev{display:inline-block;min-width:20px;text-align:center;border-radius:4px;padding:0 6px;color:#fff;font-weight:600}
+.critical{background:#8e0000}.high{background:#d93025}.medium{background:#e37400}.low{background:#1a73e8}.info{background:#5f6368}
+.late{color:#a1150f;font-weight:600}
+</style></head><body>
+<h1>{{.C.Name}}</h1>
+<p>{{t .Lang "Deadline" "整改期限"}}: <strong>{{.C.Deadline}}</strong> —
+{{if ge .Days 0}}{{.Days}} {{t .Lang "days left" "天后到期"}}{{else}}<span class="late">{{t .Lang "passed" "已过期"}}</span>{{end}} ·
+{{len .C.Reports}} {{t .Lang "targets" "个检测对象"}}, {{.Open}} {{t .Lang "with violations" "存在问题"}} ·
+<a href="/campaigns/{{.C.ID}}/notices?lang={{.Lang}}">{{t .Lang "print every notice" "打印全部整改通知"}}</a></p>
+<table><tr><th>{{t .Lang "Severity" "级别"}}</th><th>critical</th><th>high</th><th>medium</th><th>low</th><th>info</th></tr>
+<tr><td>{{t .Lang "findings" "问题数"}}</td><td>{{sev .Total "critical"}}</td><td>{{sev .Total "high"}}</td><td>{{sev .Total "medium"}}</td><td>{{sev .Total "low"}}</td><td>{{sev .Total "info"}}</td></tr></table>
+<h2>{{t .Lang "Targets" "检测对象"}}</h2>
+<table><tr><th>#</th><th>{{t .Lang "Target" "检测对象"}}</th><th>{{t .Lang "Findings" "问题"}}</th><th></th></tr>
+{{range .C.Reports}}{{$m := .BySeverity}}<tr><td><a href="/reports/{{.ID}}">{{.ID}}</a></td><td>{{or .TargetName .TargetID .Path}} <small>{{.TargetID}} {{.TargetVersion}}</small></td>
+<td>{{with sev $m "critical"}}<span class="sev critical">{{.}}</span> {{end}}{{with sev $m "high"}}<span class="sev high">{{.}}</span> {{end}}{{with sev $m "medium"}}<span class="sev medium">{{.}}</span> {{end}}{{with sev $m "low"}}<span class="sev low">{{.}}</span>{{end}}</td>
+<td><a href="/reports/{{.ID}}/notice?deadline={{$.C.Deadline}}">{{t $.Lang "notice" "整改通知"}}</a></td></tr>{{end}}</table>
+<h2>{{t .Lang "Findings by rule (targets)" "按规则统计（对象数）"}}</h2>
+<table>{{range .Rules}}<tr><td>{{.K}}</td><td>{{.N}}</td></tr>{{end}}</table>
 </body></html>
 `))

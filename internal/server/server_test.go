@@ -428,3 +428,56 @@ type jobStatusView struct {
 	State  string
 	Report int64
 }
+
+// A campaign gathers reports under a deadline: an overview, and every
+// target's notice printed at once.
+func TestCampaign(t *testing.T) {
+	_, ts := newServer(t, "")
+	var ids []any
+	for _, app := range []string{"leaky.apk", "ridehail.apk", "clean.apk"} {
+		code, out := upload(t, ts, filepath.Join(td, "apks", app), app)
+		if code != 201 {
+			t.Fatalf("upload %s: %d", app, code)
+		}
+		ids = append(ids, out["id"])
+	}
+	body, _ := json.Marshal(map[string]any{"name": "2026 Q4 <script>x()</script>", "deadline": "2099-12-31", "reports": ids[:2]})
+	resp, err := http.Post(ts.URL+"/api/v1/campaigns", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var created map[string]any
+	json.NewDecoder(resp.Body).Decode(&created)
+	resp.Body.Close()
+	if resp.StatusCode != 201 {
+		t.Fatalf("create: %d %v", resp.StatusCode, created)
+	}
+	cid := created["id"]
+	add, _ := json.Marshal(map[string]any{"reports": ids[2:]})
+	resp, err = http.Post(fmt.Sprintf("%s/api/v1/campaigns/%v/reports", ts.URL, cid), "application/json", bytes.NewReader(add))
+	if err != nil || resp.StatusCode != 204 {
+		t.Fatalf("add: %v %v", err, resp.StatusCode)
+	}
+	resp.Body.Close()
+	_, js := get(t, fmt.Sprintf("%s/api/v1/campaigns/%v", ts.URL, cid))
+	var c store.Campaign
+	json.Unmarshal([]byte(js), &c)
+	if len(c.Reports) != 3 || c.Deadline != "2099-12-31" {
+		t.Errorf("campaign: %+v", c)
+	}
+	code, page := get(t, fmt.Sprintf("%s/campaigns/%v?lang=zh", ts.URL, cid))
+	if code != 200 || !strings.Contains(page, "天后到期") || !strings.Contains(page, "Leaky Demo") || strings.Contains(page, "<script>x()") {
+		t.Errorf("campaign page: %d", code)
+	}
+	_, notices := get(t, fmt.Sprintf("%s/campaigns/%v/notices", ts.URL, cid))
+	// clean.apk has no violation of medium severity or above: two notices.
+	if n := strings.Count(notices, "<section>"); n != 2 || !strings.Contains(notices, "2099-12-31") {
+		t.Errorf("%d notices", n)
+	}
+	bad, _ := json.Marshal(map[string]any{"name": "x", "deadline": "next month"})
+	resp, _ = http.Post(ts.URL+"/api/v1/campaigns", "application/json", bytes.NewReader(bad))
+	if resp.StatusCode != 400 {
+		t.Errorf("a bad deadline: %d", resp.StatusCode)
+	}
+	resp.Body.Close()
+}

@@ -133,6 +133,17 @@ var migrations = []string{
 		error TEXT NOT NULL,
 		UNIQUE (artifact_sha256, tool_version, data_version)
 	);`,
+	`CREATE TABLE campaigns (
+		id INTEGER PRIMARY KEY,
+		name TEXT NOT NULL,
+		deadline TEXT NOT NULL,
+		created_at TEXT NOT NULL
+	);
+	CREATE TABLE campaign_reports (
+		campaign_id BIGINT NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+		report_id BIGINT NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+		UNIQUE (campaign_id, report_id)
+	);`,
 }
 
 // DB is a store in a SQL database: an embedded SQLite file or
@@ -533,4 +544,73 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// Campaign is an inspection campaign: reports gathered under a name, with
+// the deadline by which their targets must be rectified.
+type Campaign struct {
+	ID       int64  `json:"id"`
+	Name     string `json:"name"`
+	Deadline string `json:"deadline"` // YYYY-MM-DD
+	Created  string `json:"created_at"`
+	Reports  []Row  `json:"reports"`
+}
+
+// CreateCampaign stores a new campaign and returns its id.
+func (s *DB) CreateCampaign(ctx context.Context, name, deadline string) (int64, error) {
+	var id int64
+	err := s.db.QueryRowContext(ctx, s.q(`INSERT INTO campaigns (name, deadline, created_at) VALUES (?, ?, ?) RETURNING id`),
+		name, deadline, time.Now().UTC().Format(time.RFC3339)).Scan(&id)
+	return id, err
+}
+
+// AddToCampaign adds stored reports to a campaign (a report already in it
+// is left as it is).
+func (s *DB) AddToCampaign(ctx context.Context, campaign int64, reports []int64) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, r := range reports {
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO campaign_reports (campaign_id, report_id) VALUES (?, ?) ON CONFLICT DO NOTHING`), campaign, r); err != nil {
+			return fmt.Errorf("report %d: %w", r, err)
+		}
+	}
+	return tx.Commit()
+}
+
+// Campaign returns a campaign with its reports' rows.
+func (s *DB) Campaign(ctx context.Context, id int64) (Campaign, error) {
+	c := Campaign{ID: id}
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT name, deadline, created_at FROM campaigns WHERE id = ?`), id).Scan(&c.Name, &c.Deadline, &c.Created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, ErrNotFound
+	}
+	if err != nil {
+		return c, err
+	}
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT r.id, r.artifact_sha256, r.path, r.kind, r.target_id, r.target_name, r.target_version, r.worst, r.created_at
+		FROM reports r JOIN campaign_reports c ON c.report_id = r.id WHERE c.campaign_id = ? ORDER BY r.id`), id)
+	if err != nil {
+		return c, err
+	}
+	for rows.Next() {
+		var r Row
+		if err := rows.Scan(&r.ID, &r.SHA256, &r.Path, &r.Kind, &r.TargetID, &r.TargetName, &r.TargetVersion, &r.Worst, &r.Created); err != nil {
+			rows.Close()
+			return c, err
+		}
+		c.Reports = append(c.Reports, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return c, err
+	}
+	for i := range c.Reports {
+		if c.Reports[i].BySeverity, err = s.severities(ctx, c.Reports[i].ID); err != nil {
+			return c, err
+		}
+	}
+	return c, nil
 }

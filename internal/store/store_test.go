@@ -121,6 +121,22 @@ func storesOnceAndSummarises(t *testing.T, s *DB) {
 	if err != nil || id != rows[1].ID {
 		t.Errorf("PutID of a stored key: %d %v, want %d", id, err, rows[1].ID)
 	}
+	cid, err := s.CreateCampaign(ctx, "Q4", "2026-12-31")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 { // adding a report twice keeps it once
+		if err := s.AddToCampaign(ctx, cid, []int64{rows[0].ID, rows[1].ID}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, err := s.Campaign(ctx, cid)
+	if err != nil || len(c.Reports) != 2 || c.Deadline != "2026-12-31" || c.Reports[0].BySeverity["critical"] != 1 {
+		t.Errorf("campaign: %v %+v", err, c)
+	}
+	if err := s.AddToCampaign(ctx, cid, []int64{9999}); err == nil {
+		t.Error("a report that does not exist was added")
+	}
 }
 
 func TestNewerSchemaIsRefused(t *testing.T) {
