@@ -727,12 +727,17 @@ func (s *Server) jobStatus(r *http.Request) (jobStatus, int, error) {
 
 func (s *Server) apiJob(w http.ResponseWriter, r *http.Request) {
 	st, code, err := s.jobStatus(r)
+	s.reply(w, st, code, err)
+}
+
+// reply writes v as JSON, or err with its status code.
+func (s *Server) reply(w http.ResponseWriter, v any, code int, err error) {
 	if err != nil {
 		s.fail(w, code, err)
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(st)
+	json.NewEncoder(w).Encode(v)
 }
 
 // jobPage shows a job's state, refreshing itself (no script) until its
@@ -839,12 +844,7 @@ func (s *Server) campaign(r *http.Request) (store.Campaign, int, error) {
 
 func (s *Server) apiCampaign(w http.ResponseWriter, r *http.Request) {
 	c, code, err := s.campaign(r)
-	if err != nil {
-		s.fail(w, code, err)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(c)
+	s.reply(w, c, code, err)
 }
 
 // campaignPage is a campaign's overview: its targets with their findings
