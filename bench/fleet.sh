@@ -49,7 +49,7 @@ PY
   done
   ids=()
   for f in "$work"/apps/*.apk; do
-    ids+=("$(curl -s --data-binary @"$f" "http://127.0.0.1:$port/api/v1/scans?name=$(basename "$f")" | python3 -c 'import sys,json; print(json.load(sys.stdin)["job"])')")
+    ids+=("$(curl -s -H 'Content-Type: application/octet-stream' --data-binary @"$f" "http://127.0.0.1:$port/api/v1/scans?name=$(basename "$f")" | python3 -c 'import sys,json; print(json.load(sys.stdin)["job"])')")
   done
   start=$(date +%s.%N)
   pids=()

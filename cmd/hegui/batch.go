@@ -111,7 +111,8 @@ func batchOne(ctx context.Context, sc *scan.Scanner, db store.Store, o *scanOpts
 		return "interrupted", ""
 	}
 	if err != nil {
-		_ = db.Fail(ctx, store.Failure{Key: k, Path: file, Error: err.Error()})
+		// Not the input's fault (a file removed meanwhile): the next run
+		// tries again.
 		return "failed", err.Error()
 	}
 	if len(out.Reports) == 0 || len(out.Failed) > 0 && !out.Failed[0].Reported {
@@ -122,12 +123,11 @@ func batchOne(ctx context.Context, sc *scan.Scanner, db store.Store, o *scanOpts
 		_ = db.Fail(ctx, store.Failure{Key: k, Path: file, Error: msg})
 		return "failed", msg
 	}
-	for _, r := range out.Reports {
-		if err := db.Put(ctx, k, r); err != nil {
-			return "failed", err.Error()
-		}
-	}
+	// One file is one target, so one report.
 	r := out.Reports[0]
+	if err := db.Put(ctx, k, r); err != nil {
+		return "failed", err.Error()
+	}
 	n := 0
 	for _, c := range r.Summary.Findings {
 		n += c

@@ -12,6 +12,7 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"strings"
+	"syscall"
 
 	"github.com/hegui/hegui/internal/text"
 	"github.com/spf13/cobra"
@@ -38,7 +39,7 @@ func usageErr(format string, args ...any) error {
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	go func() {
 		// After the first interrupt, a second one ends the process.
 		<-ctx.Done()

@@ -37,7 +37,7 @@ by content (--data). The server binds to the loopback interface; to listen elsew
 (--token-file, or HEGUI_TOKEN): every request must then carry "Authorization: Bearer TOKEN".`,
 		Example: `  hegui serve
   hegui serve --db results.db
-  curl -s --data-binary @app.apk 'http://127.0.0.1:8080/api/v1/scans?name=app.apk'
+  curl -s -H 'Content-Type: application/octet-stream' --data-binary @app.apk 'http://127.0.0.1:8080/api/v1/scans?name=app.apk'
   curl -s 'http://127.0.0.1:8080/api/v1/reports/1?format=sarif'`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -83,7 +83,9 @@ by content (--data). The server binds to the loopback interface; to listen elsew
 				}
 				defer q.Close(context.Background())
 				if workers > 0 {
-					if err := q.Client.Start(cmd.Context()); err != nil {
+					// Not the command's context: on Ctrl-C or SIGTERM, Close
+					// lets running scans finish instead of cancelling them.
+					if err := q.Client.Start(context.WithoutCancel(cmd.Context())); err != nil {
 						return err
 					}
 				}
@@ -97,17 +99,22 @@ by content (--data). The server binds to the loopback interface; to listen elsew
 			if err != nil {
 				return err
 			}
-			hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
+			hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Minute, IdleTimeout: 2 * time.Minute}
 			fmt.Fprintf(g.stderr, "hegui: serving http://%s (results %s, uploads %s)\n", ln.Addr(), db, blobs)
+			stopped := make(chan struct{})
 			go func() {
+				defer close(stopped)
 				<-cmd.Context().Done()
-				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+				// Requests in flight finish (a scan in a request may take
+				// long) before the store closes.
+				ctx, cancel := context.WithTimeout(context.Background(), jobs.Timeout)
 				defer cancel()
 				hs.Shutdown(ctx)
 			}()
 			if err := hs.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 				return err
 			}
+			<-stopped
 			return nil
 		},
 	}
@@ -157,7 +164,7 @@ worker stopped is taken over by another.`,
 			if err != nil {
 				return err
 			}
-			if err := q.Client.Start(cmd.Context()); err != nil {
+			if err := q.Client.Start(context.WithoutCancel(cmd.Context())); err != nil {
 				return err
 			}
 			fmt.Fprintf(g.stderr, "hegui: working scan jobs, %d at a time\n", workers)

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"regexp"
 	"time"
@@ -30,7 +31,7 @@ import (
 // Jobs with the same artifact and language are one job.
 type ScanArgs struct {
 	SHA256 string `json:"sha256" river:"unique"`
-	Ext    string `json:"ext"`
+	Ext    string `json:"ext" river:"unique"` // a policy is read by its extension
 	Name   string `json:"name"`
 	Lang   string `json:"lang" river:"unique"`
 }
@@ -65,7 +66,14 @@ func (w *ScanWorker) Timeout(*river.Job[ScanArgs]) time.Duration { return Timeou
 
 // Key is where a job's report is stored.
 func (w *ScanWorker) Key(a ScanArgs) store.Key {
-	return store.Key{SHA256: a.SHA256, ToolVersion: w.ToolVersion, DataVersion: w.DataVersion + "/" + a.Lang}
+	return StoreKey(a, w.ToolVersion, w.DataVersion)
+}
+
+// StoreKey is where the report of a job's scan is stored: the same bytes
+// read as another kind (policy.html, policy.txt) or in another language
+// are another report.
+func StoreKey(a ScanArgs, toolVersion, dataVersion string) store.Key {
+	return store.Key{SHA256: a.SHA256, ToolVersion: toolVersion, DataVersion: dataVersion + "/" + a.Lang + "/" + a.Ext}
 }
 
 // Work implements river.Worker.
@@ -75,6 +83,10 @@ func (w *ScanWorker) Work(ctx context.Context, job *river.Job[ScanArgs]) error {
 		return river.JobCancel(fmt.Errorf("bad job: %q%q", a.SHA256, a.Ext))
 	}
 	blob := filepath.Join(w.Blobs, a.SHA256[:2], a.SHA256+a.Ext)
+	if _, err := os.Stat(blob); err != nil {
+		// The shared uploads directory may not be mounted yet: retry.
+		return fmt.Errorf("upload %s not in this worker's uploads directory", a.SHA256[:12])
+	}
 	out, err := w.Scanner.Run(ctx, scan.Request{Inputs: []string{blob}, Lang: a.Lang, Workers: 1})
 	if err != nil {
 		var ce *scan.ConfigError
@@ -137,14 +149,9 @@ func Open(ctx context.Context, url, queue string, w *ScanWorker, workers int, lo
 	if err != nil {
 		return nil, fmt.Errorf("job queue: %w", err)
 	}
-	m, err := rivermigrate.New(riverpgxv5.New(pool), nil)
-	if err != nil {
+	if err := migrateQueue(ctx, pool); err != nil {
 		pool.Close()
 		return nil, err
-	}
-	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
-		pool.Close()
-		return nil, fmt.Errorf("job queue migrations: %w", err)
 	}
 	cfg := &river.Config{Logger: log, JobTimeout: Timeout, RescueStuckJobsAfter: Timeout + 5*time.Minute, MaxAttempts: 5}
 	if workers > 0 && w != nil {
@@ -199,6 +206,28 @@ func (q *Queue) Close(ctx context.Context) {
 func unmarshalArgs(b []byte, a *ScanArgs) error {
 	if err := json.Unmarshal(b, a); err != nil {
 		return fmt.Errorf("job args: %w", err)
+	}
+	return nil
+}
+
+// migrateQueue applies River's migrations, one process at a time (an
+// advisory lock held on one connection): workers start together.
+func migrateQueue(ctx context.Context, pool *pgxpool.Pool) error {
+	conn, err := pool.Acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("job queue: %w", err)
+	}
+	defer conn.Release()
+	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock(7216311)`); err != nil {
+		return fmt.Errorf("job queue: %w", err)
+	}
+	defer conn.Exec(context.Background(), `SELECT pg_advisory_unlock(7216311)`)
+	m, err := rivermigrate.New(riverpgxv5.New(pool), nil)
+	if err != nil {
+		return err
+	}
+	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("job queue migrations: %w", err)
 	}
 	return nil
 }

@@ -16,6 +16,8 @@ import (
 	"html/template"
 	"io"
 	"log/slog"
+	"math"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -48,14 +50,16 @@ type Server struct {
 	// scan; without one an upload is scanned in its request.
 	Queue *jobs.Queue
 	Log   *slog.Logger
-	// scans bounds the scans running at once.
-	scans chan struct{}
+	// scans bounds the scans running at once, uploads the uploads being
+	// received (each up to MaxUpload on disk).
+	scans, uploads chan struct{}
 }
 
 // Handler returns the routes.
 func (s *Server) Handler() http.Handler {
 	if s.scans == nil {
 		s.scans = make(chan struct{}, 2)
+		s.uploads = make(chan struct{}, 4)
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", s.dashboard)
@@ -87,14 +91,58 @@ func (s *Server) guard(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'")
 		w.Header().Set("X-Content-Type-Options", "nosniff")
-		w.Header().Set("Referrer-Policy", "no-referrer")
+		w.Header().Set("Referrer-Policy", "same-origin") // "no-referrer" would make a form's Origin "null"
 		if len(s.TokenHash) > 0 && !s.authorized(r) {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="hegui"`)
 			http.Error(w, "a token is required: Authorization: Bearer TOKEN", http.StatusUnauthorized)
 			return
 		}
+		if len(s.TokenHash) == 0 && !loopbackHost(r.Host) {
+			// Without a token the server answers only to its loopback
+			// names: a page that rebinds its own name to 127.0.0.1 gets
+			// nothing.
+			http.Error(w, "this server answers to 127.0.0.1 and localhost only", http.StatusMisdirectedRequest)
+			return
+		}
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			if r.Header.Get("Sec-Fetch-Site") == "cross-site" || !sameOrigin(r) {
+				http.Error(w, "a request from another site", http.StatusForbidden)
+				return
+			}
+			// The API takes only content types a cross-site form or a
+			// "simple" fetch cannot send without the browser asking first.
+			if strings.HasPrefix(r.URL.Path, "/api/") {
+				ct, _, _ := strings.Cut(r.Header.Get("Content-Type"), ";")
+				if ct != "application/json" && ct != "application/octet-stream" {
+					http.Error(w, "Content-Type: application/octet-stream (an upload) or application/json", http.StatusUnsupportedMediaType)
+					return
+				}
+			}
+		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// loopbackHost tells a Host header naming this machine's loopback
+// interface.
+func loopbackHost(host string) bool {
+	h, _, err := net.SplitHostPort(host)
+	if err != nil {
+		h = host
+	}
+	h = strings.Trim(h, "[]")
+	if h == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
+}
+
+// sameOrigin tells whether a request's Origin (when it sends one) is the
+// server itself.
+func sameOrigin(r *http.Request) bool {
+	o := r.Header.Get("Origin")
+	return o == "" || o == "http://"+r.Host || o == "https://"+r.Host
 }
 
 func (s *Server) authorized(r *http.Request) bool {
@@ -121,7 +169,9 @@ func lang(r *http.Request) string {
 
 func (s *Server) fail(w http.ResponseWriter, code int, err error) {
 	if code >= 500 {
+		// The detail goes to the log, not to the client.
 		s.Log.Error("request failed", "err", err)
+		err = errors.New(http.StatusText(code))
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(code)
@@ -160,7 +210,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 // csrfToken returns the page's form token: a random value also set as a
 // cookie the form must echo (double submit).
 func csrfToken(w http.ResponseWriter, r *http.Request) string {
-	if c, err := r.Cookie("hegui_csrf"); err == nil && len(c.Value) == 32 {
+	if c, err := r.Cookie("hegui_csrf"); err == nil && validCSRF(c.Value) {
 		return c.Value
 	}
 	b := make([]byte, 16)
@@ -283,7 +333,7 @@ func (s *Server) uploadForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	tok, _ := io.ReadAll(io.LimitReader(p, 64))
-	if subtle.ConstantTimeCompare(tok, []byte(c.Value)) != 1 {
+	if !validCSRF(c.Value) || subtle.ConstantTimeCompare(tok, []byte(c.Value)) != 1 {
 		http.Error(w, "the form token does not match: reload the page", http.StatusForbidden)
 		return
 	}
@@ -311,7 +361,13 @@ func (s *Server) uploadForm(w http.ResponseWriter, r *http.Request) {
 
 // keep writes an upload to the blob directory under its SHA-256 and
 // returns the hash and the blob's path.
-func (s *Server) keep(body io.Reader, name string) (string, string, int, error) {
+func (s *Server) keep(ctx context.Context, body io.Reader, name string) (string, string, int, error) {
+	select { // a few at a time: each may take MaxUpload of disk
+	case s.uploads <- struct{}{}:
+		defer func() { <-s.uploads }()
+	case <-ctx.Done():
+		return "", "", http.StatusServiceUnavailable, ctx.Err()
+	}
 	tmp, err := os.CreateTemp(s.Blobs, "upload-*")
 	if err != nil {
 		return "", "", 500, err
@@ -343,7 +399,7 @@ func (s *Server) keep(body io.Reader, name string) (string, string, int, error) 
 
 // enqueueUpload keeps an upload and makes it a scan job.
 func (s *Server) enqueueUpload(ctx context.Context, body io.Reader, name, lang string) (int64, int, error) {
-	sum, _, code, err := s.keep(body, name)
+	sum, _, code, err := s.keep(ctx, body, name)
 	if err != nil {
 		return 0, code, err
 	}
@@ -357,7 +413,7 @@ func (s *Server) enqueueUpload(ctx context.Context, body io.Reader, name, lang s
 // scanUpload keeps an upload in the blob directory under its SHA-256 and
 // scans it; the report shows the uploaded name, never the blob's path.
 func (s *Server) scanUpload(ctx context.Context, body io.Reader, name, lang string) (int64, int, error) {
-	sum, blob, code, err := s.keep(body, name)
+	sum, blob, code, err := s.keep(ctx, body, name)
 	if err != nil {
 		return 0, code, err
 	}
@@ -367,6 +423,8 @@ func (s *Server) scanUpload(ctx context.Context, body io.Reader, name, lang stri
 	case <-ctx.Done():
 		return 0, 503, ctx.Err()
 	}
+	ctx, cancel := context.WithTimeout(ctx, jobs.Timeout)
+	defer cancel()
 	out, err := s.Scanner.Run(ctx, scan.Request{Inputs: []string{blob}, Lang: lang, Workers: 1})
 	if err != nil {
 		return 0, 422, err
@@ -380,7 +438,7 @@ func (s *Server) scanUpload(ctx context.Context, body io.Reader, name, lang stri
 	}
 	rep := out.Reports[0]
 	rep.Target.Path = displayName(name)
-	id, err := s.Store.PutID(ctx, store.Key{SHA256: sum, ToolVersion: s.ToolVersion, DataVersion: s.DataVersion + "/" + lang}, rep)
+	id, err := s.Store.PutID(ctx, jobs.StoreKey(jobs.ScanArgs{SHA256: sum, Ext: safeExt(name), Lang: lang}, s.ToolVersion, s.DataVersion), rep)
 	if err != nil {
 		return 0, 500, err
 	}
@@ -717,9 +775,10 @@ func (s *Server) jobStatus(r *http.Request) (jobStatus, int, error) {
 	}
 	st := jobStatus{Job: id, State: state, Name: args.Name, Error: last}
 	if state == "completed" {
-		k := store.Key{SHA256: args.SHA256, ToolVersion: s.ToolVersion, DataVersion: s.DataVersion + "/" + args.Lang}
-		if rid, err := s.Store.ReportID(r.Context(), k); err == nil {
+		if rid, err := s.Store.ReportID(r.Context(), jobs.StoreKey(args, s.ToolVersion, s.DataVersion)); err == nil {
 			st.Report = rid
+		} else {
+			st.Error = "the job is done, but its report is not among this server's results (a worker of another hegui version?)"
 		}
 	}
 	return st, 200, nil
@@ -753,7 +812,7 @@ func (s *Server) jobPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	jobTemplate.Execute(w, map[string]any{"Lang": lang(r), "S": st, "Done": st.State == "cancelled" || st.State == "discarded"})
+	jobTemplate.Execute(w, map[string]any{"Lang": lang(r), "S": st, "Done": st.State == "cancelled" || st.State == "discarded" || st.State == "completed"})
 }
 
 var jobTemplate = template.Must(template.New("job").Funcs(template.FuncMap{
@@ -787,16 +846,14 @@ func (s *Server) apiCreateCampaign(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, 400, errors.New("deadline: YYYY-MM-DD"))
 		return
 	}
-	id, err := s.Store.CreateCampaign(r.Context(), in.Name, in.Deadline)
+	id, err := s.Store.CreateCampaign(r.Context(), in.Name, in.Deadline, in.Reports)
+	if errors.Is(err, store.ErrNotFound) {
+		s.fail(w, 400, errors.New("a report id that is not stored"))
+		return
+	}
 	if err != nil {
 		s.fail(w, 500, err)
 		return
-	}
-	if len(in.Reports) > 0 {
-		if err := s.Store.AddToCampaign(r.Context(), id, in.Reports); err != nil {
-			s.fail(w, 400, err)
-			return
-		}
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusCreated)
@@ -820,8 +877,11 @@ func (s *Server) apiAddToCampaign(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, 404, err)
 		return
 	}
-	if err := s.Store.AddToCampaign(r.Context(), id, in.Reports); err != nil {
-		s.fail(w, 400, err)
+	if err := s.Store.AddToCampaign(r.Context(), id, in.Reports); errors.Is(err, store.ErrNotFound) {
+		s.fail(w, 400, errors.New("a report id that is not stored"))
+		return
+	} else if err != nil {
+		s.fail(w, 500, err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -878,7 +938,7 @@ func (s *Server) campaignPage(w http.ResponseWriter, r *http.Request) {
 	}
 	days := 0
 	if d, err := time.Parse("2006-01-02", c.Deadline); err == nil {
-		days = int(time.Until(d.Add(24*time.Hour)).Hours() / 24)
+		days = int(math.Floor(time.Until(d.Add(24*time.Hour)).Hours() / 24))
 	}
 	type kv struct {
 		K string
@@ -970,3 +1030,12 @@ table{border-collapse:collapse;width:100%;margin-bottom:16px}th,td{border:1px so
 <table>{{range .Rules}}<tr><td>{{.K}}</td><td>{{.N}}</td></tr>{{end}}</table>
 </body></html>
 `))
+
+// validCSRF tells a form token this server could have made: 32 hex digits.
+func validCSRF(v string) bool {
+	if len(v) != 32 {
+		return false
+	}
+	_, err := hex.DecodeString(v)
+	return err == nil
+}

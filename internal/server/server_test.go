@@ -457,3 +457,51 @@ func TestCampaign(t *testing.T) {
 	}
 	resp.Body.Close()
 }
+
+// Without a token, the server refuses what a page on another site could
+// make a browser send: a cross-site POST, a "simple" content type on the
+// API, another host name (DNS rebinding), a form without this browser's
+// token.
+func TestCrossSiteRequestsRefused(t *testing.T) {
+	_, ts := newServer(t, "")
+	post := func(path, ctype string, hdr map[string]string, body string) int {
+		req, _ := http.NewRequest("POST", ts.URL+path, strings.NewReader(body))
+		req.Header.Set("Content-Type", ctype)
+		for k, v := range hdr {
+			if k == "Host" {
+				req.Host = v
+				continue
+			}
+			req.Header.Set(k, v)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	campaign := `{"name": "x", "deadline": "2026-12-31"}`
+	for _, c := range []struct {
+		name  string
+		path  string
+		ctype string
+		hdr   map[string]string
+		want  int
+	}{
+		{"text/plain on the API", "/api/v1/campaigns", "text/plain", nil, 415},
+		{"a form type on the API", "/api/v1/scans", "application/x-www-form-urlencoded", nil, 415},
+		{"another site's Origin", "/api/v1/campaigns", "application/json", map[string]string{"Origin": "http://evil.example"}, 403},
+		{"Sec-Fetch-Site cross-site", "/api/v1/campaigns", "application/json", map[string]string{"Sec-Fetch-Site": "cross-site"}, 403},
+		{"a rebinding host name", "/api/v1/campaigns", "application/json", map[string]string{"Host": "evil.example"}, 421},
+		{"a form with an empty token", "/upload", "multipart/form-data; boundary=x", map[string]string{"Cookie": "hegui_csrf="}, 400},
+		{"the same origin", "/api/v1/campaigns", "application/json", map[string]string{"Origin": ts.URL}, 201},
+	} {
+		if got := post(c.path, c.ctype, c.hdr, campaign); got != c.want {
+			t.Errorf("%s: %d, want %d", c.name, got, c.want)
+		}
+	}
+	if code, _ := get(t, ts.URL+"/"); code != 200 {
+		t.Errorf("a plain GET: %d", code)
+	}
+}

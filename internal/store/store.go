@@ -175,7 +175,9 @@ func (s *DB) q(query string) string {
 // OpenSQLite opens (creating it if needed) the store in file and applies
 // the migrations it lacks.
 func OpenSQLite(ctx context.Context, file string) (*DB, error) {
-	db, err := sql.Open("sqlite", "file:"+file+"?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)")
+	// Transactions take the write lock when they begin (_txlock=immediate):
+	// two processes migrating one file do it one after the other.
+	db, err := sql.Open("sqlite", "file:"+file+"?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", file, err)
 	}
@@ -246,6 +248,16 @@ func (s *DB) migrate(ctx context.Context) error {
 		tx, err := db.BeginTx(ctx, nil)
 		if err != nil {
 			return err
+		}
+		// Another process may have applied it meanwhile.
+		var now int
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&now); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("schema version: %w", err)
+		}
+		if now >= v {
+			tx.Rollback()
+			continue
 		}
 		for _, stmt := range strings.Split(migrations[v-1], ";") {
 			if strings.TrimSpace(stmt) == "" {
@@ -556,28 +568,54 @@ type Campaign struct {
 	Reports  []Row  `json:"reports"`
 }
 
-// CreateCampaign stores a new campaign and returns its id.
-func (s *DB) CreateCampaign(ctx context.Context, name, deadline string) (int64, error) {
+// CreateCampaign stores a new campaign with its reports, all or nothing,
+// and returns its id; a report that is not stored is ErrNotFound.
+func (s *DB) CreateCampaign(ctx context.Context, name, deadline string, reports []int64) (int64, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
 	var id int64
-	err := s.db.QueryRowContext(ctx, s.q(`INSERT INTO campaigns (name, deadline, created_at) VALUES (?, ?, ?) RETURNING id`),
-		name, deadline, time.Now().UTC().Format(time.RFC3339)).Scan(&id)
-	return id, err
+	if err := tx.QueryRowContext(ctx, s.q(`INSERT INTO campaigns (name, deadline, created_at) VALUES (?, ?, ?) RETURNING id`),
+		name, deadline, time.Now().UTC().Format(time.RFC3339)).Scan(&id); err != nil {
+		return 0, err
+	}
+	if err := s.addReports(ctx, tx, id, reports); err != nil {
+		return 0, err
+	}
+	return id, tx.Commit()
 }
 
-// AddToCampaign adds stored reports to a campaign (a report already in it
-// is left as it is).
+// AddToCampaign adds stored reports to a campaign, all or nothing (a
+// report already in it is left as it is); a report that is not stored is
+// ErrNotFound.
 func (s *DB) AddToCampaign(ctx context.Context, campaign int64, reports []int64) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
+	if err := s.addReports(ctx, tx, campaign, reports); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+func (s *DB) addReports(ctx context.Context, tx *sql.Tx, campaign int64, reports []int64) error {
 	for _, r := range reports {
+		var n int
+		if err := tx.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM reports WHERE id = ?`), r).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return fmt.Errorf("report %d: %w", r, ErrNotFound)
+		}
 		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO campaign_reports (campaign_id, report_id) VALUES (?, ?) ON CONFLICT DO NOTHING`), campaign, r); err != nil {
 			return fmt.Errorf("report %d: %w", r, err)
 		}
 	}
-	return tx.Commit()
+	return nil
 }
 
 // Campaign returns a campaign with its reports' rows.
