@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -204,15 +205,33 @@ func tshark(t *testing.T, file, filter string, fields ...string) []string {
 	return lines
 }
 
-func TestJA4OfChrome(t *testing.T) {
-	got, err := trace(t, read(t, "zeek/tls_chrome-1250-tls-x25519-kyber.pcap"))
-	if err != nil {
-		t.Fatal(err)
+// TestJA4 checks the fingerprint against one computed elsewhere: the
+// "ja4" BrowserLeaks reported for Chrome 143 beside its raw lists
+// ("ja4_ro": ciphers, extensions in wire order, signature algorithms).
+func TestJA4(t *testing.T) {
+	hexes := func(s string) []int {
+		var out []int
+		for _, h := range strings.Split(s, ",") {
+			v, err := strconv.ParseUint(h, 16, 16)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, int(v))
+		}
+		return out
 	}
-	// Chrome's JA4 as FoxIO's README gives it.
-	want := "4 tls lh3.google.com t13d1516h2_8daaf6152771_02713d6af862"
-	if len(got) == 0 || got[0] != want {
-		t.Errorf("got %q, want %q", got, want)
+	ciphers := hexes("1301,1302,1303,c02b,c02f,c02c,c030,cca9,cca8,c013,c014,009c,009d,002f,0035")
+	exts := hexes("002d,0033,0010,fe0d,0017,44cd,0000,000b,000a,002b,ff01,0023,0012,0005,000d,001b")
+	sigs := hexes("0403,0804,0401,0503,0805,0501,0806,0601")
+	got := ja4("t", 0x0304, true, ciphers, exts, sigs, []string{"h2", "http/1.1"})
+	if want := "t13d1516h2_8daaf6152771_d8a2da3f94cd"; got != want {
+		t.Errorf("ja4 %s, want %s", got, want)
+	}
+	// And from a real ClientHello: Chrome 125 in Zeek's trace (the same
+	// cipher part as above; its extensions differ).
+	trace, err := trace(t, read(t, "zeek/tls_chrome-1250-tls-x25519-kyber.pcap"))
+	if err != nil || len(trace) == 0 || !strings.HasPrefix(trace[0], "4 tls lh3.google.com t13d1516h2_8daaf6152771_") {
+		t.Errorf("Chrome 125: %v %q", err, trace)
 	}
 }
 

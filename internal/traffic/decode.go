@@ -37,7 +37,6 @@ type decodeStats struct {
 	links     map[int]int // unsupported link types
 	short     int         // headers cut by the snap length or corrupt
 	fragments int         // IP fragments after the first (not reassembled)
-	other     int         // neither TCP nor UDP, or not IP
 	wifi      int         // protected 802.11 frames
 }
 
@@ -109,7 +108,6 @@ func decode(p Packet, st *decodeStats, s *segment) bool {
 	case 0x86dd:
 		return ipv6(b, st, s)
 	}
-	st.other++
 	return false
 }
 
@@ -134,7 +132,6 @@ func dot11(b []byte, st *decodeStats, s *segment) (uint16, []byte, bool) {
 	}
 	fc0, fc1 := b[0], b[1]
 	if (fc0>>2)&3 != 2 { // not a data frame
-		st.other++
 		return 0, nil, false
 	}
 	if fc1&0x40 != 0 {
@@ -155,7 +152,6 @@ func dot11(b []byte, st *decodeStats, s *segment) (uint16, []byte, bool) {
 	}
 	llc := b[n:]
 	if llc[0] != 0xaa || llc[1] != 0xaa || llc[2] != 0x03 {
-		st.other++
 		return 0, nil, false
 	}
 	return binary.BigEndian.Uint16(llc[6:]), llc[8:], true
@@ -265,6 +261,5 @@ func transport(proto byte, b []byte, st *decodeStats, s *segment) bool {
 		s.payload = b[8:]
 		return true
 	}
-	st.other++
 	return false
 }

@@ -636,10 +636,10 @@ func boundaryAt(b []byte, i, n int) bool {
 }
 
 // Fields is what one message carries: name/value pairs from its URL,
-// headers and body, the body's raw text, and any media it uploads.
+// headers and body, and any media it uploads (its raw bytes are searched
+// for the device's identifiers beside them).
 type Fields struct {
 	Pairs [][2]string
-	Raw   [][]byte
 	Media []Media
 	Kind  string // the body's form: form, json, multipart, text, binary, protobuf
 }
@@ -675,7 +675,6 @@ func (f *Fields) body(ctype string, b []byte) {
 			f.flatten("", v, 0)
 		} else {
 			// Cut or broken JSON: its "name": value pairs still count.
-			f.Raw = append(f.Raw, t)
 			f.loosePairs(t)
 		}
 	case strings.HasPrefix(mt, "multipart/"):
@@ -693,8 +692,7 @@ func (f *Fields) body(ctype string, b []byte) {
 			return
 		}
 		if printable(b) {
-			f.Kind = "text"
-			f.Raw = append(f.Raw, b)
+			f.Kind = "text" // searched as raw bytes with the request
 		} else {
 			f.Kind = "binary"
 		}

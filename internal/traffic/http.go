@@ -51,7 +51,6 @@ type Request struct {
 	Body                  []byte // decoded (chunks joined, decompressed), at most maxHTTPBody
 	BodyLen               int64  // the body's length on the wire (-1 when unknown)
 	Truncated             bool   // Body is a prefix of the real body
-	Encoding              string // a content encoding that could not be decoded
 	Where                 Where
 }
 
