@@ -220,30 +220,29 @@ func csrfToken(w http.ResponseWriter, r *http.Request) string {
 	return v
 }
 
-func (s *Server) report(r *http.Request) (store.Row, *report.Report, []byte, error) {
+// pathReport reads the report the path's {id} names; when there is none,
+// or it cannot be read, it has answered (404 or 500) and returns false.
+func (s *Server) pathReport(w http.ResponseWriter, r *http.Request) (store.Row, *report.Report, []byte, bool) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
-		return store.Row{}, nil, nil, store.ErrNotFound
+		s.fail(w, 404, store.ErrNotFound)
+		return store.Row{}, nil, nil, false
 	}
-	row, doc, err := s.Store.Report(r.Context(), id)
-	if err != nil {
-		return row, nil, nil, err
+	row, rep, doc, err := s.reportByID(r.Context(), id)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		s.fail(w, 404, err)
+		return row, nil, nil, false
+	case err != nil:
+		s.fail(w, 500, err)
+		return row, nil, nil, false
 	}
-	var rep report.Report
-	if err := json.Unmarshal(doc, &rep); err != nil {
-		return row, nil, nil, fmt.Errorf("stored report %d: %w", id, err)
-	}
-	return row, &rep, doc, nil
+	return row, rep, doc, true
 }
 
 func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
-	_, rep, _, err := s.report(r)
-	if errors.Is(err, store.ErrNotFound) {
-		http.NotFound(w, r)
-		return
-	}
-	if err != nil {
-		s.fail(w, 500, err)
+	_, rep, _, ok := s.pathReport(w, r)
+	if !ok {
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -269,13 +268,8 @@ func (s *Server) apiReports(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiReport(w http.ResponseWriter, r *http.Request) {
-	_, rep, doc, err := s.report(r)
-	if errors.Is(err, store.ErrNotFound) {
-		s.fail(w, 404, err)
-		return
-	}
-	if err != nil {
-		s.fail(w, 500, err)
+	_, rep, doc, ok := s.pathReport(w, r)
+	if !ok {
 		return
 	}
 	switch r.URL.Query().Get("format") {
@@ -578,24 +572,18 @@ func (s *Server) diff(ctx context.Context, r *http.Request) (*Diff, int, error) 
 		ids[i] = id
 	}
 	var reps [2]report.Report
-	d := &Diff{}
+	var rows [2]store.Row
 	for i, id := range ids {
-		row, doc, err := s.Store.Report(ctx, id)
+		row, rep, _, err := s.reportByID(ctx, id)
 		if errors.Is(err, store.ErrNotFound) {
 			return nil, 404, fmt.Errorf("report %d: %w", id, err)
 		}
 		if err != nil {
 			return nil, 500, err
 		}
-		if err := json.Unmarshal(doc, &reps[i]); err != nil {
-			return nil, 500, err
-		}
-		if i == 0 {
-			d.From = row
-		} else {
-			d.To = row
-		}
+		reps[i], rows[i] = *rep, row
 	}
+	d := &Diff{From: rows[0], To: rows[1]}
 	open := func(rep report.Report) map[string]report.Finding {
 		m := map[string]report.Finding{}
 		for _, f := range rep.Findings {
@@ -680,13 +668,8 @@ table{border-collapse:collapse;width:100%;margin-bottom:16px}th,td{border:1px so
 // violation (medium and above) with its legal basis, and the deadline
 // (?deadline=2026-12-31; 30 days from the scan by default), printable.
 func (s *Server) noticePage(w http.ResponseWriter, r *http.Request) {
-	row, rep, _, err := s.report(r)
-	if errors.Is(err, store.ErrNotFound) {
-		http.NotFound(w, r)
-		return
-	}
-	if err != nil {
-		s.fail(w, 500, err)
+	row, rep, _, ok := s.pathReport(w, r)
+	if !ok {
 		return
 	}
 	deadline := r.URL.Query().Get("deadline")
