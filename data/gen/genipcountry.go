@@ -18,6 +18,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	"encoding/binary"
 	"encoding/csv"
@@ -73,20 +74,7 @@ func main() {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "hegui-ipcountry 1\n@ip-location-db/geo-whois-asn-country %s sha256:%s\n%s\n", *version, *sum, strings.Join(codes, ","))
 	for _, part := range [][]span{v4, v6} {
-		table := merge(part)
-		var n [binary.MaxVarintLen64]byte
-		b.Write(n[:binary.PutUvarint(n[:], uint64(len(table)))])
-		prev := uint64(0)
-		for _, s := range table {
-			b.Write(n[:binary.PutUvarint(n[:], s.start-prev)])
-			prev = s.start
-			if s.cc == "" {
-				b.WriteByte(0xff)
-			} else {
-				b.WriteByte(idx[s.cc])
-			}
-		}
-		log.Printf("%d ranges", len(table))
+		log.Printf("%d ranges", writeRuns(&b, merge(part), idx))
 	}
 	writeGzip(b.Bytes(), *out)
 }
@@ -158,29 +146,8 @@ func writeClouds(dir, file, version, sum, out string) {
 			spans = append(spans, span{key(a), key(z), id})
 		}
 		fh.Close()
-		slices.SortFunc(spans, func(x, y span) int {
-			switch {
-			case x.start < y.start:
-				return -1
-			case x.start > y.start:
-				return 1
-			}
-			return 0
-		})
-		table := merge(spans)
-		var n [binary.MaxVarintLen64]byte
-		b.Write(n[:binary.PutUvarint(n[:], uint64(len(table)))])
-		prev := uint64(0)
-		for _, s := range table {
-			b.Write(n[:binary.PutUvarint(n[:], s.start-prev)])
-			prev = s.start
-			if s.cc == "" {
-				b.WriteByte(0xff)
-			} else {
-				b.WriteByte(idx[s.cc])
-			}
-		}
-		log.Printf("%s: %d runs", f, len(table))
+		sortSpans(spans)
+		log.Printf("%s: %d runs", f, writeRuns(&b, merge(spans), idx))
 	}
 	writeGzip(b.Bytes(), out)
 }
@@ -206,16 +173,30 @@ func read(file string, v6 bool) []span {
 		}
 		out = append(out, span{key(a), key(z), strings.ToLower(parts[2])})
 	}
-	slices.SortFunc(out, func(x, y span) int {
-		switch {
-		case x.start < y.start:
-			return -1
-		case x.start > y.start:
-			return 1
-		}
-		return 0
-	})
+	sortSpans(out)
 	return out
+}
+
+func sortSpans(s []span) {
+	slices.SortFunc(s, func(x, y span) int { return cmp.Compare(x.start, y.start) })
+}
+
+// writeRuns writes a run count, then each run as the uvarint gap from the
+// previous start and its code's index (0xff: none); it returns the count.
+func writeRuns(b *bytes.Buffer, table []span, idx map[string]byte) int {
+	var n [binary.MaxVarintLen64]byte
+	b.Write(n[:binary.PutUvarint(n[:], uint64(len(table)))])
+	prev := uint64(0)
+	for _, s := range table {
+		b.Write(n[:binary.PutUvarint(n[:], s.start-prev)])
+		prev = s.start
+		if s.cc == "" {
+			b.WriteByte(0xff)
+		} else {
+			b.WriteByte(idx[s.cc])
+		}
+	}
+	return len(table)
 }
 
 func key(a netip.Addr) uint64 {
