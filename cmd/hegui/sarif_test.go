@@ -9,14 +9,20 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
-// `--format sarif` writes a log the official SARIF 2.1.0 schema accepts,
-// with every rule, and results that point into the APK.
-func TestScanSARIF(t *testing.T) {
-	c := jsonschema.NewCompiler()
-	sch, err := c.Compile(filepath.Join(td, "contract/sarif-schema-2.1.0.json"))
+// sarifSchema is the official SARIF 2.1.0 schema.
+func sarifSchema(t *testing.T) *jsonschema.Schema {
+	t.Helper()
+	sch, err := jsonschema.NewCompiler().Compile(filepath.Join(td, "contract/sarif-schema-2.1.0.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	return sch
+}
+
+// `--format sarif` writes a log the official SARIF 2.1.0 schema accepts,
+// with every rule, and results that point into the APK.
+func TestScanSARIF(t *testing.T) {
+	sch := sarifSchema(t)
 	apk := filepath.Join(td, "apks/leaky.apk")
 	for _, lang := range []string{"en", "zh"} {
 		out, errOut, code := hegui(t, "scan", "--format", "sarif", "--lang", lang, "--rules", filepath.Join(td, "rules/example.yaml"), apk, filepath.Join(td, "evidence/leaky-policy-gaps.json"))
@@ -94,11 +100,7 @@ func TestScanSARIF(t *testing.T) {
 // An unreadable input still gives a SARIF log that uploads, saying the
 // run did not succeed.
 func TestSARIFForUnreadableInput(t *testing.T) {
-	c := jsonschema.NewCompiler()
-	sch, err := c.Compile(filepath.Join(td, "contract/sarif-schema-2.1.0.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	sch := sarifSchema(t)
 	out, _, code := hegui(t, "scan", "--format", "sarif", filepath.Join(td, "bad/notzip.apk"))
 	if code != 2 {
 		t.Errorf("exit %d", code)

@@ -3,12 +3,9 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
 // internal/traffic/testdata/captures/app.pcap: real traffic of curl, mosquitto_pub and
@@ -208,22 +205,11 @@ func TestScanHAR(t *testing.T) {
 // The device profile is in SARIF too, on the capture's artifact, and the
 // log meets the official schema.
 func TestDeviceCaptureSARIF(t *testing.T) {
-	c := jsonschema.NewCompiler()
-	sch, err := c.Compile(filepath.Join(td, "contract/sarif-schema-2.1.0.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	out, errOut, code := hegui(t, "scan", "--format", "sarif", deviceCapture, "--face-device")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	v, err := jsonschema.UnmarshalJSON(strings.NewReader(out))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sch.Validate(v); err != nil {
-		t.Fatalf("SARIF does not validate: %v", err)
-	}
+	validate(t, sarifSchema(t), out)
 	var log struct {
 		Runs []struct {
 			Artifacts []struct {
