@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -14,7 +15,9 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
+	"github.com/hegui/hegui/internal/blob"
 	"github.com/hegui/hegui/internal/jobs"
 	"github.com/hegui/hegui/internal/scan"
 	"github.com/hegui/hegui/internal/server"
@@ -22,9 +25,10 @@ import (
 )
 
 func newServeCmd(g *globals) *cobra.Command {
-	var addr, data, db, tokenFile string
+	var addr, data, db, blobs, tokenFile string
 	var maxUpload int64
 	var workers int
+	var jc jobs.Config
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve a dashboard of inspection results and a JSON API to scan uploads (http://127.0.0.1:8080)",
@@ -32,13 +36,18 @@ func newServeCmd(g *globals) *cobra.Command {
 or en), each report as a page, and a JSON API to upload an artifact, scan it and read its report as
 JSON, SARIF or HTML (the OpenAPI document is at /openapi.json).
 
-Results are kept in a SQLite file (--db; a batch's --out file opens here) and uploads in a directory
-by content (--data). The server binds to the loopback interface; to listen elsewhere, give a token
-(--token-file, or HEGUI_TOKEN): every request must then carry "Authorization: Bearer TOKEN".`,
+Results are kept in a SQLite file (--db; a batch's --out file opens here) or PostgreSQL (--db
+postgres://…), uploads by content in a directory or an S3-compatible bucket (--blobs). Each upload is
+a scan job on a queue in the results database (River): this process works --workers of them at
+once; with PostgreSQL, "hegui worker" processes on other machines work the rest.
+
+The server binds to the loopback interface; to listen elsewhere, give a token (--token-file, or
+HEGUI_TOKEN): every request must then carry "Authorization: Bearer TOKEN".`,
 		Example: `  hegui serve
   hegui serve --db results.db
-  curl -s -H 'Content-Type: application/octet-stream' --data-binary @app.apk 'http://127.0.0.1:8080/api/v1/scans?name=app.apk'
-  curl -s 'http://127.0.0.1:8080/api/v1/reports/1?format=sarif'`,
+  curl -s -H 'Content-Type: application/octet-stream' --data-binary @app.apk 'http://127.0.0.1:8080/api/v1/scans?name=app.apk&wait=5m'
+  curl -s 'http://127.0.0.1:8080/api/v1/reports/1?format=sarif'
+  hegui serve --addr 0.0.0.0:8080 --token-file token --db postgres://hegui@db/hegui --blobs 's3://hegui/uploads?endpoint=minio:9000&tls=false'`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			token := os.Getenv("HEGUI_TOKEN")
@@ -61,9 +70,15 @@ by content (--data). The server binds to the loopback interface; to listen elsew
 			}
 			if db == "" {
 				db = filepath.Join(data, "hegui.db")
+				if err := os.MkdirAll(data, 0o700); err != nil {
+					return err
+				}
 			}
-			blobs := filepath.Join(data, "blobs")
-			if err := os.MkdirAll(blobs, 0o700); err != nil {
+			if workers < 1 && !isPostgres(db) {
+				return usageErr("--workers 0 leaves jobs to `hegui worker`, which needs a PostgreSQL --db")
+			}
+			bs, err := blob.Open(cmd.Context(), blobs, filepath.Join(data, "blobs"))
+			if err != nil {
 				return err
 			}
 			sc, st, err := scannerAndStore(cmd.Context(), g, db)
@@ -71,26 +86,25 @@ by content (--data). The server binds to the loopback interface; to listen elsew
 				return err
 			}
 			defer st.Close()
-			srv := &server.Server{Store: st, Scanner: sc, Blobs: blobs, MaxUpload: maxUpload, ToolVersion: version,
+			srv := &server.Server{Store: st, Scanner: sc, Blobs: bs, MaxUpload: maxUpload, ToolVersion: version,
 				DataVersion: dataVersionOf(sc), Log: g.logger()}
-			if isPostgres(db) {
-				// Uploads become jobs on the queue; this process works
-				// some of them, `hegui worker` processes the rest.
-				w := &jobs.ScanWorker{Scanner: sc, Store: st, Blobs: blobs, ToolVersion: version, DataVersion: srv.DataVersion}
-				q, err := jobs.Open(cmd.Context(), db, jobs.DefaultQueue, w, workers, g.logger())
-				if err != nil {
+			// Uploads become jobs on the queue (in the results database);
+			// this process works some of them, `hegui worker`s the rest.
+			w := &jobs.ScanWorker{Scanner: sc, Store: st, Blobs: bs, ToolVersion: version, DataVersion: srv.DataVersion}
+			jc.Worker, jc.Workers, jc.Log = w, workers, g.logger()
+			q, err := jobs.Open(cmd.Context(), st, db, jc)
+			if err != nil {
+				return err
+			}
+			defer q.Close(context.Background())
+			if workers > 0 {
+				// Not the command's context: on Ctrl-C or SIGTERM, Close
+				// lets running scans finish instead of cancelling them.
+				if err := q.Start(context.WithoutCancel(cmd.Context())); err != nil {
 					return err
 				}
-				defer q.Close(context.Background())
-				if workers > 0 {
-					// Not the command's context: on Ctrl-C or SIGTERM, Close
-					// lets running scans finish instead of cancelling them.
-					if err := q.Client.Start(context.WithoutCancel(cmd.Context())); err != nil {
-						return err
-					}
-				}
-				srv.Queue = q
 			}
+			srv.Queue = q
 			if token != "" {
 				sum := sha256.Sum256([]byte(token))
 				srv.TokenHash = sum[:] // only the hash is kept
@@ -100,14 +114,14 @@ by content (--data). The server binds to the loopback interface; to listen elsew
 				return err
 			}
 			hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Minute, IdleTimeout: 2 * time.Minute}
-			fmt.Fprintf(g.stderr, "hegui: serving http://%s (results %s, uploads %s)\n", ln.Addr(), db, blobs)
+			fmt.Fprintf(g.stderr, "hegui: serving http://%s (results %s, uploads %s)\n", ln.Addr(), redactURL(db), bs)
 			stopped := make(chan struct{})
 			go func() {
 				defer close(stopped)
 				<-cmd.Context().Done()
 				// Requests in flight finish (a scan in a request may take
 				// long) before the store closes.
-				ctx, cancel := context.WithTimeout(context.Background(), jobs.Timeout)
+				ctx, cancel := context.WithTimeout(context.Background(), jc.Timeout)
 				defer cancel()
 				hs.Shutdown(ctx)
 			}()
@@ -124,8 +138,25 @@ by content (--data). The server binds to the loopback interface; to listen elsew
 	f.StringVar(&db, "db", "", "SQLite results file (default DATA/hegui.db; a --batch --out file works)")
 	f.StringVar(&tokenFile, "token-file", "", "file holding the API token (required beyond the loopback interface)")
 	f.Int64Var(&maxUpload, "max-upload", 1<<30, "largest upload accepted, in bytes")
-	f.IntVar(&workers, "workers", 2, "with a PostgreSQL --db: scan jobs this process works at once (0: leave them to `hegui worker`)")
+	f.StringVar(&blobs, "blobs", "", "where uploads are kept: a directory (default DATA/blobs) or s3://BUCKET[/PREFIX]?endpoint=HOST:PORT (shared with workers)")
+	f.IntVar(&workers, "workers", 2, "scan jobs this process works at once (0, with a PostgreSQL --db: leave them to `hegui worker`)")
+	jobFlags(f, &jc)
 	return cmd
+}
+
+// jobFlags are the limits of scan jobs, the same for serve and worker.
+func jobFlags(f *pflag.FlagSet, c *jobs.Config) {
+	f.DurationVar(&c.Timeout, "job-timeout", jobs.Timeout, "longest scan job; a job running twice as long (at most 5 minutes more) lost its worker and is retried")
+	f.Int64Var(&c.MaxMemory, "max-memory", 0, "heap in bytes beyond which running scans are stopped and retried once (0: no guard)")
+}
+
+// redactURL hides the password of a database URL.
+func redactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || u.User == nil {
+		return s
+	}
+	return u.Redacted()
 }
 
 func isPostgres(db string) bool {
@@ -136,17 +167,19 @@ func isPostgres(db string) bool {
 // there are machines, each with the same --db and a --data directory that
 // holds the uploads (a shared mount).
 func newWorkerCmd(g *globals) *cobra.Command {
-	var db, data string
+	var db, data, blobs string
 	var workers int
+	var jc jobs.Config
 	cmd := &cobra.Command{
 		Use:   "worker",
 		Short: "Work scan jobs from a PostgreSQL queue (hegui serve --db postgres://… enqueues them)",
 		Long: `Work the scan jobs that hegui serve puts on its PostgreSQL queue (River): each job scans an
-uploaded artifact from the --data directory (shared with the server) and writes its report in the
-same transaction that completes the job. A job that fails is retried with backoff; a job whose
-worker stopped is taken over by another.`,
-		Example: `  hegui worker --db postgres://hegui@db/hegui --data /mnt/hegui-data`,
-		Args:    cobra.NoArgs,
+uploaded artifact from the blob store the server keeps uploads in (--blobs: a shared directory or an
+S3-compatible bucket) and writes its report in the same transaction that completes the job. A job
+that fails is retried with backoff; a job whose worker stopped is taken over by another.`,
+		Example: `  hegui worker --db postgres://hegui@db/hegui --blobs /mnt/hegui-data/blobs
+  AWS_ACCESS_KEY_ID=… AWS_SECRET_ACCESS_KEY=… hegui worker --db postgres://hegui@db/hegui --blobs 's3://hegui/uploads?endpoint=minio:9000&tls=false'`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if !isPostgres(db) {
 				return usageErr("--db: a postgres:// URL (the queue lives in PostgreSQL)")
@@ -154,22 +187,27 @@ worker stopped is taken over by another.`,
 			if workers < 1 {
 				return usageErr("--workers: at least 1")
 			}
+			bs, err := blob.Open(cmd.Context(), blobs, filepath.Join(data, "blobs"))
+			if err != nil {
+				return err
+			}
 			sc, st, err := scannerAndStore(cmd.Context(), g, db)
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			w := &jobs.ScanWorker{Scanner: sc, Store: st, Blobs: filepath.Join(data, "blobs"), ToolVersion: version, DataVersion: dataVersionOf(sc)}
-			q, err := jobs.Open(cmd.Context(), db, jobs.DefaultQueue, w, workers, g.logger())
+			w := &jobs.ScanWorker{Scanner: sc, Store: st, Blobs: bs, ToolVersion: version, DataVersion: dataVersionOf(sc)}
+			jc.Worker, jc.Workers, jc.Log = w, workers, g.logger()
+			q, err := jobs.Open(cmd.Context(), st, db, jc)
 			if err != nil {
 				return err
 			}
-			if err := q.Client.Start(context.WithoutCancel(cmd.Context())); err != nil {
+			if err := q.Start(context.WithoutCancel(cmd.Context())); err != nil {
 				return err
 			}
 			fmt.Fprintf(g.stderr, "hegui: working scan jobs, %d at a time\n", workers)
 			<-cmd.Context().Done()
-			ctx, cancel := context.WithTimeout(context.Background(), jobs.Timeout)
+			ctx, cancel := context.WithTimeout(context.Background(), jc.Timeout)
 			defer cancel()
 			q.Close(ctx)
 			return nil
@@ -177,8 +215,10 @@ worker stopped is taken over by another.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&db, "db", "", "the PostgreSQL database of the queue and the results (postgres://…)")
-	f.StringVar(&data, "data", "hegui-data", "the directory the server keeps uploads in (shared)")
+	f.StringVar(&data, "data", "hegui-data", "the server's data directory (uploads in DATA/blobs unless --blobs)")
+	f.StringVar(&blobs, "blobs", "", "where the server keeps uploads: a shared directory or s3://BUCKET[/PREFIX]?endpoint=HOST:PORT")
 	f.IntVar(&workers, "workers", runtime.GOMAXPROCS(0), "jobs worked at once")
+	jobFlags(f, &jc)
 	return cmd
 }
 

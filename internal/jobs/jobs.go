@@ -1,5 +1,6 @@
-// Package jobs runs scans as jobs on River (riverqueue), a job queue on
-// PostgreSQL: a job is "scan the artifact with this SHA-256 for this
+// Package jobs runs scans as jobs on River (riverqueue), a job queue in
+// the results database itself, PostgreSQL for fleets or the SQLite file
+// of one machine: a job is "scan the artifact with this SHA-256 for this
 // language"; it is retried with backoff when it fails, rescued when the
 // worker that held it died, and its report is written in the same
 // transaction that completes it, so a result is stored exactly once.
@@ -7,27 +8,32 @@ package jobs
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
-	"path/filepath"
-	"regexp"
+	"runtime"
+	"runtime/metrics"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
+	"github.com/riverqueue/river/rivertype"
 
+	"github.com/hegui/hegui/internal/blob"
+	"github.com/hegui/hegui/internal/report"
 	"github.com/hegui/hegui/internal/scan"
 	"github.com/hegui/hegui/internal/store"
 )
 
 // ScanArgs is one scan job: the artifact by content (kept in the blob
-// directory as SHA256+Ext), the name to show, and the report's language.
+// store as SHA256+Ext), the name to show, and the report's language.
 // Jobs with the same artifact and language are one job.
 type ScanArgs struct {
 	SHA256 string `json:"sha256" river:"unique"`
@@ -39,30 +45,34 @@ type ScanArgs struct {
 // Kind implements river.JobArgs.
 func (ScanArgs) Kind() string { return "hegui_scan" }
 
-// Timeout bounds one scan job.
+// Timeout is the default bound of one scan job.
 const Timeout = 15 * time.Minute
 
-// ScanWorker scans an artifact of the blob directory and stores its
-// report.
+// ScanWorker scans an artifact of the blob store and stores its report.
 type ScanWorker struct {
 	river.WorkerDefaults[ScanArgs]
 	Scanner                  *scan.Scanner
 	Store                    *store.DB
-	Pool                     *pgxpool.Pool
-	Blobs                    string
+	Blobs                    blob.Store
 	ToolVersion, DataVersion string
+	// timeout bounds one job (Timeout when zero); set by Open.
+	timeout time.Duration
+	// complete writes the report and completes the job in one
+	// transaction; set by Open for its database.
+	complete func(ctx context.Context, k store.Key, rep *report.Report, job *river.Job[ScanArgs]) error
+	guard    *memGuard
 	// beforeStore, when set (tests), runs after the scan and before the
 	// result is written.
 	beforeStore func(ctx context.Context, job *river.Job[ScanArgs]) error
 }
 
-var (
-	shaRE = regexp.MustCompile(`^[0-9a-f]{64}$`)
-	extRE = regexp.MustCompile(`^(\.[a-z0-9]{1,7})?$`)
-)
-
 // Timeout implements river.Worker.
-func (w *ScanWorker) Timeout(*river.Job[ScanArgs]) time.Duration { return Timeout }
+func (w *ScanWorker) Timeout(*river.Job[ScanArgs]) time.Duration {
+	if w.timeout > 0 {
+		return w.timeout
+	}
+	return Timeout
+}
 
 // Key is where a job's report is stored.
 func (w *ScanWorker) Key(a ScanArgs) store.Key {
@@ -76,29 +86,34 @@ func StoreKey(a ScanArgs, toolVersion, dataVersion string) store.Key {
 	return store.Key{SHA256: a.SHA256, ToolVersion: toolVersion, DataVersion: dataVersion + "/" + a.Lang + "/" + a.Ext}
 }
 
+// errMemory is the cause of a job cancelled by the memory guard.
+var errMemory = errors.New("the worker's memory guard was exceeded")
+
 // Work implements river.Worker.
 func (w *ScanWorker) Work(ctx context.Context, job *river.Job[ScanArgs]) error {
 	a := job.Args
-	if !shaRE.MatchString(a.SHA256) || !extRE.MatchString(a.Ext) {
-		return river.JobCancel(fmt.Errorf("bad job: %q%q", a.SHA256, a.Ext))
+	if _, err := blob.Key(a.SHA256, a.Ext); err != nil {
+		return river.JobCancel(fmt.Errorf("bad job: %w", err))
 	}
-	blob := filepath.Join(w.Blobs, a.SHA256[:2], a.SHA256+a.Ext)
-	if _, err := os.Stat(blob); err != nil {
-		// The shared uploads directory may not be mounted yet: retry.
-		return fmt.Errorf("upload %s not in this worker's uploads directory", a.SHA256[:12])
+	if w.guard != nil {
+		var done func()
+		ctx, done = w.guard.watch(ctx)
+		defer done()
 	}
-	out, err := w.Scanner.Run(ctx, scan.Request{Inputs: []string{blob}, Lang: a.Lang, Workers: 1})
+	path, release, err := w.Blobs.Fetch(ctx, a.SHA256, a.Ext)
 	if err != nil {
-		var ce *scan.ConfigError
-		if errors.As(err, &ce) {
-			return river.JobCancel(err) // retrying cannot help
-		}
-		return err
+		// The store may not be reachable or mounted yet: retried.
+		return fmt.Errorf("upload %s: %w", a.SHA256[:12], err)
 	}
-	if ctx.Err() != nil {
-		return ctx.Err()
+	defer release()
+	out, err := w.Scanner.Run(ctx, scan.Request{Inputs: []string{path}, Lang: a.Lang, Workers: 1})
+	if err == nil && ctx.Err() != nil {
+		err = ctx.Err()
 	}
 	k := w.Key(a)
+	if err != nil {
+		return w.failed(ctx, job, k, err)
+	}
 	if len(out.Reports) == 0 {
 		msg := "no report"
 		if len(out.Failed) > 0 {
@@ -113,38 +128,109 @@ func (w *ScanWorker) Work(ctx context.Context, job *river.Job[ScanArgs]) error {
 	rep.Target.Path = a.Name
 	if w.beforeStore != nil {
 		if err := w.beforeStore(ctx, job); err != nil {
-			return err
+			return w.failed(ctx, job, k, err)
 		}
 	}
-	tx, err := w.Pool.Begin(ctx)
-	if err != nil {
-		return err
+	return w.complete(ctx, k, rep, job)
+}
+
+// failed decides what a scan's error means for its job: cancelled when
+// retrying cannot help (bad options; twice over the memory guard, which
+// is then the artifact's fault and recorded as its failure), else
+// retried.
+func (w *ScanWorker) failed(ctx context.Context, job *river.Job[ScanArgs], k store.Key, err error) error {
+	var ce *scan.ConfigError
+	switch cause := context.Cause(ctx); {
+	case errors.As(err, &ce):
+		return river.JobCancel(err)
+	case errors.Is(cause, errMemory) && job.Attempt >= 2:
+		msg := fmt.Sprintf("%v (attempt %d)", errMemory, job.Attempt)
+		if err := w.Store.Fail(context.WithoutCancel(ctx), store.Failure{Key: k, Path: job.Args.Name, Error: msg}); err != nil {
+			return err
+		}
+		return river.JobCancel(errors.New(msg))
+	case cause != nil:
+		return cause
 	}
-	defer tx.Rollback(ctx)
-	if err := w.Store.PutPgx(ctx, tx, k, rep); err != nil {
-		return err
-	}
-	if _, err := river.JobCompleteTx[*riverpgxv5.Driver](ctx, tx, job); err != nil {
-		return err
-	}
-	return tx.Commit(ctx)
+	return err
 }
 
 // Queue is the job queue of one process: it inserts jobs and, with
 // workers, works them.
 type Queue struct {
-	Pool   *pgxpool.Pool
-	Client *river.Client[pgx.Tx]
 	name   string
+	insert func(context.Context, ScanArgs, *river.InsertOpts) (*rivertype.JobInsertResult, error)
+	get    func(context.Context, int64) (*rivertype.JobRow, error)
+	start  func(context.Context) error
+	stop   func(context.Context) error
+	abort  func(context.Context) error
+	close  func()
+	guard  *memGuard
 }
 
 // DefaultQueue is the queue scan jobs go to.
 const DefaultQueue = river.QueueDefault
 
-// Open connects to PostgreSQL, applies River's migrations, and returns
-// the named queue (DefaultQueue; tests use their own); with workers > 0,
-// w works up to that many of its jobs at once once Start is called.
-func Open(ctx context.Context, url, queue string, w *ScanWorker, workers int, log *slog.Logger) (*Queue, error) {
+// Config is how Open sets up a queue.
+type Config struct {
+	// Queue is the queue's name (DefaultQueue when empty).
+	Queue string
+	// Worker, with Workers > 0, works up to Workers jobs at once once
+	// Start is called; without them the queue only inserts jobs.
+	Worker  *ScanWorker
+	Workers int
+	// Timeout bounds one job (Timeout when zero). A job running twice as
+	// long (at most Timeout plus 5 minutes) is taken to have lost its
+	// worker and is retried.
+	Timeout time.Duration
+	// MaxMemory, when positive, is the heap (bytes) beyond which the
+	// running jobs are stopped and retried; a job stopped twice fails.
+	MaxMemory int64
+	Log       *slog.Logger
+}
+
+// Open sets up the job queue in the store's database: River's tables are
+// migrated in it (PostgreSQL, or the SQLite file itself), so a report and
+// its job's completion are one transaction. db is the store's name
+// (store.Open's argument).
+func Open(ctx context.Context, st *store.DB, db string, c Config) (*Queue, error) {
+	if c.Queue == "" {
+		c.Queue = DefaultQueue
+	}
+	if c.Timeout <= 0 {
+		c.Timeout = Timeout
+	}
+	if c.Log == nil {
+		c.Log = slog.New(slog.DiscardHandler)
+	}
+	cfg := &river.Config{Logger: c.Log, JobTimeout: c.Timeout, RescueStuckJobsAfter: c.Timeout + min(c.Timeout, 5*time.Minute), MaxAttempts: 5}
+	var guard *memGuard
+	if c.Workers > 0 && c.Worker != nil {
+		c.Worker.timeout = c.Timeout
+		if c.MaxMemory > 0 {
+			guard = &memGuard{limit: c.MaxMemory, log: c.Log, running: map[*int]context.CancelCauseFunc{}}
+			c.Worker.guard = guard
+		}
+		ws := river.NewWorkers()
+		river.AddWorker(ws, c.Worker)
+		cfg.Workers = ws
+		cfg.Queues = map[string]river.QueueConfig{c.Queue: {MaxWorkers: c.Workers}}
+	}
+	var q *Queue
+	var err error
+	if st.Postgres() {
+		q, err = openPostgres(ctx, db, cfg, c.Worker)
+	} else {
+		q, err = openSQLite(ctx, st, cfg, c.Worker)
+	}
+	if err != nil {
+		return nil, err
+	}
+	q.name, q.guard = c.Queue, guard
+	return q, nil
+}
+
+func openPostgres(ctx context.Context, url string, cfg *river.Config, w *ScanWorker) (*Queue, error) {
 	pool, err := pgxpool.New(ctx, url)
 	if err != nil {
 		return nil, fmt.Errorf("job queue: %w", err)
@@ -153,26 +239,94 @@ func Open(ctx context.Context, url, queue string, w *ScanWorker, workers int, lo
 		pool.Close()
 		return nil, err
 	}
-	cfg := &river.Config{Logger: log, JobTimeout: Timeout, RescueStuckJobsAfter: Timeout + 5*time.Minute, MaxAttempts: 5}
-	if workers > 0 && w != nil {
-		w.Pool = pool
-		ws := river.NewWorkers()
-		river.AddWorker(ws, w)
-		cfg.Workers = ws
-		cfg.Queues = map[string]river.QueueConfig{queue: {MaxWorkers: workers}}
-	}
 	c, err := river.NewClient(riverpgxv5.New(pool), cfg)
 	if err != nil {
 		pool.Close()
 		return nil, err
 	}
-	return &Queue{Pool: pool, Client: c, name: queue}, nil
+	if w != nil {
+		w.complete = func(ctx context.Context, k store.Key, rep *report.Report, job *river.Job[ScanArgs]) error {
+			tx, err := pool.Begin(ctx)
+			if err != nil {
+				return err
+			}
+			defer tx.Rollback(ctx)
+			if err := w.Store.PutPgx(ctx, tx, k, rep); err != nil {
+				return err
+			}
+			if _, err := river.JobCompleteTx[*riverpgxv5.Driver](ctx, tx, job); err != nil {
+				return err
+			}
+			return tx.Commit(ctx)
+		}
+	}
+	return newQueue[pgx.Tx](c, pool.Close), nil
+}
+
+// openSQLite runs River in the store's own SQLite file, on the store's
+// connections (writes wait for each other: busy timeout, immediate
+// transactions), polling for jobs: one machine, no listener.
+func openSQLite(ctx context.Context, st *store.DB, cfg *river.Config, w *ScanWorker) (*Queue, error) {
+	db := st.SQL()
+	m, err := rivermigrate.New(riversqlite.New(db), nil)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return nil, fmt.Errorf("job queue migrations: %w", err)
+	}
+	cfg.PollOnly = true
+	cfg.FetchPollInterval = 250 * time.Millisecond
+	cfg.FetchCooldown = 100 * time.Millisecond
+	c, err := river.NewClient(riversqlite.New(db), cfg)
+	if err != nil {
+		return nil, err
+	}
+	if w != nil {
+		w.complete = func(ctx context.Context, k store.Key, rep *report.Report, job *river.Job[ScanArgs]) error {
+			tx, err := db.BeginTx(ctx, nil)
+			if err != nil {
+				return err
+			}
+			defer tx.Rollback()
+			if err := w.Store.PutTx(ctx, tx, k, rep); err != nil {
+				return err
+			}
+			if _, err := river.JobCompleteTx[*riversqlite.Driver](ctx, tx, job); err != nil {
+				return err
+			}
+			return tx.Commit()
+		}
+	}
+	return newQueue[*sql.Tx](c, func() {}), nil
+}
+
+func newQueue[TTx any](c *river.Client[TTx], closePool func()) *Queue {
+	return &Queue{
+		insert: func(ctx context.Context, a ScanArgs, o *river.InsertOpts) (*rivertype.JobInsertResult, error) {
+			return c.Insert(ctx, a, o)
+		},
+		get:   c.JobGet,
+		start: c.Start,
+		stop:  c.Stop,
+		abort: c.StopAndCancel,
+		close: closePool,
+	}
+}
+
+// Start starts working jobs (when the queue has workers) until Close.
+// ctx should outlive requests: cancelling it cancels running scans.
+func (q *Queue) Start(ctx context.Context) error {
+	if q.guard != nil {
+		go q.guard.run(ctx)
+	}
+	return q.start(ctx)
 }
 
 // Enqueue inserts a scan job (an identical job already waiting or
 // running is returned instead).
 func (q *Queue) Enqueue(ctx context.Context, a ScanArgs) (int64, error) {
-	res, err := q.Client.Insert(ctx, a, &river.InsertOpts{Queue: q.name, UniqueOpts: river.UniqueOpts{ByArgs: true, ByQueue: true}})
+	res, err := q.insert(ctx, a, &river.InsertOpts{Queue: q.name, UniqueOpts: river.UniqueOpts{ByArgs: true, ByQueue: true}})
 	if err != nil {
 		return 0, err
 	}
@@ -182,7 +336,7 @@ func (q *Queue) Enqueue(ctx context.Context, a ScanArgs) (int64, error) {
 // State returns a job's state (available, running, retryable, completed,
 // cancelled, discarded…), its arguments and its last error.
 func (q *Queue) State(ctx context.Context, id int64) (string, ScanArgs, string, error) {
-	row, err := q.Client.JobGet(ctx, id)
+	row, err := q.get(ctx, id)
 	if err != nil {
 		return "", ScanArgs{}, "", err
 	}
@@ -197,10 +351,71 @@ func (q *Queue) State(ctx context.Context, id int64) (string, ScanArgs, string, 
 	return string(row.State), a, last, nil
 }
 
-// Close stops the workers (waiting for running jobs) and the pool.
+// Close stops the workers (waiting for running jobs until ctx ends) and
+// closes the queue's connections.
 func (q *Queue) Close(ctx context.Context) {
-	q.Client.Stop(ctx)
-	q.Pool.Close()
+	q.stop(ctx)
+	q.close()
+}
+
+// Abort stops the workers at once, cancelling running jobs (they are
+// retried later), and closes the queue's connections.
+func (q *Queue) Abort(ctx context.Context) {
+	q.abort(ctx)
+	q.close()
+}
+
+// memGuard stops the running jobs when the heap grows beyond its limit:
+// one artifact built to exhaust memory must not take the worker, and
+// the jobs beside it, down.
+type memGuard struct {
+	limit   int64
+	log     *slog.Logger
+	mu      sync.Mutex
+	running map[*int]context.CancelCauseFunc
+}
+
+// watch registers a job's context; done unregisters it.
+func (g *memGuard) watch(ctx context.Context) (context.Context, func()) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	key := new(int)
+	g.mu.Lock()
+	g.running[key] = cancel
+	g.mu.Unlock()
+	return ctx, func() {
+		g.mu.Lock()
+		delete(g.running, key)
+		g.mu.Unlock()
+		cancel(nil)
+	}
+}
+
+// run samples the live heap four times a second until ctx ends.
+func (g *memGuard) run(ctx context.Context) {
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	t := time.NewTicker(250 * time.Millisecond)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		metrics.Read(sample)
+		if sample[0].Value.Kind() != metrics.KindUint64 || int64(sample[0].Value.Uint64()) <= g.limit {
+			continue
+		}
+		g.mu.Lock()
+		n := len(g.running)
+		for _, cancel := range g.running {
+			cancel(errMemory)
+		}
+		g.mu.Unlock()
+		if n > 0 {
+			runtime.GC() // the next sample sees what the stopped scans leave
+			g.log.Warn("memory guard: running scans stopped", "heap_bytes", sample[0].Value.Uint64(), "limit", g.limit, "jobs", n)
+		}
+	}
 }
 
 func unmarshalArgs(b []byte, a *ScanArgs) error {

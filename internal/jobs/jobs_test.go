@@ -2,19 +2,21 @@ package jobs
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/metrics"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/riverqueue/river"
 
+	"github.com/hegui/hegui/internal/blob"
 	"github.com/hegui/hegui/internal/scan"
 	"github.com/hegui/hegui/internal/store"
 	"github.com/hegui/hegui/internal/store/pgtest"
@@ -24,9 +26,14 @@ import (
 // database; .ci/run starts Debian's PostgreSQL and sets it).
 func setup(t *testing.T) (string, *store.DB, *ScanWorker, ScanArgs) {
 	t.Helper()
-	url := pgtest.URL(t)
+	return setupIn(t, pgtest.URL(t))
+}
+
+// setupIn is setup on a database: a postgres:// URL or a SQLite file.
+func setupIn(t *testing.T, url string) (string, *store.DB, *ScanWorker, ScanArgs) {
+	t.Helper()
 	ctx := context.Background()
-	st, err := store.OpenPostgres(ctx, url)
+	st, err := store.Open(ctx, url)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,15 +42,19 @@ func setup(t *testing.T) (string, *store.DB, *ScanWorker, ScanArgs) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	blobs := t.TempDir()
-	b, err := os.ReadFile("../../testdata/apks/leaky.apk")
+	blobs, err := blob.NewDir(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	sum := sha256.Sum256(b)
-	sha := hex.EncodeToString(sum[:])
-	os.MkdirAll(filepath.Join(blobs, sha[:2]), 0o755)
-	os.WriteFile(filepath.Join(blobs, sha[:2], sha+".apk"), b, 0o644)
+	f, err := os.Open("../../testdata/apks/leaky.apk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sha, _, err := blobs.Put(ctx, f, ".apk", 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
 	// A data version of its own: earlier runs' reports do not count.
 	w := &ScanWorker{Scanner: sc, Store: st, Blobs: blobs, ToolVersion: "test", DataVersion: t.Name() + time.Now().Format(time.RFC3339Nano)}
 	return url, st, w, ScanArgs{SHA256: sha, Ext: ".apk", Name: "leaky.apk", Lang: "en"}
@@ -68,16 +79,21 @@ func waitState(t *testing.T, q *Queue, id int64, want string, within time.Durati
 }
 
 func TestScanJobStoresItsReportOnce(t *testing.T) {
-	url, st, w, args := setup(t)
+	t.Run("postgres", func(t *testing.T) { storesOnce(t, pgtest.URL(t)) })
+	t.Run("sqlite", func(t *testing.T) { storesOnce(t, filepath.Join(t.TempDir(), "results.db")) })
+}
+
+func storesOnce(t *testing.T, db string) {
+	url, st, w, args := setupIn(t, db)
 	ctx := context.Background()
-	q, err := Open(ctx, url, testQueue(t), w, 2, slog.New(slog.DiscardHandler))
+	q, err := Open(ctx, st, url, Config{Queue: testQueue(t), Worker: w, Workers: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer q.Close(ctx)
 	args.Lang = "en-" + w.DataVersion[len(w.DataVersion)-6:] // a job no earlier run has made
 	w.DataVersion = "d"
-	if err := q.Client.Start(ctx); err != nil {
+	if err := q.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
 	id, err := q.Enqueue(ctx, args)
@@ -114,11 +130,11 @@ func TestStoppedWorkerLosesNothing(t *testing.T) {
 		return ctx.Err()
 	}
 	queue := testQueue(t)
-	q1, err := Open(ctx, url, queue, w, 1, slog.New(slog.DiscardHandler))
+	q1, err := Open(ctx, st, url, Config{Queue: queue, Worker: w, Workers: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := q1.Client.Start(ctx); err != nil {
+	if err := q1.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
 	id, err := q1.Enqueue(ctx, args)
@@ -131,21 +147,20 @@ func TestStoppedWorkerLosesNothing(t *testing.T) {
 		}
 	}
 	stop, cancel := context.WithTimeout(ctx, 10*time.Second)
-	q1.Client.StopAndCancel(stop)
+	q1.Abort(stop)
 	cancel()
-	q1.Pool.Close()
 	if _, err := st.ReportID(ctx, w.Key(args)); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("a report was stored by the stopped worker: %v", err)
 	}
 	// Another worker (a fresh one, working normally) takes the job over.
 	w2 := *w
 	w2.beforeStore = nil
-	q2, err := Open(ctx, url, queue, &w2, 1, slog.New(slog.DiscardHandler))
+	q2, err := Open(ctx, st, url, Config{Queue: queue, Worker: &w2, Workers: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer q2.Close(ctx)
-	if err := q2.Client.Start(ctx); err != nil {
+	if err := q2.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
 	waitState(t, q2, id, "completed", 90*time.Second)
@@ -158,4 +173,47 @@ func TestStoppedWorkerLosesNothing(t *testing.T) {
 // one database, and a worker of another would take this test's jobs.
 func testQueue(t *testing.T) string {
 	return fmt.Sprintf("test_%d", time.Now().UnixNano())
+}
+
+// A scan that takes more memory than the guard allows is stopped and
+// retried once; stopped again, it fails with the reason, and the worker
+// lives on.
+func TestMemoryGuard(t *testing.T) {
+	url, st, w, args := setupIn(t, filepath.Join(t.TempDir(), "results.db"))
+	ctx := context.Background()
+	var attempts atomic.Int32
+	w.beforeStore = func(ctx context.Context, job *river.Job[ScanArgs]) error {
+		attempts.Add(1)
+		var hog [][]byte // grows until the guard stops the job
+		for ctx.Err() == nil && len(hog) < 1024 {
+			hog = append(hog, make([]byte, 1<<20))
+			time.Sleep(2 * time.Millisecond)
+		}
+		return ctx.Err()
+	}
+	// The limit: the heap now (the scanner's catalogs) and 48 MiB more.
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	runtime.GC()
+	metrics.Read(sample)
+	limit := int64(sample[0].Value.Uint64()) + 48<<20
+	q, err := Open(ctx, st, url, Config{Queue: testQueue(t), Worker: w, Workers: 1, MaxMemory: limit, Log: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer q.Close(ctx)
+	if err := q.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	id, err := q.Enqueue(ctx, args)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitState(t, q, id, "cancelled", 60*time.Second)
+	_, _, last, _ := q.State(ctx, id)
+	if n := attempts.Load(); n != 2 || !strings.Contains(last, "memory guard") {
+		t.Errorf("%d attempts, last error %q; want 2 and the memory guard named", n, last)
+	}
+	if has, err := st.Has(ctx, w.Key(args)); err != nil || !has {
+		t.Errorf("the failure was not recorded: %v %v", has, err)
+	}
 }

@@ -24,7 +24,7 @@ var layers = [][]string{
 	{"internal/rules"},
 	{"internal/report"},
 	{"internal/ignore"},
-	{"internal/scan", "internal/store", "internal/store/pgtest"}, // store keeps reports
+	{"internal/scan", "internal/store", "internal/store/pgtest", "internal/blob", "internal/blob/s3test"}, // store keeps reports, blob artifacts
 	{"internal/jobs"},
 	{"internal/server"},
 	{"cmd/hegui"},

@@ -19,13 +19,13 @@ import (
 	"math"
 	"net"
 	"net/http"
-	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/hegui/hegui/internal/blob"
 	"github.com/hegui/hegui/internal/jobs"
 	"github.com/hegui/hegui/internal/report"
 	"github.com/hegui/hegui/internal/scan"
@@ -37,8 +37,8 @@ import (
 type Server struct {
 	Store   *store.DB
 	Scanner *scan.Scanner
-	// Blobs is the directory uploaded artifacts are kept in, by content.
-	Blobs string
+	// Blobs keeps uploaded artifacts by content.
+	Blobs blob.Store
 	// TokenHash is the SHA-256 of the API token; empty allows every
 	// request (loopback, single user).
 	TokenHash []byte
@@ -46,19 +46,18 @@ type Server struct {
 	MaxUpload int64
 	// DataVersion and ToolVersion key stored results (see store.Key).
 	DataVersion, ToolVersion string
-	// Queue, when set (PostgreSQL), takes uploads as jobs that workers
-	// scan; without one an upload is scanned in its request.
+	// Queue takes uploads as scan jobs (River, in the results database),
+	// worked by this process or by `hegui worker`s.
 	Queue *jobs.Queue
 	Log   *slog.Logger
-	// scans bounds the scans running at once, uploads the uploads being
-	// received (each up to MaxUpload on disk).
-	scans, uploads chan struct{}
+	// uploads bounds the uploads being received (each up to MaxUpload
+	// on disk).
+	uploads chan struct{}
 }
 
 // Handler returns the routes.
 func (s *Server) Handler() http.Handler {
-	if s.scans == nil {
-		s.scans = make(chan struct{}, 2)
+	if s.uploads == nil {
 		s.uploads = make(chan struct{}, 4)
 	}
 	mux := http.NewServeMux()
@@ -288,27 +287,69 @@ func (s *Server) apiReport(w http.ResponseWriter, r *http.Request) {
 }
 
 // apiScan takes an artifact as the request body (its name in ?name=),
-// keeps it by content, scans it and stores the report.
+// keeps it by content and makes it a scan job. With ?wait (a duration,
+// or 1 for the job timeout) it answers once the report is stored (201),
+// else at once with the job (202).
 func (s *Server) apiScan(w http.ResponseWriter, r *http.Request) {
-	if s.Queue != nil {
-		job, code, err := s.enqueueUpload(r.Context(), r.Body, r.URL.Query().Get("name"), lang(r))
-		if err != nil {
-			s.fail(w, code, err)
+	var wait time.Duration
+	if v := r.URL.Query().Get("wait"); v != "" {
+		d, err := time.ParseDuration(v)
+		switch {
+		case v == "1" || v == "true":
+			wait = jobs.Timeout
+		case err != nil || d < 0:
+			s.fail(w, 400, errors.New("wait: a duration such as 90s, or 1"))
 			return
+		default:
+			wait = min(d, jobs.Timeout)
 		}
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusAccepted)
-		json.NewEncoder(w).Encode(map[string]any{"job": job, "status": fmt.Sprintf("/api/v1/jobs/%d", job), "page": fmt.Sprintf("/jobs/%d", job)})
-		return
 	}
-	id, code, err := s.scanUpload(r.Context(), r.Body, r.URL.Query().Get("name"), lang(r))
+	job, code, err := s.enqueueUpload(r.Context(), r.Body, r.URL.Query().Get("name"), lang(r))
 	if err != nil {
 		s.fail(w, code, err)
 		return
 	}
+	st := jobStatus{Job: job, State: "available"}
+	if wait > 0 {
+		ctx, cancel := context.WithTimeout(r.Context(), wait)
+		st, code, err = s.waitJob(ctx, job)
+		cancel()
+		if err != nil {
+			s.fail(w, code, err)
+			return
+		}
+	}
+	out := map[string]any{"job": job, "state": st.State, "status": fmt.Sprintf("/api/v1/jobs/%d", job), "page": fmt.Sprintf("/jobs/%d", job)}
+	code = http.StatusAccepted
+	switch {
+	case st.Report > 0:
+		code = http.StatusCreated
+		out["id"], out["report"], out["page"] = st.Report, fmt.Sprintf("/api/v1/reports/%d", st.Report), fmt.Sprintf("/reports/%d", st.Report)
+	case st.State == "cancelled" || st.State == "discarded":
+		code = http.StatusUnprocessableEntity
+		out["error"] = st.Error
+	}
 	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(http.StatusCreated)
-	json.NewEncoder(w).Encode(map[string]any{"id": id, "report": fmt.Sprintf("/api/v1/reports/%d", id), "page": fmt.Sprintf("/reports/%d", id)})
+	w.WriteHeader(code)
+	json.NewEncoder(w).Encode(out)
+}
+
+// waitJob polls a job until it is done or ctx ends (then it returns the
+// last state seen).
+func (s *Server) waitJob(ctx context.Context, id int64) (jobStatus, int, error) {
+	t := time.NewTicker(100 * time.Millisecond)
+	defer t.Stop()
+	for {
+		st, code, err := s.job(context.WithoutCancel(ctx), id)
+		if err != nil || st.Report > 0 || st.State == "cancelled" || st.State == "discarded" || (st.State == "completed" && st.Error != "") {
+			return st, code, err
+		}
+		select {
+		case <-ctx.Done():
+			return st, 200, nil
+		case <-t.C:
+		}
+	}
 }
 
 // uploadForm is the dashboard's upload: a multipart form with the CSRF
@@ -336,107 +377,41 @@ func (s *Server) uploadForm(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "no file", http.StatusBadRequest)
 		return
 	}
-	if s.Queue != nil {
-		job, code, err := s.enqueueUpload(r.Context(), p, p.FileName(), lang(r))
-		if err != nil {
-			http.Error(w, err.Error(), code)
-			return
-		}
-		http.Redirect(w, r, fmt.Sprintf("/jobs/%d?lang=%s", job, lang(r)), http.StatusSeeOther)
-		return
-	}
-	id, code, err := s.scanUpload(r.Context(), p, p.FileName(), lang(r))
+	job, code, err := s.enqueueUpload(r.Context(), p, p.FileName(), lang(r))
 	if err != nil {
 		http.Error(w, err.Error(), code)
 		return
 	}
-	http.Redirect(w, r, fmt.Sprintf("/reports/%d", id), http.StatusSeeOther)
+	http.Redirect(w, r, fmt.Sprintf("/jobs/%d?lang=%s", job, lang(r)), http.StatusSeeOther)
 }
 
-// keep writes an upload to the blob directory under its SHA-256 and
-// returns the hash and the blob's path.
-func (s *Server) keep(ctx context.Context, body io.Reader, name string) (string, string, int, error) {
+// enqueueUpload keeps an upload in the blob store under its SHA-256 and
+// makes it a scan job; the report will show the uploaded name, never a
+// path of the store.
+func (s *Server) enqueueUpload(ctx context.Context, body io.Reader, name, lang string) (int64, int, error) {
+	if s.Queue == nil {
+		return 0, http.StatusServiceUnavailable, errors.New("this server has no job queue")
+	}
 	select { // a few at a time: each may take MaxUpload of disk
 	case s.uploads <- struct{}{}:
-		defer func() { <-s.uploads }()
 	case <-ctx.Done():
-		return "", "", http.StatusServiceUnavailable, ctx.Err()
+		return 0, http.StatusServiceUnavailable, ctx.Err()
 	}
-	tmp, err := os.CreateTemp(s.Blobs, "upload-*")
-	if err != nil {
-		return "", "", 500, err
-	}
-	defer os.Remove(tmp.Name())
-	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(tmp, h), io.LimitReader(body, s.MaxUpload+1))
-	tmp.Close()
-	if err != nil {
-		return "", "", 400, fmt.Errorf("upload: %w", err)
-	}
-	if n > s.MaxUpload {
-		return "", "", http.StatusRequestEntityTooLarge, fmt.Errorf("upload larger than %d bytes", s.MaxUpload)
-	}
-	if n == 0 {
-		return "", "", 400, errors.New("empty upload")
-	}
-	sum := hex.EncodeToString(h.Sum(nil))
-	dir := filepath.Join(s.Blobs, sum[:2])
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", "", 500, err
-	}
-	blob := filepath.Join(dir, sum+safeExt(name))
-	if err := os.Rename(tmp.Name(), blob); err != nil {
-		return "", "", 500, err
-	}
-	return sum, blob, 0, nil
-}
-
-// enqueueUpload keeps an upload and makes it a scan job.
-func (s *Server) enqueueUpload(ctx context.Context, body io.Reader, name, lang string) (int64, int, error) {
-	sum, _, code, err := s.keep(ctx, body, name)
-	if err != nil {
-		return 0, code, err
+	sum, _, err := s.Blobs.Put(ctx, body, safeExt(name), s.MaxUpload)
+	<-s.uploads
+	switch {
+	case errors.Is(err, blob.ErrTooLarge):
+		return 0, http.StatusRequestEntityTooLarge, err
+	case errors.Is(err, blob.ErrEmpty), errors.Is(err, blob.ErrRead):
+		return 0, http.StatusBadRequest, err
+	case err != nil:
+		return 0, 500, err
 	}
 	job, err := s.Queue.Enqueue(ctx, jobs.ScanArgs{SHA256: sum, Ext: safeExt(name), Name: displayName(name), Lang: lang})
 	if err != nil {
 		return 0, 500, err
 	}
 	return job, 0, nil
-}
-
-// scanUpload keeps an upload in the blob directory under its SHA-256 and
-// scans it; the report shows the uploaded name, never the blob's path.
-func (s *Server) scanUpload(ctx context.Context, body io.Reader, name, lang string) (int64, int, error) {
-	sum, blob, code, err := s.keep(ctx, body, name)
-	if err != nil {
-		return 0, code, err
-	}
-	select {
-	case s.scans <- struct{}{}:
-		defer func() { <-s.scans }()
-	case <-ctx.Done():
-		return 0, 503, ctx.Err()
-	}
-	ctx, cancel := context.WithTimeout(ctx, jobs.Timeout)
-	defer cancel()
-	out, err := s.Scanner.Run(ctx, scan.Request{Inputs: []string{blob}, Lang: lang, Workers: 1})
-	if err != nil {
-		return 0, 422, err
-	}
-	if len(out.Reports) == 0 {
-		msg := "no report"
-		if len(out.Failed) > 0 {
-			msg = out.Failed[0].Err
-		}
-		return 0, 422, errors.New(msg)
-	}
-	rep := out.Reports[0]
-	rep.Target.Path = displayName(name)
-	id, err := s.Store.PutID(ctx, jobs.StoreKey(jobs.ScanArgs{SHA256: sum, Ext: safeExt(name), Lang: lang}, s.ToolVersion, s.DataVersion), rep)
-	if err != nil {
-		return 0, 500, err
-	}
-	return id, 201, nil
 }
 
 // safeExt keeps an upload's extension when it is a short plain one (a
@@ -511,11 +486,13 @@ const openAPI = `{
   "components": {"securitySchemes": {"token": {"type": "http", "scheme": "bearer"}}},
   "security": [{"token": []}],
   "paths": {
-    "/api/v1/scans": {"post": {"summary": "Upload an artifact (APK, IPA, policy, capture) as the request body and scan it",
+    "/api/v1/scans": {"post": {"summary": "Upload an artifact (APK, IPA, policy, capture) as the request body and make it a scan job",
       "parameters": [{"name": "name", "in": "query", "schema": {"type": "string"}, "description": "the file's name (its extension tells a policy's format)"},
-                     {"name": "lang", "in": "query", "schema": {"type": "string", "enum": ["en", "zh"]}}],
+                     {"name": "lang", "in": "query", "schema": {"type": "string", "enum": ["en", "zh"]}},
+                     {"name": "wait", "in": "query", "schema": {"type": "string"}, "description": "answer once the report is stored, waiting at most this long (90s, 5m; 1 for the job timeout)"}],
       "requestBody": {"content": {"application/octet-stream": {}}},
-      "responses": {"201": {"description": "scanned: {id, report, page}"}, "413": {"description": "too large"}, "422": {"description": "not an input hegui reads"}}}},
+      "responses": {"201": {"description": "scanned (with wait): {id, report, page, job}"}, "202": {"description": "a job: {job, state, status, page}; poll status"},
+                    "400": {"description": "empty or unreadable upload"}, "413": {"description": "too large"}, "422": {"description": "scanned, but not an input hegui reads: {job, error}"}}}},
     "/api/v1/reports": {"get": {"summary": "List stored reports, newest first",
       "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer"}}, {"name": "offset", "in": "query", "schema": {"type": "integer"}}],
       "responses": {"200": {"description": "{reports: [...]}"}}}},
@@ -523,7 +500,7 @@ const openAPI = `{
       "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}},
                      {"name": "format", "in": "query", "schema": {"type": "string", "enum": ["json", "sarif", "html"]}}],
       "responses": {"200": {"description": "the report"}, "404": {"description": "no such report"}}}},
-    "/api/v1/jobs/{id}": {"get": {"summary": "A scan job's state and, once done, its report's id (PostgreSQL queue only)",
+    "/api/v1/jobs/{id}": {"get": {"summary": "A scan job's state and, once done, its report's id",
       "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
       "responses": {"200": {"description": "{job, state, name, error, report}"}, "404": {"description": "no such job"}}}},
     "/api/v1/campaigns": {"post": {"summary": "Create a campaign: {name, deadline (YYYY-MM-DD), reports: [ids]}",
@@ -745,20 +722,25 @@ type jobStatus struct {
 }
 
 func (s *Server) jobStatus(r *http.Request) (jobStatus, int, error) {
-	if s.Queue == nil {
-		return jobStatus{}, 404, errors.New("this server scans uploads at once: there are no jobs")
-	}
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
 		return jobStatus{}, 404, errors.New("no such job")
 	}
-	state, args, last, err := s.Queue.State(r.Context(), id)
+	return s.job(r.Context(), id)
+}
+
+// job is a job's state and, once done, its report.
+func (s *Server) job(ctx context.Context, id int64) (jobStatus, int, error) {
+	if s.Queue == nil {
+		return jobStatus{}, 404, errors.New("this server has no job queue")
+	}
+	state, args, last, err := s.Queue.State(ctx, id)
 	if err != nil {
 		return jobStatus{}, 404, fmt.Errorf("job %d: %w", id, err)
 	}
 	st := jobStatus{Job: id, State: state, Name: args.Name, Error: last}
 	if state == "completed" {
-		if rid, err := s.Store.ReportID(r.Context(), jobs.StoreKey(args, s.ToolVersion, s.DataVersion)); err == nil {
+		if rid, err := s.Store.ReportID(ctx, jobs.StoreKey(args, s.ToolVersion, s.DataVersion)); err == nil {
 			st.Report = rid
 		} else {
 			st.Error = "the job is done, but its report is not among this server's results (a worker of another hegui version?)"

@@ -21,6 +21,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/hegui/hegui/internal/blob"
 	"github.com/hegui/hegui/internal/jobs"
 	"github.com/hegui/hegui/internal/scan"
 	"github.com/hegui/hegui/internal/store"
@@ -41,8 +42,12 @@ func newServer(t *testing.T, token string) (*Server, *httptest.Server) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	s := &Server{Store: st, Scanner: sc, Blobs: filepath.Join(dir, "blobs"), MaxUpload: 8 << 20, ToolVersion: "test", DataVersion: "d", Log: slog.New(slog.DiscardHandler)}
-	os.MkdirAll(s.Blobs, 0o700)
+	blobs, err := blob.NewDir(filepath.Join(dir, "blobs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &Server{Store: st, Scanner: sc, Blobs: blobs, MaxUpload: 8 << 20, ToolVersion: "test", DataVersion: "d", Log: slog.New(slog.DiscardHandler)}
+	s.Queue = startQueue(t, s, "sqlite", 2)
 	if token != "" {
 		sum := sha256.Sum256([]byte(token))
 		s.TokenHash = sum[:]
@@ -52,13 +57,32 @@ func newServer(t *testing.T, token string) (*Server, *httptest.Server) {
 	return s, ts
 }
 
+// startQueue starts a job queue in the server's store with workers.
+func startQueue(t *testing.T, s *Server, db string, workers int) *jobs.Queue {
+	t.Helper()
+	ctx := context.Background()
+	w := &jobs.ScanWorker{Scanner: s.Scanner, Store: s.Store, Blobs: s.Blobs, ToolVersion: s.ToolVersion, DataVersion: s.DataVersion}
+	// A queue of its own: other packages' tests run workers on the same
+	// PostgreSQL database.
+	q, err := jobs.Open(ctx, s.Store, db, jobs.Config{Queue: fmt.Sprintf("test_%d", time.Now().UnixNano()), Worker: w, Workers: workers})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := q.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { q.Close(ctx) })
+	return q
+}
+
+// upload posts an artifact and waits for its report.
 func upload(t *testing.T, ts *httptest.Server, file, name string) (int, map[string]any) {
 	t.Helper()
 	b, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp, err := http.Post(ts.URL+"/api/v1/scans?name="+name, "application/octet-stream", bytes.NewReader(b))
+	resp, err := http.Post(ts.URL+"/api/v1/scans?wait=60s&name="+name, "application/octet-stream", bytes.NewReader(b))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -232,7 +256,7 @@ func TestConcurrentUploads(t *testing.T) {
 		t.Fatal(err)
 	}
 	const n = 200
-	ids := make(chan float64, n)
+	ids, jobs := make(chan float64, n), make(chan float64, n)
 	errs := make(chan error, n)
 	var wg sync.WaitGroup
 	for i := range n {
@@ -248,20 +272,42 @@ func TestConcurrentUploads(t *testing.T) {
 			var out map[string]any
 			json.NewDecoder(resp.Body).Decode(&out)
 			resp.Body.Close()
-			if resp.StatusCode != 201 {
+			if resp.StatusCode != 202 {
 				errs <- fmt.Errorf("upload %d: %d %v", i, resp.StatusCode, out)
 				return
 			}
-			if code, _ := get(t, fmt.Sprintf("%s/api/v1/reports/%v", ts.URL, out["id"])); code != 200 {
-				errs <- fmt.Errorf("poll %d: %d", i, code)
-				return
+			job := out["job"].(float64)
+			jobs <- job
+			for deadline := time.Now().Add(3 * time.Minute); ; time.Sleep(200 * time.Millisecond) {
+				code, body := get(t, fmt.Sprintf("%s/api/v1/jobs/%v", ts.URL, job))
+				var st jobStatusView
+				json.Unmarshal([]byte(body), &st)
+				if code != 200 || st.State == "cancelled" || st.State == "discarded" {
+					errs <- fmt.Errorf("poll %d: %d %s", i, code, body)
+					return
+				}
+				if st.Report > 0 {
+					ids <- float64(st.Report)
+					return
+				}
+				if time.Now().After(deadline) {
+					errs <- fmt.Errorf("job %v: not done: %s", job, body)
+					return
+				}
 			}
-			ids <- out["id"].(float64)
 		}()
 	}
 	wg.Wait()
 	close(ids)
+	close(jobs)
 	close(errs)
+	jobSeen := map[float64]bool{}
+	for j := range jobs {
+		if jobSeen[j] {
+			t.Errorf("job %v given to two uploads", j)
+		}
+		jobSeen[j] = true
+	}
 	for err := range errs {
 		t.Error(err)
 	}
@@ -334,20 +380,13 @@ func TestUploadsAsJobs(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	blobs := t.TempDir()
-	s := &Server{Store: st, Scanner: sc, Blobs: blobs, MaxUpload: 8 << 20, ToolVersion: "test",
-		DataVersion: "jobs-" + time.Now().Format(time.RFC3339Nano), Log: slog.New(slog.DiscardHandler)}
-	w := &jobs.ScanWorker{Scanner: sc, Store: st, Blobs: blobs, ToolVersion: "test", DataVersion: s.DataVersion}
-	// A queue of its own: other packages' tests run workers on this database.
-	q, err := jobs.Open(ctx, url, fmt.Sprintf("test_%d", time.Now().UnixNano()), w, 2, slog.New(slog.DiscardHandler))
+	blobs, err := blob.NewDir(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer q.Close(ctx)
-	if err := q.Client.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	s.Queue = q
+	s := &Server{Store: st, Scanner: sc, Blobs: blobs, MaxUpload: 8 << 20, ToolVersion: "test",
+		DataVersion: "jobs-" + time.Now().Format(time.RFC3339Nano), Log: slog.New(slog.DiscardHandler)}
+	s.Queue = startQueue(t, s, url, 2)
 	ts := httptest.NewServer(s.Handler())
 	defer ts.Close()
 	base, _ := os.ReadFile(filepath.Join(td, "apks/clean.apk"))

@@ -307,6 +307,24 @@ func (s *DB) Put(ctx context.Context, k Key, r *report.Report) error {
 	return tx.Commit()
 }
 
+// PutTx stores a report inside a transaction of the store's own SQLite
+// database (SQL's pool): a job queue in the same file completes its job
+// in that transaction.
+func (s *DB) PutTx(ctx context.Context, tx *sql.Tx, k Key, r *report.Report) error {
+	if s.postgres {
+		return errors.New("PutTx: the store is PostgreSQL (PutPgx)")
+	}
+	return s.put(ctx, sqlTx{tx}, k, r)
+}
+
+// Postgres reports whether the store is in PostgreSQL.
+func (s *DB) Postgres() bool { return s.postgres }
+
+// SQL is the store's connection pool (a job queue in the same SQLite
+// file shares it, so its transactions and the store's wait for each
+// other instead of failing).
+func (s *DB) SQL() *sql.DB { return s.db }
+
 // PutPgx stores a report inside a pgx transaction of the same PostgreSQL
 // database (a job queue completes its job in that transaction, so a
 // result is written exactly once with the job's completion).
