@@ -24,6 +24,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/hegui/hegui/internal/blob"
 	"github.com/hegui/hegui/internal/jobs"
@@ -69,7 +70,11 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/v1/reports/{id}", s.apiReport)
 	mux.HandleFunc("POST /api/v1/scans", s.apiScan)
 	mux.HandleFunc("GET /api/v1/jobs/{id}", s.apiJob)
+	mux.HandleFunc("GET /api/v1/findings", s.apiFindings)
+	mux.HandleFunc("GET /api/v1/campaigns", s.apiCampaigns)
 	mux.HandleFunc("POST /api/v1/campaigns", s.apiCreateCampaign)
+	mux.HandleFunc("POST /campaigns", s.campaignForm)
+	mux.HandleFunc("POST /campaigns/{id}/reports", s.campaignAddForm)
 	mux.HandleFunc("POST /api/v1/campaigns/{id}/reports", s.apiAddToCampaign)
 	mux.HandleFunc("GET /api/v1/campaigns/{id}", s.apiCampaign)
 	mux.HandleFunc("GET /campaigns/{id}", s.campaignPage)
@@ -178,7 +183,20 @@ func (s *Server) fail(w http.ResponseWriter, code int, err error) {
 }
 
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
-	rows, err := s.Store.Reports(r.Context(), 500, 0)
+	q, err := query(r)
+	if err != nil {
+		http.Error(w, err.Error(), 400)
+		return
+	}
+	if q.Limit <= 0 {
+		q.Limit = 500
+	}
+	rows, err := s.Store.FindReports(r.Context(), q)
+	if err != nil {
+		s.fail(w, 500, err)
+		return
+	}
+	campaigns, err := s.Store.Campaigns(r.Context())
 	if err != nil {
 		s.fail(w, 500, err)
 		return
@@ -200,7 +218,9 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	err = dashboardPage.Execute(w, map[string]any{"Lang": lang(r), "Rows": rows, "Sum": sum, "CSRF": csrf, "Tool": s.ToolVersion, "Prev": prev})
+	err = dashboardPage.Execute(w, map[string]any{"Lang": lang(r), "Rows": rows, "Sum": sum, "CSRF": csrf, "Tool": s.ToolVersion, "Prev": prev,
+		"Q": q, "Filtered": q != store.Query{Limit: q.Limit}, "Campaigns": campaigns, "Today": time.Now().Format("2006-01-02"),
+		"In30": time.Now().AddDate(0, 0, 30).Format("2006-01-02")})
 	if err != nil {
 		s.Log.Error("dashboard", "err", err)
 	}
@@ -248,22 +268,49 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
 	report.HTML{ToolVersion: s.ToolVersion, Lang: rep.Lang}.Write(w, []*report.Report{rep})
 }
 
+// query reads a listing's filters from the URL: rule, severity (at or
+// above), kind, target (part of its id, name or file name), sdk, pi (a
+// PI type), campaign, limit and offset.
+func query(r *http.Request) (store.Query, error) {
+	v := r.URL.Query()
+	q := store.Query{Rule: v.Get("rule"), Severity: v.Get("severity"), Kind: v.Get("kind"),
+		Target: v.Get("target"), SDK: v.Get("sdk"), DataType: v.Get("pi")}
+	q.Limit, _ = strconv.Atoi(v.Get("limit"))
+	q.Offset, _ = strconv.Atoi(v.Get("offset"))
+	q.Campaign, _ = strconv.ParseInt(v.Get("campaign"), 10, 64)
+	return q, q.Validate()
+}
+
 func (s *Server) apiReports(w http.ResponseWriter, r *http.Request) {
-	limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
-	offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
-	if limit <= 0 || limit > 1000 {
-		limit = 100
-	}
-	rows, err := s.Store.Reports(r.Context(), limit, max(offset, 0))
+	s.listing(w, r, "reports", func(ctx context.Context, q store.Query) (any, error) {
+		rows, err := s.Store.FindReports(ctx, q)
+		if rows == nil {
+			rows = []store.Row{}
+		}
+		return rows, err
+	})
+}
+
+func (s *Server) apiFindings(w http.ResponseWriter, r *http.Request) {
+	s.listing(w, r, "findings", func(ctx context.Context, q store.Query) (any, error) {
+		return s.Store.Findings(ctx, q)
+	})
+}
+
+// listing answers {key: list(the request's query)}.
+func (s *Server) listing(w http.ResponseWriter, r *http.Request, key string, list func(context.Context, store.Query) (any, error)) {
+	q, err := query(r)
 	if err != nil {
-		s.fail(w, 500, err)
+		s.fail(w, 400, err)
 		return
 	}
-	if rows == nil {
-		rows = []store.Row{}
-	}
-	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(map[string]any{"reports": rows})
+	v, err := list(r.Context(), q)
+	s.reply(w, map[string]any{key: v}, 500, err)
+}
+
+func (s *Server) apiCampaigns(w http.ResponseWriter, r *http.Request) {
+	cs, err := s.Store.Campaigns(r.Context())
+	s.reply(w, map[string]any{"campaigns": cs}, 500, err)
 }
 
 func (s *Server) apiReport(w http.ResponseWriter, r *http.Request) {
@@ -450,6 +497,8 @@ var dashboardPage = template.Must(template.New("dash").Funcs(template.FuncMap{
 	"t":    func(l, en, zh string) string { return text.Pick(l, en, zh) },
 	"time": formatTime,
 	"sev":  func(m map[string]int, k string) int { return m[k] },
+	"days": daysLeft,
+	"list": func(v ...string) []string { return v },
 }).Parse(`<!doctype html>
 <html lang="{{if eq .Lang "zh"}}zh-CN{{else}}en{{end}}"><head><meta charset="utf-8">
 <title>hegui — {{t .Lang "Inspection results" "检测结果"}}</title>
@@ -467,13 +516,31 @@ form{margin:16px 0;padding:12px;border:1px dashed #bbb;border-radius:6px}nav{flo
 <input type="hidden" name="csrf" value="{{.CSRF}}">
 <label>{{t .Lang "Scan an app, a policy or a capture:" "扫描应用、隐私政策或流量文件："}} <input type="file" name="file" required></label>
 <button type="submit">{{t .Lang "Scan" "扫描"}}</button></form>
+<h2>{{t .Lang "Campaigns" "专项检查"}}</h2>
+{{if .Campaigns}}<table><tr><th>#</th><th>{{t .Lang "Campaign" "专项"}}</th><th>{{t .Lang "Targets" "检测对象"}}</th><th>{{t .Lang "Deadline" "整改期限"}}</th></tr>
+{{range .Campaigns}}<tr><td>{{.ID}}</td><td><a href="/campaigns/{{.ID}}?lang={{$.Lang}}">{{.Name}}</a></td><td>{{.Targets}}</td>
+<td>{{.Deadline}} {{$d := days .Deadline}}{{if ge $d 0}}({{$d}} {{t $.Lang "days left" "天后到期"}}){{else}}<strong>({{t $.Lang "passed" "已过期"}})</strong>{{end}}</td></tr>{{end}}</table>{{end}}
+<form id="newcampaign" method="post" action="/campaigns?lang={{.Lang}}">
+<input type="hidden" name="csrf" value="{{.CSRF}}">
+<label>{{t .Lang "New campaign:" "新建专项检查："}} <input name="name" required maxlength="200" placeholder="{{t .Lang "2026 Q4 self-inspection" "2026年第四季度自查"}}"></label>
+<label>{{t .Lang "deadline" "整改期限"}} <input type="date" name="deadline" required value="{{.In30}}" min="{{.Today}}"></label>
+<button type="submit">{{t .Lang "Create with the reports ticked below" "以下方勾选的报告创建"}}</button></form>
+<h2>{{t .Lang "Reports" "检测报告"}}</h2>
+<form method="get" action="/">
+<input type="hidden" name="lang" value="{{.Lang}}">{{with .Q.Campaign}}<input type="hidden" name="campaign" value="{{.}}">{{end}}
+<label>{{t .Lang "Target" "检测对象"}} <input name="target" value="{{.Q.Target}}" size="16"></label>
+<label>{{t .Lang "Rule" "规则"}} <input name="rule" value="{{.Q.Rule}}" size="12" placeholder="HG-AND-001"></label>
+<label>{{t .Lang "Severity at least" "最低级别"}} <select name="severity"><option value="">—</option>{{range $v := (list "critical" "high" "medium" "low" "info")}}<option{{if eq $v $.Q.Severity}} selected{{end}}>{{$v}}</option>{{end}}</select></label>
+<label>{{t .Lang "Kind" "类型"}} <input name="kind" value="{{.Q.Kind}}" size="8"></label>
+<label>SDK <input name="sdk" value="{{.Q.SDK}}" size="12"></label>
+<button type="submit">{{t .Lang "Filter" "筛选"}}</button>{{if .Filtered}} <a href="/?lang={{.Lang}}">{{t .Lang "all reports" "全部报告"}}</a>{{end}}</form>
 <table><tr><th>#</th><th>{{t .Lang "Target" "检测对象"}}</th><th>{{t .Lang "Kind" "类型"}}</th><th>{{t .Lang "Findings" "问题"}}</th><th>{{t .Lang "Scanned" "扫描时间"}}</th></tr>
-{{range .Rows}}<tr><td><a href="/reports/{{.ID}}">{{.ID}}</a></td>
+{{range .Rows}}<tr><td><input type="checkbox" name="report" value="{{.ID}}" form="newcampaign" aria-label="{{t $.Lang "add to the new campaign" "加入新专项"}}"> <a href="/reports/{{.ID}}">{{.ID}}</a></td>
 <td><a href="/reports/{{.ID}}">{{or .TargetName .TargetID .Path}}</a>{{if .TargetID}} <small>{{.TargetID}} {{.TargetVersion}}</small>{{end}}<br><small>{{.Path}}</small></td>
 <td>{{.Kind}}<br><small><a href="/reports/{{.ID}}/notice">{{t $.Lang "notice" "整改通知"}}</a></small></td>
 <td>{{$m := .BySeverity}}{{with sev $m "critical"}}<span class="sev critical">{{.}}</span> {{end}}{{with sev $m "high"}}<span class="sev high">{{.}}</span> {{end}}{{with sev $m "medium"}}<span class="sev medium">{{.}}</span> {{end}}{{with sev $m "low"}}<span class="sev low">{{.}}</span> {{end}}{{with sev $m "info"}}<span class="sev info">{{.}}</span>{{end}}</td>
 <td>{{time .Created}}{{$id := .ID}}{{with index $.Prev .ID}}<br><a href="/diff?from={{.}}&to={{$id}}&lang={{$.Lang}}">{{t $.Lang "compare with the previous scan" "与上次扫描对比"}}</a>{{end}}</td></tr>
-{{else}}<tr><td colspan="5">{{t .Lang "Nothing scanned yet." "尚无扫描结果。"}}</td></tr>{{end}}
+{{else}}<tr><td colspan="5">{{if .Filtered}}{{t .Lang "No report matches." "没有符合条件的报告。"}}{{else}}{{t .Lang "Nothing scanned yet." "尚无扫描结果。"}}{{end}}</td></tr>{{end}}
 </table>
 <p><small>hegui {{.Tool}} · <a href="/openapi.json">API</a></small></p>
 </body></html>
@@ -483,7 +550,17 @@ form{margin:16px 0;padding:12px;border:1px dashed #bbb;border-radius:6px}nav{flo
 const openAPI = `{
   "openapi": "3.0.3",
   "info": {"title": "hegui", "version": "1"},
-  "components": {"securitySchemes": {"token": {"type": "http", "scheme": "bearer"}}},
+  "components": {"securitySchemes": {"token": {"type": "http", "scheme": "bearer"}},
+    "parameters": {
+      "rule": {"name": "rule", "in": "query", "schema": {"type": "string"}, "description": "an open finding of this rule (HG-AND-001)"},
+      "severity": {"name": "severity", "in": "query", "schema": {"type": "string", "enum": ["critical", "high", "medium", "low", "info"]}, "description": "an open finding at or above this severity (with rule: the same finding)"},
+      "kind": {"name": "kind", "in": "query", "schema": {"type": "string"}, "description": "the target's kind (android, policy, traffic…)"},
+      "target": {"name": "target", "in": "query", "schema": {"type": "string"}, "description": "part of the target's id, name or file name, any case"},
+      "sdk": {"name": "sdk", "in": "query", "schema": {"type": "string"}, "description": "an SDK id found in the target"},
+      "pi": {"name": "pi", "in": "query", "schema": {"type": "string"}, "description": "a PI type key found in the target"},
+      "campaign": {"name": "campaign", "in": "query", "schema": {"type": "integer"}, "description": "reports of this campaign"},
+      "limit": {"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": 1000}, "description": "at most this many (100)"},
+      "offset": {"name": "offset", "in": "query", "schema": {"type": "integer"}}}},
   "security": [{"token": []}],
   "paths": {
     "/api/v1/scans": {"post": {"summary": "Upload an artifact (APK, IPA, policy, capture) as the request body and make it a scan job",
@@ -493,9 +570,16 @@ const openAPI = `{
       "requestBody": {"content": {"application/octet-stream": {}}},
       "responses": {"201": {"description": "scanned (with wait): {id, report, page, job}"}, "202": {"description": "a job: {job, state, status, page}; poll status"},
                     "400": {"description": "empty or unreadable upload"}, "413": {"description": "too large"}, "422": {"description": "scanned, but not an input hegui reads: {job, error}"}}}},
-    "/api/v1/reports": {"get": {"summary": "List stored reports, newest first",
-      "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer"}}, {"name": "offset", "in": "query", "schema": {"type": "integer"}}],
-      "responses": {"200": {"description": "{reports: [...]}"}}}},
+    "/api/v1/reports": {"get": {"summary": "List stored reports, newest first, filtered",
+      "parameters": [{"$ref": "#/components/parameters/rule"}, {"$ref": "#/components/parameters/severity"}, {"$ref": "#/components/parameters/kind"},
+                     {"$ref": "#/components/parameters/target"}, {"$ref": "#/components/parameters/sdk"}, {"$ref": "#/components/parameters/pi"},
+                     {"$ref": "#/components/parameters/campaign"}, {"$ref": "#/components/parameters/limit"}, {"$ref": "#/components/parameters/offset"}],
+      "responses": {"200": {"description": "{reports: [{id, sha256, path, kind, target_id, target_name, target_version, worst, created_at, findings}]}"}, "400": {"description": "unknown severity"}}}},
+    "/api/v1/findings": {"get": {"summary": "List open findings of stored reports, newest report first, filtered",
+      "parameters": [{"$ref": "#/components/parameters/rule"}, {"$ref": "#/components/parameters/severity"}, {"$ref": "#/components/parameters/kind"},
+                     {"$ref": "#/components/parameters/target"}, {"$ref": "#/components/parameters/sdk"}, {"$ref": "#/components/parameters/pi"},
+                     {"$ref": "#/components/parameters/campaign"}, {"$ref": "#/components/parameters/limit"}, {"$ref": "#/components/parameters/offset"}],
+      "responses": {"200": {"description": "{findings: [{report, target_id, target_name, rule_id, severity, subject, fingerprint}]}"}, "400": {"description": "unknown severity"}}}},
     "/api/v1/reports/{id}": {"get": {"summary": "One report as JSON (the report contract), SARIF or HTML",
       "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}},
                      {"name": "format", "in": "query", "schema": {"type": "string", "enum": ["json", "sarif", "html"]}}],
@@ -505,10 +589,11 @@ const openAPI = `{
       "responses": {"200": {"description": "{job, state, name, error, report}"}, "404": {"description": "no such job"}}}},
     "/api/v1/campaigns": {"post": {"summary": "Create a campaign: {name, deadline (YYYY-MM-DD), reports: [ids]}",
       "requestBody": {"content": {"application/json": {}}},
-      "responses": {"201": {"description": "{id, page}"}, "400": {"description": "bad name or deadline"}}}},
+      "responses": {"201": {"description": "{id, page}"}, "400": {"description": "bad name or deadline"}}},
+      "get": {"summary": "List campaigns, newest first", "responses": {"200": {"description": "{campaigns: [{id, name, deadline, created_at, targets}]}"}}}},
     "/api/v1/campaigns/{id}": {"get": {"summary": "A campaign with its reports",
       "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
-      "responses": {"200": {"description": "{id, name, deadline, created_at, reports}"}}}},
+      "responses": {"200": {"description": "{id, name, deadline, created_at, targets, reports}"}}}},
     "/api/v1/campaigns/{id}/reports": {"post": {"summary": "Add reports to a campaign: {reports: [ids]}",
       "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
       "requestBody": {"content": {"application/json": {}}},
@@ -803,21 +888,9 @@ func (s *Server) apiCreateCampaign(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, 400, fmt.Errorf("body: %w", err))
 		return
 	}
-	if strings.TrimSpace(in.Name) == "" || len(in.Name) > 200 {
-		s.fail(w, 400, errors.New("name: 1 to 200 characters"))
-		return
-	}
-	if _, err := time.Parse("2006-01-02", in.Deadline); err != nil {
-		s.fail(w, 400, errors.New("deadline: YYYY-MM-DD"))
-		return
-	}
-	id, err := s.Store.CreateCampaign(r.Context(), in.Name, in.Deadline, in.Reports)
-	if errors.Is(err, store.ErrNotFound) {
-		s.fail(w, 400, errors.New("a report id that is not stored"))
-		return
-	}
+	id, code, err := s.createCampaign(r.Context(), in.Name, in.Deadline, in.Reports)
 	if err != nil {
-		s.fail(w, 500, err)
+		s.fail(w, code, err)
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
@@ -838,18 +911,133 @@ func (s *Server) apiAddToCampaign(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, 400, fmt.Errorf("body: %w", err))
 		return
 	}
-	if _, err := s.Store.Campaign(r.Context(), id); err != nil {
-		s.fail(w, 404, err)
-		return
-	}
-	if err := s.Store.AddToCampaign(r.Context(), id, in.Reports); errors.Is(err, store.ErrNotFound) {
-		s.fail(w, 400, errors.New("a report id that is not stored"))
-		return
-	} else if err != nil {
-		s.fail(w, 500, err)
+	if code, err := s.addToCampaign(r.Context(), id, in.Reports); err != nil {
+		s.fail(w, code, err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// createCampaign checks a campaign's name and deadline and stores it
+// with its reports; on error it gives the status code.
+func (s *Server) createCampaign(ctx context.Context, name, deadline string, reports []int64) (int64, int, error) {
+	name = strings.TrimSpace(name)
+	if name == "" || utf8.RuneCountInString(name) > 200 {
+		return 0, 400, errors.New("name: 1 to 200 characters")
+	}
+	if _, err := time.Parse("2006-01-02", deadline); err != nil {
+		return 0, 400, errors.New("deadline: YYYY-MM-DD")
+	}
+	id, err := s.Store.CreateCampaign(ctx, name, deadline, reports)
+	if errors.Is(err, store.ErrNotFound) {
+		return 0, 400, errors.New("a report id that is not stored")
+	}
+	if err != nil {
+		return 0, 500, err
+	}
+	return id, 0, nil
+}
+
+// addToCampaign adds reports to a campaign; on error it gives the status
+// code.
+func (s *Server) addToCampaign(ctx context.Context, id int64, reports []int64) (int, error) {
+	if _, err := s.Store.Campaign(ctx, id); errors.Is(err, store.ErrNotFound) {
+		return 404, errors.New("no such campaign")
+	} else if err != nil {
+		return 500, err
+	}
+	if err := s.Store.AddToCampaign(ctx, id, reports); errors.Is(err, store.ErrNotFound) {
+		return 400, errors.New("a report id that is not stored")
+	} else if err != nil {
+		return 500, err
+	}
+	return 0, nil
+}
+
+// postForm reads a dashboard form (URL-encoded, at most 64 KiB) and
+// checks its CSRF token against the cookie; on failure it has answered.
+func postForm(w http.ResponseWriter, r *http.Request) bool {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	c, err := r.Cookie("hegui_csrf")
+	if err != nil || r.ParseForm() != nil {
+		http.Error(w, "bad form", http.StatusBadRequest)
+		return false
+	}
+	if !validCSRF(c.Value) || subtle.ConstantTimeCompare([]byte(r.PostForm.Get("csrf")), []byte(c.Value)) != 1 {
+		http.Error(w, "the form token does not match: reload the page", http.StatusForbidden)
+		return false
+	}
+	return true
+}
+
+// reportIDs reads report ids from a form: checked boxes ("report") and
+// a list typed in ("reports": 1, 2 5).
+func reportIDs(r *http.Request) ([]int64, error) {
+	vals := r.PostForm["report"]
+	vals = append(vals, strings.FieldsFunc(r.PostForm.Get("reports"), func(c rune) bool { return c == ',' || c == ' ' || c == '，' || c == '\n' || c == '\r' || c == '\t' })...)
+	var ids []int64
+	for _, v := range vals {
+		id, err := strconv.ParseInt(strings.TrimPrefix(v, "#"), 10, 64)
+		if err != nil || id <= 0 {
+			return nil, fmt.Errorf("report %q: not a report number", v)
+		}
+		ids = append(ids, id)
+	}
+	if len(ids) > 100000 {
+		return nil, errors.New("too many reports at once")
+	}
+	return ids, nil
+}
+
+// campaignForm is the dashboard's "new campaign" form.
+func (s *Server) campaignForm(w http.ResponseWriter, r *http.Request) {
+	if !postForm(w, r) {
+		return
+	}
+	ids, err := reportIDs(r)
+	if err != nil {
+		http.Error(w, err.Error(), 400)
+		return
+	}
+	id, code, err := s.createCampaign(r.Context(), r.PostForm.Get("name"), r.PostForm.Get("deadline"), ids)
+	if err != nil {
+		s.formFail(w, code, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/campaigns/%d?lang=%s", id, lang(r)), http.StatusSeeOther)
+}
+
+// campaignAddForm is the campaign page's "add targets" form.
+func (s *Server) campaignAddForm(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		http.Error(w, "no such campaign", 404)
+		return
+	}
+	if !postForm(w, r) {
+		return
+	}
+	ids, err := reportIDs(r)
+	if err != nil {
+		http.Error(w, err.Error(), 400)
+		return
+	}
+	if code, err := s.addToCampaign(r.Context(), id, ids); err != nil {
+		s.formFail(w, code, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/campaigns/%d?lang=%s", id, lang(r)), http.StatusSeeOther)
+}
+
+// formFail answers a form with its error (a 5xx's details are logged
+// only).
+func (s *Server) formFail(w http.ResponseWriter, code int, err error) {
+	if code >= 500 {
+		s.Log.Error("form", "err", err)
+		http.Error(w, http.StatusText(code), code)
+		return
+	}
+	http.Error(w, err.Error(), code)
 }
 
 func (s *Server) campaign(r *http.Request) (store.Campaign, int, error) {
@@ -881,7 +1069,7 @@ func (s *Server) campaignPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	total := map[string]int{}
-	byRule := map[string]int{}
+	byRule, byLaw := map[string]int{}, map[string]int{}
 	open := 0
 	for _, row := range c.Reports {
 		for k, n := range row.BySeverity {
@@ -894,33 +1082,27 @@ func (s *Server) campaignPage(w http.ResponseWriter, r *http.Request) {
 		if err == nil {
 			seen := map[string]bool{}
 			for _, f := range rep.Findings {
-				if f.Suppressed == nil && !seen[f.RuleID] {
-					seen[f.RuleID] = true
-					byRule[f.RuleID+" "+f.Title]++
+				if f.Suppressed != nil {
+					continue
+				}
+				if k := f.RuleID + " " + f.Title; !seen[k] {
+					seen[k] = true
+					byRule[k]++
+				}
+				for _, l := range f.LegalBasis {
+					if k := l.ID + " " + l.Citation; !seen[k] {
+						seen[k] = true
+						byLaw[k]++
+					}
 				}
 			}
 		}
 	}
-	days := 0
-	if d, err := time.Parse("2006-01-02", c.Deadline); err == nil {
-		days = int(math.Floor(time.Until(d.Add(24*time.Hour)).Hours() / 24))
-	}
-	type kv struct {
-		K string
-		N int
-	}
-	var rules []kv
-	for k, n := range byRule {
-		rules = append(rules, kv{k, n})
-	}
-	sort.Slice(rules, func(i, j int) bool {
-		if rules[i].N != rules[j].N {
-			return rules[i].N > rules[j].N
-		}
-		return rules[i].K < rules[j].K
-	})
+	days := daysLeft(c.Deadline)
+	csrf := csrfToken(w, r)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	if err := campaignTemplate.Execute(w, map[string]any{"Lang": lang(r), "C": c, "Total": total, "Open": open, "Days": days, "Rules": rules}); err != nil {
+	if err := campaignTemplate.Execute(w, map[string]any{"Lang": lang(r), "C": c, "Total": total, "Open": open, "Days": days,
+		"Rules": ranked(byRule), "Laws": ranked(byLaw), "CSRF": csrf}); err != nil {
 		s.Log.Error("campaign page", "err", err)
 	}
 }
@@ -982,7 +1164,7 @@ table{border-collapse:collapse;width:100%;margin-bottom:16px}th,td{border:1px so
 <h1>{{.C.Name}}</h1>
 <p>{{t .Lang "Deadline" "整改期限"}}: <strong>{{.C.Deadline}}</strong> —
 {{if ge .Days 0}}{{.Days}} {{t .Lang "days left" "天后到期"}}{{else}}<span class="late">{{t .Lang "passed" "已过期"}}</span>{{end}} ·
-{{len .C.Reports}} {{t .Lang "targets" "个检测对象"}}, {{.Open}} {{t .Lang "with violations" "存在问题"}} ·
+{{.C.Targets}} {{t .Lang "targets" "个检测对象"}}, {{.Open}} {{t .Lang "with violations" "存在问题"}} ·
 <a href="/campaigns/{{.C.ID}}/notices?lang={{.Lang}}">{{t .Lang "print every notice" "打印全部整改通知"}}</a></p>
 <table><tr><th>{{t .Lang "Severity" "级别"}}</th><th>critical</th><th>high</th><th>medium</th><th>low</th><th>info</th></tr>
 <tr><td>{{t .Lang "findings" "问题数"}}</td><td>{{sev .Total "critical"}}</td><td>{{sev .Total "high"}}</td><td>{{sev .Total "medium"}}</td><td>{{sev .Total "low"}}</td><td>{{sev .Total "info"}}</td></tr></table>
@@ -991,10 +1173,48 @@ table{border-collapse:collapse;width:100%;margin-bottom:16px}th,td{border:1px so
 {{range .C.Reports}}{{$m := .BySeverity}}<tr><td><a href="/reports/{{.ID}}">{{.ID}}</a></td><td>{{or .TargetName .TargetID .Path}} <small>{{.TargetID}} {{.TargetVersion}}</small></td>
 <td>{{with sev $m "critical"}}<span class="sev critical">{{.}}</span> {{end}}{{with sev $m "high"}}<span class="sev high">{{.}}</span> {{end}}{{with sev $m "medium"}}<span class="sev medium">{{.}}</span> {{end}}{{with sev $m "low"}}<span class="sev low">{{.}}</span>{{end}}</td>
 <td><a href="/reports/{{.ID}}/notice?deadline={{$.C.Deadline}}">{{t $.Lang "notice" "整改通知"}}</a></td></tr>{{end}}</table>
+<form method="post" action="/campaigns/{{.C.ID}}/reports?lang={{.Lang}}">
+<input type="hidden" name="csrf" value="{{.CSRF}}">
+<label>{{t .Lang "Add reports (numbers, e.g. 12, 15 17):" "添加报告（编号，如 12, 15 17）："}} <input name="reports" required size="30"></label>
+<button type="submit">{{t .Lang "Add" "添加"}}</button></form>
+<h2>{{t .Lang "Findings by legal provision (targets)" "按法律依据统计（对象数）"}}</h2>
+<table>{{range .Laws}}<tr><td>{{.K}}</td><td>{{.N}}</td></tr>{{end}}</table>
 <h2>{{t .Lang "Findings by rule (targets)" "按规则统计（对象数）"}}</h2>
 <table>{{range .Rules}}<tr><td>{{.K}}</td><td>{{.N}}</td></tr>{{end}}</table>
+<p><a href="/?lang={{.Lang}}">{{t .Lang "All results" "全部结果"}}</a> · <a href="/?campaign={{.C.ID}}&lang={{.Lang}}">{{t .Lang "filter this campaign's reports" "筛选本专项的报告"}}</a></p>
 </body></html>
 `))
+
+// kv is a name with a count.
+type kv struct {
+	K string
+	N int
+}
+
+// ranked is a count map, most first (then by name).
+func ranked(m map[string]int) []kv {
+	out := make([]kv, 0, len(m))
+	for k, n := range m {
+		out = append(out, kv{k, n})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].N != out[j].N {
+			return out[i].N > out[j].N
+		}
+		return out[i].K < out[j].K
+	})
+	return out
+}
+
+// daysLeft is the number of whole days until the end of a deadline's day
+// (negative once it passed).
+func daysLeft(deadline string) int {
+	d, err := time.Parse("2006-01-02", deadline)
+	if err != nil {
+		return 0
+	}
+	return int(math.Floor(time.Until(d.Add(24*time.Hour)).Hours() / 24))
+}
 
 // validCSRF tells a form token this server could have made: 32 hex digits.
 func validCSRF(v string) bool {

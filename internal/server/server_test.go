@@ -11,9 +11,12 @@ import (
 	"log/slog"
 	"mime/multipart"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -552,5 +555,137 @@ func TestCrossSiteRequestsRefused(t *testing.T) {
 	mw.Close()
 	if got := post("/upload", mw.FormDataContentType(), map[string]string{"Cookie": "hegui_csrf="}, body.String()); got != 403 {
 		t.Errorf("a form with an empty token: %d, want 403", got)
+	}
+}
+
+// The dashboard runs a campaign without the API: filter the reports,
+// tick some, create the campaign with a deadline, add a report by
+// number; the listings answer the same filters as JSON.
+func TestCampaignForms(t *testing.T) {
+	_, ts := newServer(t, "")
+	ids := map[string]int64{}
+	for _, app := range []string{"leaky.apk", "ridehail.apk", "clean.apk"} {
+		code, out := upload(t, ts, filepath.Join(td, "apks", app), app)
+		if code != 201 {
+			t.Fatalf("upload %s: %d", app, code)
+		}
+		ids[app] = int64(out["id"].(float64))
+	}
+	// The JSON listings and the dashboard take the same filters.
+	_, body := get(t, ts.URL+"/api/v1/reports?severity=critical&target=LEAKY")
+	var list struct{ Reports []store.Row }
+	json.Unmarshal([]byte(body), &list)
+	if len(list.Reports) != 1 || list.Reports[0].ID != ids["leaky.apk"] {
+		t.Errorf("critical reports of leaky: %s", body)
+	}
+	if code, _ := get(t, ts.URL+"/api/v1/reports?severity=severe"); code != 400 {
+		t.Errorf("an unknown severity: %d", code)
+	}
+	_, body = get(t, fmt.Sprintf("%s/api/v1/findings?rule=HG-AND-001&limit=5", ts.URL))
+	var fs struct{ Findings []store.FindingRow }
+	json.Unmarshal([]byte(body), &fs)
+	if len(fs.Findings) == 0 {
+		t.Errorf("no HG-AND-001 finding listed: %s", body)
+	}
+	for _, f := range fs.Findings {
+		if f.RuleID != "HG-AND-001" || f.ReportID == 0 {
+			t.Errorf("a finding of another rule, or of no report: %+v", f)
+		}
+	}
+	_, page := get(t, ts.URL+"/?target=ridehail")
+	if !strings.Contains(page, fmt.Sprintf(`href="/reports/%d"`, ids["ridehail.apk"])) || strings.Contains(page, fmt.Sprintf(`href="/reports/%d"`, ids["leaky.apk"])) {
+		t.Error("the dashboard's target filter did not select ridehail alone")
+	}
+
+	// The form, as a browser sends it: the cookie and the token echoed.
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar}
+	resp, err := client.Get(ts.URL + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	m := regexp.MustCompile(`name="csrf" value="([0-9a-f]{32})"`).FindSubmatch(b)
+	if m == nil {
+		t.Fatal("no form token on the dashboard")
+	}
+	form := url.Values{"csrf": {string(m[1])}, "name": {"年度检查 <b>x</b>"}, "deadline": {"2099-06-30"},
+		"report": {fmt.Sprint(ids["leaky.apk"]), fmt.Sprint(ids["ridehail.apk"])}}
+	resp, err = client.PostForm(ts.URL+"/campaigns?lang=zh", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page2, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Request.URL.Path, "/campaigns/") {
+		t.Fatalf("create: %d at %s", resp.StatusCode, resp.Request.URL)
+	}
+	if !strings.Contains(string(page2), "年度检查 &lt;b&gt;x&lt;/b&gt;") || !strings.Contains(string(page2), "2 个检测对象") || !strings.Contains(string(page2), "按法律依据统计") {
+		t.Errorf("campaign page after the form:\n%s", page2)
+	}
+	if !regexp.MustCompile(`PIPL-\d+`).Match(page2) {
+		t.Error("the campaign page counts no finding by legal provision")
+	}
+	campaignURL := resp.Request.URL.Path
+	resp, err = client.PostForm(ts.URL+campaignURL+"/reports", url.Values{"csrf": {string(m[1])}, "reports": {fmt.Sprintf("#%d", ids["clean.apk"])}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	_, js := get(t, ts.URL+"/api/v1"+campaignURL)
+	var c store.Campaign
+	json.Unmarshal([]byte(js), &c)
+	if c.Targets != 3 || c.Deadline != "2099-06-30" {
+		t.Errorf("campaign after adding: %+v", c)
+	}
+	_, js = get(t, ts.URL+"/api/v1/campaigns")
+	if !strings.Contains(js, `"targets":3`) {
+		t.Errorf("campaign list: %s", js)
+	}
+	// Without the token, or with a bad number, nothing is made.
+	for _, f := range []url.Values{
+		{"name": {"x"}, "deadline": {"2099-01-01"}},
+		{"csrf": {string(m[1])}, "name": {"x"}, "deadline": {"2099-01-01"}, "reports": {"1; DROP TABLE reports"}},
+		{"csrf": {string(m[1])}, "name": {"x"}, "deadline": {"soon"}},
+		{"csrf": {string(m[1])}, "name": {"x"}, "deadline": {"2099-01-01"}, "reports": {"99999"}},
+	} {
+		resp, err := client.PostForm(ts.URL+"/campaigns", f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode < 400 {
+			t.Errorf("form %v: %d", f, resp.StatusCode)
+		}
+	}
+	if _, js = get(t, ts.URL+"/api/v1/campaigns"); strings.Count(js, `"id"`) != 1 {
+		t.Errorf("a refused form made a campaign: %s", js)
+	}
+}
+
+// The OpenAPI document is JSON and documents every API route the server
+// registers, with its method.
+func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
+	_, ts := newServer(t, "")
+	_, body := get(t, ts.URL+"/openapi.json")
+	var doc struct {
+		Paths map[string]map[string]any
+	}
+	if err := json.Unmarshal([]byte(body), &doc); err != nil {
+		t.Fatalf("openapi.json: %v", err)
+	}
+	src, err := os.ReadFile("server.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	routes := regexp.MustCompile(`mux\.HandleFunc\("([A-Z]+) (/api/[^"]+)"`).FindAllStringSubmatch(string(src), -1)
+	if len(routes) < 8 {
+		t.Fatalf("found %d API routes in server.go", len(routes))
+	}
+	for _, r := range routes {
+		if _, ok := doc.Paths[r[2]][strings.ToLower(r[1])]; !ok {
+			t.Errorf("%s %s is not in the OpenAPI document", r[1], r[2])
+		}
 	}
 }

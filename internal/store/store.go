@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 	"time"
@@ -495,10 +496,121 @@ func worst(r *report.Report) string {
 	return ""
 }
 
-// Reports implements Store.
+// Query selects reports (and their findings): every field left empty
+// matches all.
+type Query struct {
+	Limit, Offset int
+	// Rule and Severity select reports with an open finding of the rule
+	// at or above the severity (both: the same finding).
+	Rule, Severity string
+	Kind           string // apk, policy, traffic…
+	// Target is a part of the target's id, name or file name (any case).
+	Target   string
+	SDK      string // an SDK id
+	DataType string // a PI type key
+	Campaign int64
+}
+
+// Validate reports a query no listing can answer (an unknown severity).
+func (q Query) Validate() error {
+	_, err := severitiesFrom(q.Severity)
+	return err
+}
+
+// severitiesFrom is a severity and those above it ("" for all).
+func severitiesFrom(sev string) ([]string, error) {
+	all := []string{"critical", "high", "medium", "low", "info"}
+	if sev == "" {
+		return nil, nil
+	}
+	for i, s := range all {
+		if s == sev {
+			return all[:i+1], nil
+		}
+	}
+	return nil, fmt.Errorf("severity %q: one of %s", sev, strings.Join(all, ", "))
+}
+
+// where is the WHERE clause of q over reports r (findings f for rule
+// and severity when forFindings).
+func (q Query) where(forFindings bool) (string, []any, error) {
+	var conds []string
+	var args []any
+	sevs, err := severitiesFrom(q.Severity)
+	if err != nil {
+		return "", nil, err
+	}
+	var fc []string
+	if q.Rule != "" {
+		fc = append(fc, "f.rule_id = ?")
+		args = append(args, q.Rule)
+	}
+	if len(sevs) > 0 {
+		fc = append(fc, "f.severity IN (?"+strings.Repeat(", ?", len(sevs)-1)+")")
+		for _, s := range sevs {
+			args = append(args, s)
+		}
+	}
+	switch {
+	case forFindings:
+		conds = append(conds, fc...)
+	case len(fc) > 0:
+		conds = append(conds, "EXISTS (SELECT 1 FROM findings f WHERE f.report_id = r.id AND f.suppressed = 0 AND "+strings.Join(fc, " AND ")+")")
+	}
+	if q.Kind != "" {
+		conds = append(conds, "r.kind = ?")
+		args = append(args, q.Kind)
+	}
+	if q.Target != "" {
+		like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(strings.ToLower(q.Target)) + "%"
+		conds = append(conds, `(LOWER(r.target_id) LIKE ? ESCAPE '\' OR LOWER(r.target_name) LIKE ? ESCAPE '\' OR LOWER(r.path) LIKE ? ESCAPE '\')`)
+		args = append(args, like, like, like)
+	}
+	if q.SDK != "" {
+		conds = append(conds, "EXISTS (SELECT 1 FROM sdks x WHERE x.report_id = r.id AND x.sdk_id = ?)")
+		args = append(args, q.SDK)
+	}
+	if q.DataType != "" {
+		conds = append(conds, "EXISTS (SELECT 1 FROM data_types d WHERE d.report_id = r.id AND d.key = ?)")
+		args = append(args, q.DataType)
+	}
+	if q.Campaign != 0 {
+		conds = append(conds, "EXISTS (SELECT 1 FROM campaign_reports c WHERE c.report_id = r.id AND c.campaign_id = ?)")
+		args = append(args, q.Campaign)
+	}
+	if len(conds) == 0 {
+		return "", args, nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args, nil
+}
+
+func (q Query) page() (int, int) {
+	limit := q.Limit
+	if limit <= 0 || limit > 1000 {
+		limit = 100
+	}
+	return limit, max(q.Offset, 0)
+}
+
+// Reports lists stored reports, newest first.
 func (s *DB) Reports(ctx context.Context, limit, offset int) ([]Row, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT id, artifact_sha256, path, kind, target_id, target_name, target_version, worst, created_at
-		FROM reports ORDER BY id DESC LIMIT ? OFFSET ?`), limit, offset)
+	return s.FindReports(ctx, Query{Limit: limit, Offset: offset})
+}
+
+// FindReports lists the reports q selects, newest first (at most 1,000;
+// 100 when q.Limit is 0).
+func (s *DB) FindReports(ctx context.Context, q Query) ([]Row, error) {
+	limit, offset := q.page()
+	return s.findReports(ctx, q, limit, offset)
+}
+
+func (s *DB) findReports(ctx context.Context, q Query, limit, offset int) ([]Row, error) {
+	where, args, err := q.where(false)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT r.id, r.artifact_sha256, r.path, r.kind, r.target_id, r.target_name, r.target_version, r.worst, r.created_at
+		FROM reports r`+where+` ORDER BY r.id DESC LIMIT ? OFFSET ?`), append(args, limit, offset)...)
 	if err != nil {
 		return nil, err
 	}
@@ -521,6 +633,46 @@ func (s *DB) Reports(ctx context.Context, limit, offset int) ([]Row, error) {
 		}
 	}
 	return out, nil
+}
+
+// FindingRow is one open finding of a stored report.
+type FindingRow struct {
+	ReportID    int64  `json:"report"`
+	TargetID    string `json:"target_id"`
+	TargetName  string `json:"target_name"`
+	RuleID      string `json:"rule_id"`
+	Severity    string `json:"severity"`
+	Subject     string `json:"subject"`
+	Fingerprint string `json:"fingerprint"`
+}
+
+// Findings lists the open findings q selects, newest report first.
+func (s *DB) Findings(ctx context.Context, q Query) ([]FindingRow, error) {
+	where, args, err := q.where(true)
+	if err != nil {
+		return nil, err
+	}
+	if where == "" {
+		where = " WHERE f.suppressed = 0"
+	} else {
+		where += " AND f.suppressed = 0"
+	}
+	limit, offset := q.page()
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT r.id, r.target_id, r.target_name, f.rule_id, f.severity, f.subject, f.fingerprint
+		FROM findings f JOIN reports r ON r.id = f.report_id`+where+` ORDER BY r.id DESC, f.rule_id, f.subject LIMIT ? OFFSET ?`), append(args, limit, offset)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []FindingRow{}
+	for rows.Next() {
+		var f FindingRow
+		if err := rows.Scan(&f.ReportID, &f.TargetID, &f.TargetName, &f.RuleID, &f.Severity, &f.Subject, &f.Fingerprint); err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
 }
 
 func (s *DB) severities(ctx context.Context, id int64) (map[string]int, error) {
@@ -583,7 +735,28 @@ type Campaign struct {
 	Name     string `json:"name"`
 	Deadline string `json:"deadline"` // YYYY-MM-DD
 	Created  string `json:"created_at"`
-	Reports  []Row  `json:"reports"`
+	Targets  int    `json:"targets"`
+	Reports  []Row  `json:"reports,omitempty"`
+}
+
+// Campaigns lists the campaigns, newest first, with their targets
+// counted (not listed).
+func (s *DB) Campaigns(ctx context.Context) ([]Campaign, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT c.id, c.name, c.deadline, c.created_at,
+		(SELECT COUNT(*) FROM campaign_reports r WHERE r.campaign_id = c.id) FROM campaigns c ORDER BY c.id DESC`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []Campaign{}
+	for rows.Next() {
+		var c Campaign
+		if err := rows.Scan(&c.ID, &c.Name, &c.Deadline, &c.Created, &c.Targets); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
 }
 
 // CreateCampaign stores a new campaign with its reports, all or nothing,
@@ -646,27 +819,8 @@ func (s *DB) Campaign(ctx context.Context, id int64) (Campaign, error) {
 	if err != nil {
 		return c, err
 	}
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT r.id, r.artifact_sha256, r.path, r.kind, r.target_id, r.target_name, r.target_version, r.worst, r.created_at
-		FROM reports r JOIN campaign_reports c ON c.report_id = r.id WHERE c.campaign_id = ? ORDER BY r.id`), id)
-	if err != nil {
-		return c, err
-	}
-	for rows.Next() {
-		var r Row
-		if err := rows.Scan(&r.ID, &r.SHA256, &r.Path, &r.Kind, &r.TargetID, &r.TargetName, &r.TargetVersion, &r.Worst, &r.Created); err != nil {
-			rows.Close()
-			return c, err
-		}
-		c.Reports = append(c.Reports, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return c, err
-	}
-	for i := range c.Reports {
-		if c.Reports[i].BySeverity, err = s.severities(ctx, c.Reports[i].ID); err != nil {
-			return c, err
-		}
-	}
-	return c, nil
+	// Every target of the campaign (a campaign may hold thousands).
+	c.Reports, err = s.findReports(ctx, Query{Campaign: id}, math.MaxInt32, 0)
+	c.Targets = len(c.Reports)
+	return c, err
 }

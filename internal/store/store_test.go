@@ -156,3 +156,96 @@ func TestNewerSchemaIsRefused(t *testing.T) {
 		t.Error("a database from a newer hegui was opened")
 	}
 }
+
+// Queries select the same reports and findings in SQLite and PostgreSQL.
+func TestQueries(t *testing.T) {
+	ctx := context.Background()
+	t.Run("sqlite", func(t *testing.T) {
+		s, err := OpenSQLite(ctx, filepath.Join(t.TempDir(), "q.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		queries(t, s)
+	})
+	t.Run("postgres", func(t *testing.T) {
+		s, err := OpenPostgres(ctx, pgtest.URL(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		queries(t, s)
+	})
+}
+
+func queries(t *testing.T, s *DB) {
+	ctx := context.Background()
+	leaky := sample("Leaky_Bank")
+	quiet := sample("quiet")
+	quiet.Findings = []report.Finding{{RuleID: "HG-AND-009", Severity: "low", Fingerprint: "q1"},
+		{RuleID: "HG-AND-001", Severity: "critical", Fingerprint: "q2", Suppressed: &report.Suppression{Reason: "accepted"}}}
+	quiet.SDKs = nil
+	policy := sample("100%_policy")
+	policy.Target.Kind = "policy"
+	var ids []int64
+	for i, r := range []*report.Report{leaky, quiet, policy} {
+		id, err := s.PutID(ctx, Key{SHA256: strings.Repeat(string(rune('a'+i)), 64), ToolVersion: "t", DataVersion: "d"}, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	camp, err := s.CreateCampaign(ctx, "Q4", "2099-12-31", ids[1:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := func(q Query) string {
+		rows, err := s.FindReports(ctx, q)
+		if err != nil {
+			t.Fatalf("%+v: %v", q, err)
+		}
+		var n []string
+		for _, r := range rows {
+			n = append(n, r.TargetName)
+		}
+		return strings.Join(n, ",")
+	}
+	for _, c := range []struct {
+		q    Query
+		want string
+	}{
+		{Query{}, "100%_policy,quiet,Leaky_Bank"},
+		{Query{Rule: "HG-AND-001"}, "100%_policy,Leaky_Bank"}, // quiet's is suppressed
+		{Query{Severity: "high"}, "100%_policy,Leaky_Bank"},
+		{Query{Severity: "low"}, "100%_policy,quiet,Leaky_Bank"},
+		{Query{Rule: "HG-AND-009", Severity: "high"}, ""}, // the same finding must match both
+		{Query{Kind: "policy"}, "100%_policy"},
+		{Query{Target: "leaky_"}, "Leaky_Bank"}, // any case; _ is a character, not a wildcard
+		{Query{Target: "100%"}, "100%_policy"},
+		{Query{Target: "%"}, "100%_policy"},
+		{Query{SDK: "umeng-analytics"}, "100%_policy,Leaky_Bank"},
+		{Query{DataType: "device_id_imei"}, "100%_policy,quiet,Leaky_Bank"},
+		{Query{Campaign: camp}, "100%_policy,quiet"},
+		{Query{Campaign: camp, Severity: "critical"}, "100%_policy"},
+		{Query{Limit: 1, Offset: 1}, "quiet"},
+	} {
+		if got := names(c.q); got != c.want {
+			t.Errorf("%+v: %q, want %q", c.q, got, c.want)
+		}
+	}
+	if _, err := s.FindReports(ctx, Query{Severity: "severe"}); err == nil {
+		t.Error("an unknown severity was taken")
+	}
+	fs, err := s.Findings(ctx, Query{Target: "quiet"})
+	if err != nil || len(fs) != 1 || fs[0].RuleID != "HG-AND-009" || fs[0].ReportID != ids[1] {
+		t.Errorf("quiet's open findings: %+v %v", fs, err)
+	}
+	fs, err = s.Findings(ctx, Query{Severity: "critical"})
+	if err != nil || len(fs) != 2 {
+		t.Errorf("critical findings: %+v %v", fs, err)
+	}
+	cs, err := s.Campaigns(ctx)
+	if err != nil || len(cs) != 1 || cs[0].Targets != 2 || cs[0].Name != "Q4" {
+		t.Errorf("campaigns: %+v %v", cs, err)
+	}
+}
