@@ -5,7 +5,8 @@
 # and times until every job's report is stored.
 #
 # Usage: bench/fleet.sh [APPS]   (default 120)
-# Needs: go, python3, curl, a PostgreSQL database in HEGUI_BENCH_POSTGRES
+#        BENCH_APKS=DIR bench/fleet.sh [APPS]   (copies of DIR's APKs instead of testdata's)
+# Needs: go, python3, curl, psql, a PostgreSQL database in HEGUI_BENCH_POSTGRES
 # (postgres://…; the tables hegui makes are reused, results kept apart by run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,15 +16,18 @@ work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 go build -o "$work/hegui" ./cmd/hegui
 # Distinct apps: the test APKs, each copy with its own archive comment.
-python3 - "$work/apps" "$apps" <<'PY'
+python3 - "$work/apps" "$apps" "${BENCH_APKS:-}" <<'PY'
 import sys, os, glob, zipfile, shutil, random
-out, n = sys.argv[1], int(sys.argv[2])
+out, n, given = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 os.makedirs(out)
-src = sorted(glob.glob("testdata/apks/*.apk")) + sorted(glob.glob("testdata/apks/real/*.apk"))
+if given:
+    src = sorted(glob.glob(os.path.join(given, "*.apk")))
+else:
+    src = sorted(glob.glob("testdata/apks/*.apk")) + sorted(glob.glob("testdata/apks/real/*.apk"))
 run = random.getrandbits(64)
 for i in range(n):
     dst = os.path.join(out, "app%04d.apk" % i)
-    shutil.copy(src[i % len(src)], dst)
+    shutil.copyfile(src[i % len(src)], dst)
     try:
         with zipfile.ZipFile(dst, "a") as z:
             z.comment = b"run %d copy %d" % (run, i)
@@ -57,8 +61,11 @@ PY
     "$work/hegui" worker --db "$url" --data "$data" --workers 1 2>/dev/null &
     pids+=($!)
   done
-  for id in "${ids[@]}"; do
-    until curl -s "http://127.0.0.1:$port/api/v1/jobs/$id" | grep -q '"report"'; do sleep 0.1; done
+  # One query for all jobs, every 50 ms (polling each job by HTTP would
+  # add its own seconds to the clock).
+  list=$(IFS=,; echo "${ids[*]}")
+  until [ "$(psql "$url" -Atc "SELECT COUNT(*) FROM river_job WHERE id IN ($list) AND state = 'completed'")" = "${#ids[@]}" ]; do
+    sleep 0.05
   done
   end=$(date +%s.%N)
   kill "$srv" "${pids[@]}" 2>/dev/null || true

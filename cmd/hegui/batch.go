@@ -132,7 +132,11 @@ func batchOne(ctx context.Context, sc *scan.Scanner, db store.Store, o *scanOpts
 	for _, c := range r.Summary.Findings {
 		n += c
 	}
-	return "scanned", text.Pick(lang, fmt.Sprintf("%d findings", n), fmt.Sprintf("%d 个问题", n))
+	plural := "s"
+	if n == 1 {
+		plural = ""
+	}
+	return "scanned", text.Pick(lang, fmt.Sprintf("%d finding%s", n, plural), fmt.Sprintf("%d 个问题", n))
 }
 
 // dataVersionOf names the reference data and built-in rules a scanner

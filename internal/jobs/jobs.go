@@ -203,7 +203,11 @@ func Open(ctx context.Context, st *store.DB, db string, c Config) (*Queue, error
 	if c.Log == nil {
 		c.Log = slog.New(slog.DiscardHandler)
 	}
-	cfg := &river.Config{Logger: c.Log, JobTimeout: c.Timeout, RescueStuckJobsAfter: c.Timeout + min(c.Timeout, 5*time.Minute), MaxAttempts: 5}
+	cfg := &river.Config{Logger: c.Log, JobTimeout: c.Timeout, RescueStuckJobsAfter: c.Timeout + min(c.Timeout, 5*time.Minute), MaxAttempts: 5,
+		// A worker fetches again as soon as a scan ends: River's default
+		// pause of 100 ms between fetches would cap a one-job worker at
+		// ten small apps a second. Idle workers still poll once a second.
+		FetchCooldown: 5 * time.Millisecond}
 	var guard *memGuard
 	if c.Workers > 0 && c.Worker != nil {
 		c.Worker.timeout = c.Timeout
@@ -277,7 +281,6 @@ func openSQLite(ctx context.Context, st *store.DB, cfg *river.Config, w *ScanWor
 	}
 	cfg.PollOnly = true
 	cfg.FetchPollInterval = 250 * time.Millisecond
-	cfg.FetchCooldown = 100 * time.Millisecond
 	c, err := river.NewClient(riversqlite.New(db), cfg)
 	if err != nil {
 		return nil, err
