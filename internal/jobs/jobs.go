@@ -33,13 +33,17 @@ import (
 )
 
 // ScanArgs is one scan job: the artifact by content (kept in the blob
-// store as SHA256+Ext), the name to show, and the report's language.
-// Jobs with the same artifact and language are one job.
+// store as SHA256+Ext), the name to show, the report's language, and the
+// hegui and data versions that are to scan it. Jobs with the same
+// artifact, language and versions are one job; after an upgrade the same
+// upload is a new job.
 type ScanArgs struct {
 	SHA256 string `json:"sha256" river:"unique"`
 	Ext    string `json:"ext" river:"unique"` // a policy is read by its extension
 	Name   string `json:"name"`
 	Lang   string `json:"lang" river:"unique"`
+	Tool   string `json:"tool,omitempty" river:"unique"`
+	Data   string `json:"data,omitempty" river:"unique"`
 }
 
 // Kind implements river.JobArgs.
@@ -61,9 +65,17 @@ type ScanWorker struct {
 	// transaction; set by Open for its database.
 	complete func(ctx context.Context, k store.Key, rep *report.Report, job *river.Job[ScanArgs]) error
 	guard    *memGuard
+	logger   *slog.Logger
 	// beforeStore, when set (tests), runs after the scan and before the
 	// result is written.
 	beforeStore func(ctx context.Context, job *river.Job[ScanArgs]) error
+}
+
+func (w *ScanWorker) log() *slog.Logger {
+	if w.logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return w.logger
 }
 
 // Timeout implements river.Worker.
@@ -94,6 +106,12 @@ func (w *ScanWorker) Work(ctx context.Context, job *river.Job[ScanArgs]) error {
 	a := job.Args
 	if _, err := blob.Key(a.SHA256, a.Ext); err != nil {
 		return river.JobCancel(fmt.Errorf("bad job: %w", err))
+	}
+	if a.Tool != "" && (a.Tool != w.ToolVersion || a.Data != w.DataVersion) {
+		// A fleet in the middle of an upgrade: a worker of the version
+		// asked for will take it.
+		w.log().Warn("scan job for another hegui version: left for a matching worker", "job", job.ID, "wants", a.Tool, "data", a.Data, "this", w.ToolVersion)
+		return river.JobSnooze(time.Minute)
 	}
 	if w.guard != nil {
 		var done func()
@@ -210,7 +228,7 @@ func Open(ctx context.Context, st *store.DB, db string, c Config) (*Queue, error
 		FetchCooldown: 5 * time.Millisecond}
 	var guard *memGuard
 	if c.Workers > 0 && c.Worker != nil {
-		c.Worker.timeout = c.Timeout
+		c.Worker.timeout, c.Worker.logger = c.Timeout, c.Log
 		if c.MaxMemory > 0 {
 			guard = &memGuard{limit: c.MaxMemory, log: c.Log, running: map[*int]context.CancelCauseFunc{}}
 			c.Worker.guard = guard

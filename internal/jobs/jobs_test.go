@@ -93,6 +93,7 @@ func storesOnce(t *testing.T, db string) {
 	defer q.Close(ctx)
 	args.Lang = "en-" + w.DataVersion[len(w.DataVersion)-6:] // a job no earlier run has made
 	w.DataVersion = "d"
+	args.Tool, args.Data = w.ToolVersion, w.DataVersion
 	if err := q.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -113,6 +114,18 @@ func storesOnce(t *testing.T, db string) {
 	again, err := q.Enqueue(ctx, args)
 	if err != nil || again != id {
 		t.Errorf("a duplicate job: %d (first %d) %v", again, id, err)
+	}
+	// For another hegui, it is a new job, which this worker leaves for a
+	// worker of that version (snoozed, not failed, nothing stored).
+	newer := args
+	newer.Tool = "test-next"
+	next, err := q.Enqueue(ctx, newer)
+	if err != nil || next == id {
+		t.Fatalf("the upload for a newer hegui is job %d (first %d) %v", next, id, err)
+	}
+	waitState(t, q, next, "scheduled", 30*time.Second)
+	if _, err := st.ReportID(ctx, StoreKey(newer, newer.Tool, newer.Data)); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("a report stored for a version this worker is not: %v", err)
 	}
 }
 

@@ -454,7 +454,8 @@ func (s *Server) enqueueUpload(ctx context.Context, body io.Reader, name, lang s
 	case err != nil:
 		return 0, 500, err
 	}
-	job, err := s.Queue.Enqueue(ctx, jobs.ScanArgs{SHA256: sum, Ext: safeExt(name), Name: displayName(name), Lang: lang})
+	job, err := s.Queue.Enqueue(ctx, jobs.ScanArgs{SHA256: sum, Ext: safeExt(name), Name: displayName(name), Lang: lang,
+		Tool: s.ToolVersion, Data: s.DataVersion})
 	if err != nil {
 		return 0, 500, err
 	}
