@@ -58,7 +58,7 @@ func TestKilledWorkerLosesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sum, _, err := bs.Put(ctx, f, ".apk", 1<<20)
+	sum, _, err := blob.Put(ctx, bs, f, ".apk", 1<<20)
 	f.Close()
 	if err != nil {
 		t.Fatal(err)

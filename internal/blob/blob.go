@@ -20,12 +20,15 @@ import (
 
 // Store keeps artifacts by content.
 type Store interface {
-	// Put reads r (at most max bytes) and keeps it under its SHA-256
-	// with ext ("" or like ".html"); it returns the hash and the size.
-	Put(ctx context.Context, r io.Reader, ext string, max int64) (sum string, n int64, err error)
+	// Keep keeps a spooled upload under its SHA-256 with ext ("" or like
+	// ".html"); the upload's file is then the store's (moved or removed).
+	Keep(ctx context.Context, u *Upload, ext string) error
 	// Fetch makes a kept artifact a local file to scan; release removes
 	// any copy made for it.
 	Fetch(ctx context.Context, sum, ext string) (path string, release func(), err error)
+	// TempDir is where uploads are best spooled ("" for the system's):
+	// a directory store's own, so keeping one is a rename.
+	TempDir() string
 	// String names the store for logs (no secrets).
 	String() string
 }
@@ -70,10 +73,47 @@ func Open(ctx context.Context, spec, dir string) (Store, error) {
 	return NewDir(spec)
 }
 
-// spool copies at most max bytes of r into a temporary file in dir and
-// hashes them; the caller removes the file.
-func spool(ctx context.Context, dir string, r io.Reader, max int64) (*os.File, string, int64, error) {
-	f, err := os.CreateTemp(dir, "upload-*")
+// Upload is an upload spooled to a temporary file and hashed, to be
+// looked at (sniffed) before it is kept.
+type Upload struct {
+	Path   string // the temporary file
+	SHA256 string
+	Size   int64
+}
+
+// Remove removes the temporary file (after Keep, nothing is left to).
+func (u *Upload) Remove() { os.Remove(u.Path) }
+
+// Spool copies at most max bytes of r into a temporary file in dir (the
+// system's when empty) named with ext (readers of policies go by it) and
+// hashes them; the caller removes it (Remove) or keeps it (Store.Keep).
+func Spool(ctx context.Context, dir string, r io.Reader, ext string, max int64) (*Upload, error) {
+	if _, err := Key(strings.Repeat("0", 64), ext); err != nil {
+		return nil, err
+	}
+	f, sum, n, err := spool(ctx, dir, r, ext, max)
+	if err != nil {
+		return nil, err
+	}
+	f.Close()
+	return &Upload{Path: f.Name(), SHA256: sum, Size: n}, nil
+}
+
+// Put spools r and keeps it: Spool and Keep.
+func Put(ctx context.Context, st Store, r io.Reader, ext string, max int64) (string, int64, error) {
+	u, err := Spool(ctx, st.TempDir(), r, ext, max)
+	if err != nil {
+		return "", 0, err
+	}
+	defer u.Remove()
+	if err := st.Keep(ctx, u, ext); err != nil {
+		return "", 0, err
+	}
+	return u.SHA256, u.Size, nil
+}
+
+func spool(ctx context.Context, dir string, r io.Reader, ext string, max int64) (*os.File, string, int64, error) {
+	f, err := os.CreateTemp(dir, "upload-*"+ext)
 	if err != nil {
 		return nil, "", 0, fmt.Errorf("blob: %w", err)
 	}
@@ -127,26 +167,45 @@ func (d *Dir) Root() string { return d.root }
 
 func (d *Dir) String() string { return d.root }
 
-// Put implements Store.
-func (d *Dir) Put(ctx context.Context, r io.Reader, ext string, max int64) (string, int64, error) {
-	f, sum, n, err := spool(ctx, d.root, r, max)
+// TempDir implements Store.
+func (d *Dir) TempDir() string { return d.root }
+
+// Keep implements Store: a rename into place.
+func (d *Dir) Keep(_ context.Context, u *Upload, ext string) error {
+	key, err := Key(u.SHA256, ext)
 	if err != nil {
-		return "", 0, err
-	}
-	f.Close()
-	defer os.Remove(f.Name()) // when the rename below did not happen
-	key, err := Key(sum, ext)
-	if err != nil {
-		return "", 0, err
+		return err
 	}
 	dst := filepath.Join(d.root, filepath.FromSlash(key))
 	if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
-		return "", 0, fmt.Errorf("blob: %w", err)
+		return fmt.Errorf("blob: %w", err)
 	}
-	if err := os.Rename(f.Name(), dst); err != nil {
-		return "", 0, fmt.Errorf("blob: %w", err)
+	if err := os.Rename(u.Path, dst); err == nil {
+		return nil
 	}
-	return sum, n, nil
+	// Spooled on another file system: copied, then renamed in place.
+	src, err := os.Open(u.Path)
+	if err != nil {
+		return fmt.Errorf("blob: %w", err)
+	}
+	defer src.Close()
+	tmp, err := os.CreateTemp(d.root, "keep-*")
+	if err != nil {
+		return fmt.Errorf("blob: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	_, err = io.Copy(tmp, src)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), dst)
+	}
+	if err != nil {
+		return fmt.Errorf("blob: %w", err)
+	}
+	u.Remove()
+	return nil
 }
 
 // Fetch implements Store: the file itself, nothing to release.

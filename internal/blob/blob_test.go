@@ -23,7 +23,7 @@ func sha(b []byte) string {
 func exercise(t *testing.T, st Store) {
 	ctx := context.Background()
 	body := []byte("<html><body>隐私政策 privacy policy</body></html>")
-	sum, n, err := st.Put(ctx, bytes.NewReader(body), ".html", 1<<20)
+	sum, n, err := Put(ctx, st, bytes.NewReader(body), ".html", 1<<20)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,7 +31,7 @@ func exercise(t *testing.T, st Store) {
 		t.Fatalf("Put = %s %d, want %s %d", sum, n, sha(body), len(body))
 	}
 	// Again: the same key, no error.
-	if sum2, _, err := st.Put(ctx, bytes.NewReader(body), ".html", 1<<20); err != nil || sum2 != sum {
+	if sum2, _, err := Put(ctx, st, bytes.NewReader(body), ".html", 1<<20); err != nil || sum2 != sum {
 		t.Fatalf("second Put = %s, %v", sum2, err)
 	}
 	p, release, err := st.Fetch(ctx, sum, ".html")
@@ -47,10 +47,10 @@ func exercise(t *testing.T, st Store) {
 	}
 	release()
 
-	if _, _, err := st.Put(ctx, bytes.NewReader(make([]byte, 101)), "", 100); !errors.Is(err, ErrTooLarge) {
+	if _, _, err := Put(ctx, st, bytes.NewReader(make([]byte, 101)), "", 100); !errors.Is(err, ErrTooLarge) {
 		t.Errorf("101 bytes with max 100: %v, want ErrTooLarge", err)
 	}
-	if _, _, err := st.Put(ctx, bytes.NewReader(nil), "", 100); !errors.Is(err, ErrEmpty) {
+	if _, _, err := Put(ctx, st, bytes.NewReader(nil), "", 100); !errors.Is(err, ErrEmpty) {
 		t.Errorf("empty: %v, want ErrEmpty", err)
 	}
 	if _, _, err := st.Fetch(ctx, sha([]byte("absent")), ""); !errors.Is(err, ErrNotFound) {
@@ -61,7 +61,7 @@ func exercise(t *testing.T, st Store) {
 			t.Errorf("Fetch(%q, %q) = %v, want a refused key", bad[0], bad[1], err)
 		}
 	}
-	if _, _, err := st.Put(ctx, bytes.NewReader(body), "/../../x", 1<<20); err == nil {
+	if _, _, err := Put(ctx, st, bytes.NewReader(body), "/../../x", 1<<20); err == nil {
 		t.Error("Put with a path as extension was accepted")
 	}
 }

@@ -75,26 +75,29 @@ func (s *S3) object(sum, ext string) (string, error) {
 	return path.Join(s.prefix, key), nil
 }
 
-// Put implements Store: the upload is spooled to a temporary file to be
-// hashed, then sent unless the bucket already holds it.
-func (s *S3) Put(ctx context.Context, r io.Reader, ext string, max int64) (string, int64, error) {
-	f, sum, n, err := spool(ctx, "", r, max)
+// TempDir implements Store: the system's.
+func (s *S3) TempDir() string { return "" }
+
+// Keep implements Store: the upload is sent unless the bucket holds it
+// already, then removed.
+func (s *S3) Keep(ctx context.Context, u *Upload, ext string) error {
+	defer u.Remove()
+	obj, err := s.object(u.SHA256, ext)
 	if err != nil {
-		return "", 0, err
+		return err
 	}
-	defer os.Remove(f.Name())
+	if info, err := s.client.StatObject(ctx, s.bucket, obj, minio.StatObjectOptions{}); err == nil && info.Size == u.Size {
+		return nil // kept already: the same bytes
+	}
+	f, err := os.Open(u.Path)
+	if err != nil {
+		return fmt.Errorf("blob: %w", err)
+	}
 	defer f.Close()
-	obj, err := s.object(sum, ext)
-	if err != nil {
-		return "", 0, err
+	if _, err := s.client.PutObject(ctx, s.bucket, obj, f, u.Size, minio.PutObjectOptions{ContentType: "application/octet-stream"}); err != nil {
+		return fmt.Errorf("blobs %s: put %s: %w", s.label, obj, err)
 	}
-	if info, err := s.client.StatObject(ctx, s.bucket, obj, minio.StatObjectOptions{}); err == nil && info.Size == n {
-		return sum, n, nil // kept already: the same bytes
-	}
-	if _, err := s.client.PutObject(ctx, s.bucket, obj, f, n, minio.PutObjectOptions{ContentType: "application/octet-stream"}); err != nil {
-		return "", 0, fmt.Errorf("blobs %s: put %s: %w", s.label, obj, err)
-	}
-	return sum, n, nil
+	return nil
 }
 
 // Fetch implements Store: the object is downloaded to a temporary file

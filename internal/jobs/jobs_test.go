@@ -51,7 +51,7 @@ func setupIn(t *testing.T, url string) (string, *store.DB, *ScanWorker, ScanArgs
 		t.Fatal(err)
 	}
 	defer f.Close()
-	sha, _, err := blobs.Put(ctx, f, ".apk", 1<<20)
+	sha, _, err := blob.Put(ctx, blobs, f, ".apk", 1<<20)
 	if err != nil {
 		t.Fatal(err)
 	}

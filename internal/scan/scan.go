@@ -368,6 +368,22 @@ func (s *Scanner) analyze(ctx context.Context, files []string, lim artifact.Limi
 // not read.
 var ErrInterrupted = errors.New("scan interrupted")
 
+// Identify tells which input kind reads a file (the kind's name), without
+// reading it further; a file no kind reads is ErrUnsupported, with what it
+// looks like.
+func (s *Scanner) Identify(path string) (string, error) {
+	in, err := artifact.Open(path, artifact.DefaultLimits())
+	if err != nil {
+		return "", err
+	}
+	defer in.Close()
+	k := s.Registry.Identify(in, in.Head(sniffLen))
+	if k == nil {
+		return "", fmt.Errorf("%w: it looks like %s; hegui reads: %s", ErrUnsupported, describe(in.Kind), s.Registry.Readable("en"))
+	}
+	return k.Name, nil
+}
+
 // One identifies and analyzes one file.
 func (s *Scanner) One(ctx context.Context, path string, lim artifact.Limits) (res Result) {
 	res.Path = path

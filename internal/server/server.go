@@ -351,7 +351,7 @@ func (s *Server) apiScan(w http.ResponseWriter, r *http.Request) {
 			wait = min(d, jobs.Timeout)
 		}
 	}
-	job, code, err := s.enqueueUpload(r.Context(), r.Body, r.URL.Query().Get("name"), lang(r))
+	job, kind, code, err := s.enqueueUpload(r.Context(), r.Body, r.URL.Query().Get("name"), lang(r))
 	if err != nil {
 		s.fail(w, code, err)
 		return
@@ -366,7 +366,7 @@ func (s *Server) apiScan(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	out := map[string]any{"job": job, "state": st.State, "status": fmt.Sprintf("/api/v1/jobs/%d", job), "page": fmt.Sprintf("/jobs/%d", job)}
+	out := map[string]any{"job": job, "kind": kind, "state": st.State, "status": fmt.Sprintf("/api/v1/jobs/%d", job), "page": fmt.Sprintf("/jobs/%d", job)}
 	code = http.StatusAccepted
 	switch {
 	case st.Report > 0:
@@ -424,7 +424,7 @@ func (s *Server) uploadForm(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "no file", http.StatusBadRequest)
 		return
 	}
-	job, code, err := s.enqueueUpload(r.Context(), p, p.FileName(), lang(r))
+	job, _, code, err := s.enqueueUpload(r.Context(), p, p.FileName(), lang(r))
 	if err != nil {
 		http.Error(w, err.Error(), code)
 		return
@@ -434,32 +434,57 @@ func (s *Server) uploadForm(w http.ResponseWriter, r *http.Request) {
 
 // enqueueUpload keeps an upload in the blob store under its SHA-256 and
 // makes it a scan job; the report will show the uploaded name, never a
-// path of the store.
-func (s *Server) enqueueUpload(ctx context.Context, body io.Reader, name, lang string) (int64, int, error) {
+// path of the store. It returns the job and the upload's kind.
+func (s *Server) enqueueUpload(ctx context.Context, body io.Reader, name, lang string) (int64, string, int, error) {
 	if s.Queue == nil {
-		return 0, http.StatusServiceUnavailable, errors.New("this server has no job queue")
+		return 0, "", http.StatusServiceUnavailable, errors.New("this server has no job queue")
 	}
-	select { // a few at a time: each may take MaxUpload of disk
-	case s.uploads <- struct{}{}:
-	case <-ctx.Done():
-		return 0, http.StatusServiceUnavailable, ctx.Err()
-	}
-	sum, _, err := s.Blobs.Put(ctx, body, safeExt(name), s.MaxUpload)
-	<-s.uploads
-	switch {
-	case errors.Is(err, blob.ErrTooLarge):
-		return 0, http.StatusRequestEntityTooLarge, err
-	case errors.Is(err, blob.ErrEmpty), errors.Is(err, blob.ErrRead):
-		return 0, http.StatusBadRequest, err
-	case err != nil:
-		return 0, 500, err
+	sum, kind, code, err := s.receive(ctx, body, name)
+	if err != nil {
+		return 0, "", code, err
 	}
 	job, err := s.Queue.Enqueue(ctx, jobs.ScanArgs{SHA256: sum, Ext: safeExt(name), Name: displayName(name), Lang: lang,
 		Tool: s.ToolVersion, Data: s.DataVersion})
 	if err != nil {
-		return 0, 500, err
+		return 0, "", 500, err
 	}
-	return job, 0, nil
+	return job, kind, 0, nil
+}
+
+// receive spools an upload (bounded), keeps it if a scan can read it,
+// and returns its SHA-256 and kind; on error, the status code.
+func (s *Server) receive(ctx context.Context, body io.Reader, name string) (string, string, int, error) {
+	select { // a few at a time: each may take MaxUpload of disk
+	case s.uploads <- struct{}{}:
+		defer func() { <-s.uploads }()
+	case <-ctx.Done():
+		return "", "", http.StatusServiceUnavailable, ctx.Err()
+	}
+	ext := safeExt(name)
+	u, err := blob.Spool(ctx, s.Blobs.TempDir(), body, ext, s.MaxUpload)
+	switch {
+	case errors.Is(err, blob.ErrTooLarge):
+		return "", "", http.StatusRequestEntityTooLarge, err
+	case errors.Is(err, blob.ErrEmpty), errors.Is(err, blob.ErrRead):
+		return "", "", http.StatusBadRequest, err
+	case err != nil:
+		return "", "", 500, err
+	}
+	defer u.Remove()
+	// Only what a scan can read is kept and queued; the message names the
+	// upload, not the spool file.
+	kind, err := s.Scanner.Identify(u.Path)
+	if err != nil {
+		msg := errors.New(strings.ReplaceAll(err.Error(), u.Path, displayName(name)))
+		if errors.Is(err, scan.ErrUnsupported) {
+			return "", "", http.StatusUnsupportedMediaType, msg
+		}
+		return "", "", http.StatusBadRequest, msg
+	}
+	if err := s.Blobs.Keep(ctx, u, ext); err != nil {
+		return "", "", 500, err
+	}
+	return u.SHA256, kind, 0, nil
 }
 
 // safeExt keeps an upload's extension when it is a short plain one (a
@@ -569,8 +594,9 @@ const openAPI = `{
                      {"name": "lang", "in": "query", "schema": {"type": "string", "enum": ["en", "zh"]}},
                      {"name": "wait", "in": "query", "schema": {"type": "string"}, "description": "answer once the report is stored, waiting at most this long (90s, 5m; 1 for the job timeout)"}],
       "requestBody": {"content": {"application/octet-stream": {}}},
-      "responses": {"201": {"description": "scanned (with wait): {id, report, page, job}"}, "202": {"description": "a job: {job, state, status, page}; poll status"},
-                    "400": {"description": "empty or unreadable upload"}, "413": {"description": "too large"}, "422": {"description": "scanned, but not an input hegui reads: {job, error}"}}}},
+      "responses": {"201": {"description": "scanned (with wait): {id, report, page, job}"}, "202": {"description": "a job: {job, kind, state, status, page}; poll status"},
+                    "400": {"description": "empty or unreadable upload"}, "413": {"description": "too large"},
+                    "415": {"description": "not something hegui reads (sniffed from the content): nothing kept"}, "422": {"description": "scanned, but not an input hegui reads: {job, error}"}}}},
     "/api/v1/reports": {"get": {"summary": "List stored reports, newest first, filtered",
       "parameters": [{"$ref": "#/components/parameters/rule"}, {"$ref": "#/components/parameters/severity"}, {"$ref": "#/components/parameters/kind"},
                      {"$ref": "#/components/parameters/target"}, {"$ref": "#/components/parameters/sdk"}, {"$ref": "#/components/parameters/pi"},

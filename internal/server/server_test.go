@@ -85,7 +85,13 @@ func upload(t *testing.T, ts *httptest.Server, file, name string) (int, map[stri
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp, err := http.Post(ts.URL+"/api/v1/scans?wait=60s&name="+name, "application/octet-stream", bytes.NewReader(b))
+	return postScan(t, ts, b, "wait=60s&name="+name)
+}
+
+// postScan posts bytes to the scan API with a query string.
+func postScan(t *testing.T, ts *httptest.Server, body []byte, query string) (int, map[string]any) {
+	t.Helper()
+	resp, err := http.Post(ts.URL+"/api/v1/scans?"+query, "application/octet-stream", bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -687,5 +693,33 @@ func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
 		if _, ok := doc.Paths[r[2]][strings.ToLower(r[1])]; !ok {
 			t.Errorf("%s %s is not in the OpenAPI document", r[1], r[2])
 		}
+	}
+}
+
+// An upload is sniffed before it is kept: what no scan can read is
+// refused at once (and not kept); what it can is queued with its kind.
+func TestUploadIsSniffed(t *testing.T) {
+	s, ts := newServer(t, "")
+	post := func(body []byte, name string) (int, map[string]any) { return postScan(t, ts, body, "name="+name) }
+	elf := append([]byte("\x7fELF\x02\x01\x01\x00"), make([]byte, 600)...)
+	code, out := post(elf, "libfoo.so")
+	if msg := fmt.Sprint(out["error"]); code != 415 || !strings.Contains(msg, "hegui reads: Android app") || strings.Contains(msg, "upload-") {
+		t.Errorf("an ELF library: %d %v", code, out)
+	}
+	apk, _ := os.ReadFile(filepath.Join(td, "apks/clean.apk"))
+	code, out = post(apk, "clean.apk")
+	if code != 202 || out["kind"] != "android" {
+		t.Errorf("an APK: %d %v", code, out)
+	}
+	// Nothing but the APK was kept.
+	var kept []string
+	filepath.WalkDir(s.Blobs.(*blob.Dir).Root(), func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			kept = append(kept, filepath.Base(p))
+		}
+		return nil
+	})
+	if len(kept) != 1 || !strings.HasSuffix(kept[0], ".apk") {
+		t.Errorf("kept %v", kept)
 	}
 }
