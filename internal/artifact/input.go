@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"sync"
 )
 
@@ -27,9 +28,13 @@ const (
 	IPA     Kind = "ios"
 	HAP     Kind = "harmony"
 	DEX     Kind = "dex"
-	Pcap    Kind = "pcap"
-	PcapNG  Kind = "pcapng"
-	HAR     Kind = "har"
+	// AAR is an Android library: a text AndroidManifest.xml and
+	// classes.jar; JAR is Java classes (an SDK for Android or Java).
+	AAR    Kind = "aar"
+	JAR    Kind = "jar"
+	Pcap   Kind = "pcap"
+	PcapNG Kind = "pcapng"
+	HAR    Kind = "har"
 	// Evidence is a hegui evidence file (JSON with "hegui_evidence").
 	Evidence Kind = "evidence"
 	Text     Kind = "text"
@@ -206,15 +211,22 @@ func (in *Input) sniffZip() Kind {
 		return Zip
 	}
 	switch {
+	case a.Find("classes.jar") != nil && a.Find("classes.dex") == nil && a.Find("resources.arsc") == nil:
+		return AAR
 	case a.Find("AndroidManifest.xml") != nil, a.Find("classes.dex") != nil:
 		return APK
 	case a.Find("module.json") != nil || a.Find("config.json") != nil && a.Find("pack.info") != nil:
 		return HAP
 	}
+	classes := false
 	for _, e := range a.Entries {
 		if len(e.Name) > 8 && e.Name[:8] == "Payload/" {
 			return IPA
 		}
+		classes = classes || strings.HasSuffix(e.Name, ".class")
+	}
+	if classes {
+		return JAR
 	}
 	return Zip
 }

@@ -28,6 +28,8 @@ const (
 	InputAndroid = "android"
 	InputIOS     = "ios"
 	InputHarmony = "harmony"
+	// InputSDK is an SDK package (AAR, JAR) checked on its own.
+	InputSDK     = "sdk"
 	InputPolicy  = "policy"
 	InputTraffic = "traffic"
 	// InputEvidence is a hegui evidence file made by another tool (a

@@ -83,8 +83,8 @@ const (
 
 // Ref is an instruction referencing a field or method of a class.
 type Ref struct {
-	Kind             RefKind
-	Op               byte // the opcode: 0xb2 getstatic … 0xb9 invokeinterface
+	Kind              RefKind
+	Op                byte // the opcode: 0xb2 getstatic … 0xb9 invokeinterface
 	Class, Name, Desc string
 	// PC is the instruction's offset in the method's code.
 	PC uint32

@@ -347,6 +347,9 @@ svg.pimap .e{fill:none;stroke:#999;stroke-width:1.2}svg.pimap .before{stroke:#d9
 {{else}}<p>{{t $l "No finding." "未发现问题。"}}</p>
 {{end}}
 
+{{with .R.Disclosure}}<h2>{{t $l "What an app embedding this SDK must disclose" "嵌入本SDK的应用需披露的内容"}}</h2>
+<p>{{.Text}}</p>{{end}}
+
 {{if .R.SDKs}}<h2>{{t $l "Third-party SDKs" "第三方SDK"}} ({{len .R.SDKs}})</h2>
 <table><tr><th>SDK</th><th>{{t $l "Vendor" "厂商"}}</th><th>{{t $l "Country" "国家"}}</th><th>{{t $l "Personal information" "个人信息"}}</th><th>{{t $l "At start-up" "启动时"}}</th></tr>
 {{range .R.SDKs}}<tr><td>{{if and (eq $l "zh") .NameZh}}{{.NameZh}}{{else}}{{.Name}}{{end}}</td><td>{{.Vendor}}</td><td>{{.Country}}</td><td>{{range $i, $d := .DataTypes}}{{if $i}}, {{end}}{{$d}}{{end}}</td><td>{{if .Startup}}{{t $l "yes" "是"}}{{end}}</td></tr>{{end}}

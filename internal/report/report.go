@@ -22,24 +22,27 @@ const SchemaVersion = "1"
 
 // Report is one target's report.
 type Report struct {
-	SchemaVersion string           `json:"schema_version"`
-	Tool          Tool             `json:"tool"`
-	Target        evidence.Target  `json:"target"`
-	Inputs        []string         `json:"inputs"`
-	Permissions   []Permission     `json:"permissions"`
-	DataTypes     []DataType       `json:"data_types"`
-	SDKs          []SDK            `json:"sdks"`
-	Endpoints     []Endpoint       `json:"endpoints"`
-	Components    []Component      `json:"components"`
-	Properties    []Property       `json:"properties"`
-	Claims        []Claim          `json:"policy_claims,omitempty"`
-	Consent       []Consent        `json:"consent,omitempty"`
-	Findings      []Finding        `json:"findings"`
-	Rules         []rules.Status   `json:"rules"`
-	AppType       *AppType         `json:"app_type"`
-	Summary       Summary          `json:"summary"`
-	Errors        []evidence.Error `json:"errors"`
-	Lang          string           `json:"lang"`
+	SchemaVersion string          `json:"schema_version"`
+	Tool          Tool            `json:"tool"`
+	Target        evidence.Target `json:"target"`
+	Inputs        []string        `json:"inputs"`
+	Permissions   []Permission    `json:"permissions"`
+	DataTypes     []DataType      `json:"data_types"`
+	SDKs          []SDK           `json:"sdks"`
+	Endpoints     []Endpoint      `json:"endpoints"`
+	Components    []Component     `json:"components"`
+	Properties    []Property      `json:"properties"`
+	Claims        []Claim         `json:"policy_claims,omitempty"`
+	Consent       []Consent       `json:"consent,omitempty"`
+	Findings      []Finding       `json:"findings"`
+	// Disclosure, for an SDK package, is the row a host app's privacy
+	// policy needs for it.
+	Disclosure *Disclosure      `json:"sdk_disclosure,omitempty"`
+	Rules      []rules.Status   `json:"rules"`
+	AppType    *AppType         `json:"app_type"`
+	Summary    Summary          `json:"summary"`
+	Errors     []evidence.Error `json:"errors"`
+	Lang       string           `json:"lang"`
 	// PackageInputs are the input kinds of the report that are packages:
 	// evidence from them names files inside the package.
 	PackageInputs []string `json:"-"`
@@ -289,6 +292,7 @@ func Build(set *evidence.Set, res rules.Result, m Meta) *Report {
 	r.components(set)
 	r.properties(set)
 	r.declared(set)
+	r.disclosure(set, m)
 	r.findings(res, m)
 	if m.AppType != "" {
 		if at, ok := m.Law.AppType(m.AppType); ok {
@@ -351,7 +355,7 @@ func mergeVersions(ms ...map[string]string) map[string]string {
 
 func party(p evidence.Party) string {
 	if p.FirstParty() {
-		return "app"
+		return "app" // for an SDK package: its own code
 	}
 	return p.SDK
 }

@@ -177,6 +177,10 @@ func writeTable(out io.Writer, r *Report) error {
 			g.row(name, s.Vendor, s.Country, levelWord(l, s.Level), strings.Join(s.DataTypes, ","), startup)
 		}
 	}
+	if d := r.Disclosure; d != nil {
+		section(text.Pick(l, "What an app embedding this SDK must disclose", "嵌入本SDK的应用需披露的内容"), 1)
+		g.row(d.Text)
+	}
 	if len(r.Claims) > 0 {
 		section(text.Pick(l, "Privacy policy states", "隐私政策声明"), len(r.Claims))
 		// Which documents were read, and how.

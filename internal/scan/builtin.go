@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"log/slog"
 
+	"github.com/hegui/hegui/internal/android/aar"
 	"github.com/hegui/hegui/internal/android/apk"
 	"github.com/hegui/hegui/internal/artifact"
 	"github.com/hegui/hegui/internal/catalog"
@@ -34,6 +35,14 @@ func builtin(cat *catalog.Catalog, log *slog.Logger, capture traffic.Options) (*
 			Sniff:      func(in *artifact.Input, _ []byte) bool { return in.Kind == artifact.APK },
 			Extensions: []string{".apk", ".dex"},
 			Analyzer:   apk.New(cat, log).WithPolicyReader(pol),
+		},
+		{
+			Name:       evidence.InputSDK,
+			Label:      text.New("SDK package (AAR, JAR)", "SDK包（AAR、JAR）"),
+			Class:      evidence.ClassPackage,
+			Sniff:      func(in *artifact.Input, _ []byte) bool { return in.Kind == artifact.AAR || in.Kind == artifact.JAR },
+			Extensions: []string{".aar", ".jar"},
+			Analyzer:   aar.New(cat, log),
 		},
 		{
 			Name:        evidence.InputPolicy,

@@ -21,6 +21,7 @@ var layers = [][]string{
 	{"internal/android/dex", "internal/android/axml"},
 	{"internal/android/arsc", "internal/policy", "internal/traffic"},
 	{"internal/android/apk", "internal/evidencefile"}, // analyzers
+	{"internal/android/aar"},                          // SDK packages, with the APK reader's endpoints
 	{"internal/rules"},
 	{"internal/report"},
 	{"internal/ignore"},

@@ -452,7 +452,7 @@ func (s *Scanner) One(ctx context.Context, path string, lim artifact.Limits) (re
 func describe(f artifact.Kind) string {
 	switch f {
 	case artifact.Zip:
-		return "a zip archive with neither AndroidManifest.xml nor classes.dex (a JAR or other archive, not an app)"
+		return "a zip archive with no app, SDK or class file in it"
 	case artifact.IPA:
 		return "an iOS app (IPA), which this version does not read"
 	case artifact.HAP:

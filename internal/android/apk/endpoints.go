@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/hegui/hegui/internal/artifact"
+	"github.com/hegui/hegui/internal/catalog"
 	"github.com/hegui/hegui/internal/evidence"
 	"github.com/hegui/hegui/internal/policy"
 )
@@ -21,8 +22,16 @@ import (
 // its host is a real network host (not a placeholder, namespace or
 // documentation URL).
 func (s *scan) endpoint(raw string, party evidence.Party, where evidence.Location) (evidence.Observation, bool) {
+	return EndpointObservation(s.a.cat, raw, party, where, Source)
+}
+
+// EndpointObservation makes the observation of a URL found in a package
+// (code, resources, a string constant), when its host is a real network
+// host (not a placeholder, namespace or documentation URL); other
+// package readers (SDK packages) share it.
+func EndpointObservation(cat *catalog.Catalog, raw string, party evidence.Party, where evidence.Location, source string) (evidence.Observation, bool) {
 	host, scheme, clean, ok := parseEndpoint(raw)
-	if !ok || s.a.cat.NonNetworkHost(host) {
+	if !ok || cat.NonNetworkHost(host) {
 		return evidence.Observation{}, false
 	}
 	if len(clean) < len(raw) {
@@ -30,10 +39,21 @@ func (s *scan) endpoint(raw string, party evidence.Party, where evidence.Locatio
 		clean = strings.Clone(clean)
 	}
 	d := map[string]string{evidence.DetailURL: clean, evidence.DetailScheme: scheme}
-	if id, ok := s.a.cat.MatchHost(host); ok {
+	if id, ok := cat.MatchHost(host); ok {
 		d[evidence.DetailSDK] = id
 	}
-	return evidence.Observation{Kind: evidence.Endpoint, Key: host, Level: evidence.Present, Party: party, Where: where, Source: Source, Detail: d}, true
+	return evidence.Observation{Kind: evidence.Endpoint, Key: host, Level: evidence.Present, Party: party, Where: where, Source: source, Detail: d}, true
+}
+
+// IsURL reports whether a string constant is a URL of a network scheme
+// (http, https, ws, wss), as code names its servers.
+func IsURL(s string) bool {
+	for _, p := range []string{"http://", "https://", "ws://", "wss://"} {
+		if len(s) > len(p) && strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // parseEndpoint extracts a lower-case host from a URL-looking string.

@@ -1,0 +1,71 @@
+package main
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+// An SDK package scans like an app: every format, the JSON contract, and
+// the row a host app's policy needs for it.
+func TestScanSDKPackages(t *testing.T) {
+	sch := reportSchema(t)
+	sarif := sarifSchema(t)
+	for _, c := range []struct {
+		file, name, mustCollect string
+		perms                   int
+	}{
+		{"sdk/alipay-sdk.aar", "Alipay SDK", "installed_apps", 3},
+		{"sdk/baidu-location.aar", "Baidu Location SDK", "precise_location", 8},
+		{"sdk/libammsdk.jar", "Tencent Mobile Analytics (MTA)", "device_id_imei", 0},
+	} {
+		path := filepath.Join(td, c.file)
+		out, errOut, code := hegui(t, "scan", "--format", "json", path)
+		if code != 0 && code != 3 {
+			t.Fatalf("%s: exit %d: %s", c.file, code, errOut)
+		}
+		validate(t, sch, out)
+		var rep struct {
+			Target     struct{ Kind, Name string }
+			Disclosure struct {
+				SDK         string
+				DataTypes   []string `json:"data_types"`
+				Permissions []string
+				Text        string
+			} `json:"sdk_disclosure"`
+			Findings []struct {
+				RuleID string `json:"rule_id"`
+			}
+		}
+		if err := json.Unmarshal([]byte(out), &rep); err != nil {
+			t.Fatal(err)
+		}
+		if rep.Target.Kind != "sdk" || rep.Target.Name != c.name || rep.Disclosure.SDK != c.name {
+			t.Errorf("%s: target %+v, disclosure of %q", c.file, rep.Target, rep.Disclosure.SDK)
+		}
+		if !strings.Contains(strings.Join(rep.Disclosure.DataTypes, ","), c.mustCollect) || len(rep.Disclosure.Permissions) != c.perms {
+			t.Errorf("%s: disclosure %+v", c.file, rep.Disclosure)
+		}
+		if !strings.Contains(rep.Disclosure.Text, "[state it]") {
+			t.Errorf("%s: the row does not leave the purpose to the host: %s", c.file, rep.Disclosure.Text)
+		}
+		if len(rep.Findings) == 0 {
+			t.Errorf("%s: no finding", c.file)
+		}
+		out, _, _ = hegui(t, "scan", "--format", "sarif", path)
+		v, err := jsonschema.UnmarshalJSON(strings.NewReader(out))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := sarif.Validate(v); err != nil {
+			t.Errorf("%s: SARIF: %v", c.file, err)
+		}
+		out, _, _ = hegui(t, "scan", "--format", "html", "--lang", "zh", path)
+		if !strings.Contains(out, "嵌入本SDK的应用需披露的内容") || !strings.Contains(out, "使用目的：【请填写】") {
+			t.Errorf("%s: the HTML report has no disclosure row", c.file)
+		}
+	}
+}
