@@ -74,6 +74,9 @@ HEGUI_TOKEN): every request must then carry "Authorization: Bearer TOKEN".`,
 					return err
 				}
 			}
+			if jc.Timeout <= 0 {
+				return usageErr("--job-timeout: a positive duration such as 15m")
+			}
 			if workers < 1 && !isPostgres(db) {
 				return usageErr("--workers 0 leaves jobs to `hegui worker`, which needs a PostgreSQL --db")
 			}
@@ -104,7 +107,7 @@ HEGUI_TOKEN): every request must then carry "Authorization: Bearer TOKEN".`,
 					return err
 				}
 			}
-			srv.Queue = q
+			srv.Queue, srv.JobTimeout = q, jc.Timeout
 			if token != "" {
 				sum := sha256.Sum256([]byte(token))
 				srv.TokenHash = sum[:] // only the hash is kept
@@ -146,16 +149,24 @@ HEGUI_TOKEN): every request must then carry "Authorization: Bearer TOKEN".`,
 
 // jobFlags are the limits of scan jobs, the same for serve and worker.
 func jobFlags(f *pflag.FlagSet, c *jobs.Config) {
-	f.DurationVar(&c.Timeout, "job-timeout", jobs.Timeout, "longest scan job; a job running twice as long (at most 5 minutes more) lost its worker and is retried")
+	f.DurationVar(&c.Timeout, "job-timeout", jobs.Timeout, "longest scan job; a job running twice as long (at most 5 minutes more) lost its worker and is retried (give every process of a fleet the same value)")
 	f.Int64Var(&c.MaxMemory, "max-memory", 0, "heap in bytes beyond which running scans are stopped and retried once (0: no guard)")
 }
 
-// redactURL hides the password of a database URL.
+// redactURL hides the passwords of a database URL: the user part's and
+// the password and sslpassword parameters.
 func redactURL(s string) string {
 	u, err := url.Parse(s)
-	if err != nil || u.User == nil {
+	if err != nil || u.Scheme == "" {
 		return s
 	}
+	q := u.Query()
+	for _, k := range []string{"password", "sslpassword"} {
+		if q.Has(k) {
+			q.Set(k, "xxxxx")
+		}
+	}
+	u.RawQuery = q.Encode()
 	return u.Redacted()
 }
 
@@ -186,6 +197,9 @@ that fails is retried with backoff; a job whose worker stopped is taken over by 
 			}
 			if workers < 1 {
 				return usageErr("--workers: at least 1")
+			}
+			if jc.Timeout <= 0 {
+				return usageErr("--job-timeout: a positive duration such as 15m")
 			}
 			bs, err := blob.Open(cmd.Context(), blobs, filepath.Join(data, "blobs"))
 			if err != nil {

@@ -142,3 +142,17 @@ func TestKilledWorkerLosesNothing(t *testing.T) {
 		t.Errorf("%d reports, attempt %d, %d workers; want 1 report, the second attempt, by two workers", reports, attempt, workers)
 	}
 }
+
+// Database URLs are printed without their passwords, wherever they are.
+func TestRedactURL(t *testing.T) {
+	for in, want := range map[string]string{
+		"postgres://hegui:s3cret@db/hegui":                          "postgres://hegui:xxxxx@db/hegui",
+		"postgres://hegui@db/hegui?password=s3cret&sslmode=require": "postgres://hegui@db/hegui?password=xxxxx&sslmode=require",
+		"postgres://db/hegui?sslpassword=s3cret":                    "postgres://db/hegui?sslpassword=xxxxx",
+		"results.db":                                                "results.db",
+	} {
+		if got := redactURL(in); got != want || strings.Contains(got, "s3cret") {
+			t.Errorf("redactURL(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

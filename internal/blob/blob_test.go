@@ -93,9 +93,6 @@ func TestS3(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Contains(st.String(), "secret") {
-		t.Errorf("String() shows a secret: %s", st)
-	}
 	exercise(t, st)
 }
 

@@ -66,6 +66,9 @@ type ScanWorker struct {
 	complete func(ctx context.Context, k store.Key, rep *report.Report, job *river.Job[ScanArgs]) error
 	guard    *memGuard
 	logger   *slog.Logger
+	// shared: other worker processes take jobs from the same queue
+	// (PostgreSQL).
+	shared bool
 	// beforeStore, when set (tests), runs after the scan and before the
 	// result is written.
 	beforeStore func(ctx context.Context, job *river.Job[ScanArgs]) error
@@ -98,8 +101,17 @@ func StoreKey(a ScanArgs, toolVersion, dataVersion string) store.Key {
 	return store.Key{SHA256: a.SHA256, ToolVersion: toolVersion, DataVersion: dataVersion + "/" + a.Lang + "/" + a.Ext}
 }
 
-// errMemory is the cause of a job cancelled by the memory guard.
-var errMemory = errors.New("the worker's memory guard was exceeded")
+// The causes of jobs the memory guard stops: errMemoryAlone when the job
+// ran alone (its artifact is the cause: it fails), errMemory when others
+// ran beside it (it is retried).
+var (
+	errMemory      = errors.New("stopped with the other scans when the worker's memory guard was exceeded")
+	errMemoryAlone = errors.New("the scan alone held more memory than the worker's memory guard allows (--max-memory)")
+)
+
+// versionWait is how long a job for another hegui version waits for a
+// worker of that version before it is cancelled.
+const versionWait = 30 * time.Minute
 
 // Work implements river.Worker.
 func (w *ScanWorker) Work(ctx context.Context, job *river.Job[ScanArgs]) error {
@@ -109,11 +121,28 @@ func (w *ScanWorker) Work(ctx context.Context, job *river.Job[ScanArgs]) error {
 	}
 	if a.Tool != "" && (a.Tool != w.ToolVersion || a.Data != w.DataVersion) {
 		// A fleet in the middle of an upgrade: a worker of the version
-		// asked for will take it.
+		// asked for may take it, for a while; a worker alone (SQLite)
+		// knows none will.
+		msg := fmt.Sprintf("the job is for hegui %s (data %s), this worker is %s (data %s): upload again to scan it with this one",
+			a.Tool, a.Data, w.ToolVersion, w.DataVersion)
+		if !w.shared || time.Since(job.CreatedAt) > versionWait {
+			return river.JobCancel(errors.New(msg))
+		}
 		w.log().Warn("scan job for another hegui version: left for a matching worker", "job", job.ID, "wants", a.Tool, "data", a.Data, "this", w.ToolVersion)
 		return river.JobSnooze(time.Minute)
 	}
 	if w.guard != nil {
+		// A scan stopped last time with others beside it runs alone this
+		// time: then the guard knows whose memory it is.
+		alone := false
+		if n := len(job.Errors); n > 0 {
+			alone = job.Errors[n-1].Error == errMemory.Error()
+		}
+		leave, err := w.guard.enter(ctx, alone)
+		if err != nil {
+			return err
+		}
+		defer leave()
 		var done func()
 		ctx, done = w.guard.watch(ctx)
 		defer done()
@@ -153,20 +182,19 @@ func (w *ScanWorker) Work(ctx context.Context, job *river.Job[ScanArgs]) error {
 }
 
 // failed decides what a scan's error means for its job: cancelled when
-// retrying cannot help (bad options; twice over the memory guard, which
-// is then the artifact's fault and recorded as its failure), else
-// retried.
+// retrying cannot help (bad options; over the memory guard while it ran
+// alone, which is then the artifact's fault and recorded as its
+// failure), else retried.
 func (w *ScanWorker) failed(ctx context.Context, job *river.Job[ScanArgs], k store.Key, err error) error {
 	var ce *scan.ConfigError
 	switch cause := context.Cause(ctx); {
 	case errors.As(err, &ce):
 		return river.JobCancel(err)
-	case errors.Is(cause, errMemory) && job.Attempt >= 2:
-		msg := fmt.Sprintf("%v (attempt %d)", errMemory, job.Attempt)
-		if err := w.Store.Fail(context.WithoutCancel(ctx), store.Failure{Key: k, Path: job.Args.Name, Error: msg}); err != nil {
+	case errors.Is(cause, errMemoryAlone):
+		if err := w.Store.Fail(context.WithoutCancel(ctx), store.Failure{Key: k, Path: job.Args.Name, Error: errMemoryAlone.Error()}); err != nil {
 			return err
 		}
-		return river.JobCancel(errors.New(msg))
+		return river.JobCancel(errMemoryAlone)
 	case cause != nil:
 		return cause
 	}
@@ -184,6 +212,8 @@ type Queue struct {
 	abort  func(context.Context) error
 	close  func()
 	guard  *memGuard
+	// stopGuard ends the memory guard's sampling.
+	stopGuard context.CancelFunc
 }
 
 // DefaultQueue is the queue scan jobs go to.
@@ -201,8 +231,10 @@ type Config struct {
 	// long (at most Timeout plus 5 minutes) is taken to have lost its
 	// worker and is retried.
 	Timeout time.Duration
-	// MaxMemory, when positive, is the heap (bytes) beyond which the
-	// running jobs are stopped and retried; a job stopped twice fails.
+	// MaxMemory, when positive, is the live heap (bytes, measured after a
+	// collection) beyond which the running jobs are stopped: a job that
+	// ran alone fails (its artifact is the cause), jobs that ran together
+	// are retried.
 	MaxMemory int64
 	Log       *slog.Logger
 }
@@ -241,6 +273,9 @@ func Open(ctx context.Context, st *store.DB, db string, c Config) (*Queue, error
 	var q *Queue
 	var err error
 	if st.Postgres() {
+		if c.Worker != nil {
+			c.Worker.shared = true
+		}
 		q, err = openPostgres(ctx, db, cfg, c.Worker)
 	} else {
 		q, err = openSQLite(ctx, st, cfg, c.Worker)
@@ -339,7 +374,9 @@ func newQueue[TTx any](c *river.Client[TTx], closePool func()) *Queue {
 // ctx should outlive requests: cancelling it cancels running scans.
 func (q *Queue) Start(ctx context.Context) error {
 	if q.guard != nil {
-		go q.guard.run(ctx)
+		gctx, stop := context.WithCancel(ctx)
+		q.stopGuard = stop
+		go q.guard.run(gctx)
 	}
 	return q.start(ctx)
 }
@@ -354,10 +391,16 @@ func (q *Queue) Enqueue(ctx context.Context, a ScanArgs) (int64, error) {
 	return res.Job.ID, nil
 }
 
+// ErrNoJob is returned by State for a job the queue does not hold.
+var ErrNoJob = errors.New("no such job")
+
 // State returns a job's state (available, running, retryable, completed,
 // cancelled, discarded…), its arguments and its last error.
 func (q *Queue) State(ctx context.Context, id int64) (string, ScanArgs, string, error) {
 	row, err := q.get(ctx, id)
+	if errors.Is(err, rivertype.ErrNotFound) {
+		return "", ScanArgs{}, "", fmt.Errorf("job %d: %w", id, ErrNoJob)
+	}
 	if err != nil {
 		return "", ScanArgs{}, "", err
 	}
@@ -377,6 +420,9 @@ func (q *Queue) State(ctx context.Context, id int64) (string, ScanArgs, string, 
 func (q *Queue) Close(ctx context.Context) {
 	q.stop(ctx)
 	q.close()
+	if q.stopGuard != nil {
+		q.stopGuard()
+	}
 }
 
 // Abort stops the workers at once, cancelling running jobs (they are
@@ -384,6 +430,9 @@ func (q *Queue) Close(ctx context.Context) {
 func (q *Queue) Abort(ctx context.Context) {
 	q.abort(ctx)
 	q.close()
+	if q.stopGuard != nil {
+		q.stopGuard()
+	}
 }
 
 // memGuard stops the running jobs when the heap grows beyond its limit:
@@ -394,6 +443,26 @@ type memGuard struct {
 	log     *slog.Logger
 	mu      sync.Mutex
 	running map[*int]context.CancelCauseFunc
+	// solo is held shared by scans and exclusively by a scan that must
+	// run alone.
+	solo sync.RWMutex
+}
+
+// enter waits for a scan's turn: beside others, or alone; leave ends it.
+func (g *memGuard) enter(ctx context.Context, alone bool) (leave func(), err error) {
+	lock, unlock := g.solo.RLock, g.solo.RUnlock
+	if alone {
+		lock, unlock = g.solo.Lock, g.solo.Unlock
+	}
+	got := make(chan struct{})
+	go func() { lock(); close(got) }()
+	select {
+	case <-got:
+		return unlock, nil
+	case <-ctx.Done():
+		go func() { <-got; unlock() }() // the turn came too late
+		return nil, ctx.Err()
+	}
 }
 
 // watch registers a job's context; done unregisters it.
@@ -411,7 +480,13 @@ func (g *memGuard) watch(ctx context.Context) (context.Context, func()) {
 	}
 }
 
-// run samples the live heap four times a second until ctx ends.
+// over samples the heap and tells whether it is past the limit.
+func (g *memGuard) over(sample []metrics.Sample) bool {
+	metrics.Read(sample)
+	return sample[0].Value.Kind() == metrics.KindUint64 && int64(sample[0].Value.Uint64()) > g.limit
+}
+
+// run samples the heap four times a second until ctx ends.
 func (g *memGuard) run(ctx context.Context) {
 	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
 	t := time.NewTicker(250 * time.Millisecond)
@@ -422,19 +497,28 @@ func (g *memGuard) run(ctx context.Context) {
 			return
 		case <-t.C:
 		}
-		metrics.Read(sample)
-		if sample[0].Value.Kind() != metrics.KindUint64 || int64(sample[0].Value.Uint64()) <= g.limit {
+		if !g.over(sample) {
+			continue
+		}
+		// Garbage counts in the heap until a collection: only what is
+		// still live after one is the scans'.
+		runtime.GC()
+		if !g.over(sample) {
 			continue
 		}
 		g.mu.Lock()
 		n := len(g.running)
+		cause := errMemory
+		if n == 1 {
+			cause = errMemoryAlone
+		}
 		for _, cancel := range g.running {
-			cancel(errMemory)
+			cancel(cause)
 		}
 		g.mu.Unlock()
 		if n > 0 {
-			runtime.GC() // the next sample sees what the stopped scans leave
 			g.log.Warn("memory guard: running scans stopped", "heap_bytes", sample[0].Value.Uint64(), "limit", g.limit, "jobs", n)
+			runtime.GC() // the next sample sees what the stopped scans leave
 		}
 	}
 }

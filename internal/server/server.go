@@ -48,9 +48,11 @@ type Server struct {
 	// DataVersion and ToolVersion key stored results (see store.Key).
 	DataVersion, ToolVersion string
 	// Queue takes uploads as scan jobs (River, in the results database),
-	// worked by this process or by `hegui worker`s.
-	Queue *jobs.Queue
-	Log   *slog.Logger
+	// worked by this process or by `hegui worker`s; JobTimeout is their
+	// bound (jobs.Timeout when zero), the longest ?wait.
+	Queue      *jobs.Queue
+	JobTimeout time.Duration
+	Log        *slog.Logger
 	// uploads bounds the uploads being received (each up to MaxUpload
 	// on disk).
 	uploads chan struct{}
@@ -275,9 +277,27 @@ func query(r *http.Request) (store.Query, error) {
 	v := r.URL.Query()
 	q := store.Query{Rule: v.Get("rule"), Severity: v.Get("severity"), Kind: v.Get("kind"),
 		Target: v.Get("target"), SDK: v.Get("sdk"), DataType: v.Get("pi")}
-	q.Limit, _ = strconv.Atoi(v.Get("limit"))
-	q.Offset, _ = strconv.Atoi(v.Get("offset"))
-	q.Campaign, _ = strconv.ParseInt(v.Get("campaign"), 10, 64)
+	for _, n := range []struct {
+		name string
+		to   *int64
+	}{{"limit", nil}, {"offset", nil}, {"campaign", &q.Campaign}} {
+		s := v.Get(n.name)
+		if s == "" {
+			continue
+		}
+		x, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || x < 0 || x > math.MaxInt32 {
+			return q, fmt.Errorf("%s: a whole number, not %q", n.name, s)
+		}
+		switch n.name {
+		case "limit":
+			q.Limit = int(x)
+		case "offset":
+			q.Offset = int(x)
+		default:
+			*n.to = x
+		}
+	}
 	return q, q.Validate()
 }
 
@@ -343,12 +363,12 @@ func (s *Server) apiScan(w http.ResponseWriter, r *http.Request) {
 		d, err := time.ParseDuration(v)
 		switch {
 		case v == "1" || v == "true":
-			wait = jobs.Timeout
+			wait = s.jobTimeout()
 		case err != nil || d < 0:
 			s.fail(w, 400, errors.New("wait: a duration such as 90s, or 1"))
 			return
 		default:
-			wait = min(d, jobs.Timeout)
+			wait = min(d, s.jobTimeout())
 		}
 	}
 	job, kind, code, err := s.enqueueUpload(r.Context(), r.Body, r.URL.Query().Get("name"), lang(r))
@@ -375,10 +395,20 @@ func (s *Server) apiScan(w http.ResponseWriter, r *http.Request) {
 	case st.State == "cancelled" || st.State == "discarded":
 		code = http.StatusUnprocessableEntity
 		out["error"] = st.Error
+	case st.State == "completed": // done, yet no report: said, not hidden
+		code = http.StatusInternalServerError
+		out["error"] = st.Error
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(code)
 	json.NewEncoder(w).Encode(out)
+}
+
+func (s *Server) jobTimeout() time.Duration {
+	if s.JobTimeout > 0 {
+		return s.JobTimeout
+	}
+	return jobs.Timeout
 }
 
 // waitJob polls a job until it is done or ctx ends (then it returns the
@@ -847,12 +877,19 @@ func (s *Server) job(ctx context.Context, id int64) (jobStatus, int, error) {
 		return jobStatus{}, 404, errors.New("this server has no job queue")
 	}
 	state, args, last, err := s.Queue.State(ctx, id)
+	if errors.Is(err, jobs.ErrNoJob) {
+		return jobStatus{}, 404, err
+	}
 	if err != nil {
-		return jobStatus{}, 404, fmt.Errorf("job %d: %w", id, err)
+		return jobStatus{}, 500, fmt.Errorf("job %d: %w", id, err)
 	}
 	st := jobStatus{Job: id, State: state, Name: args.Name, Error: last}
 	if state == "completed" {
-		if rid, err := s.Store.ReportID(ctx, jobs.StoreKey(args, s.ToolVersion, s.DataVersion)); err == nil {
+		tool, data := s.ToolVersion, s.DataVersion
+		if args.Tool != "" { // the versions the job was for (made before an upgrade)
+			tool, data = args.Tool, args.Data
+		}
+		if rid, err := s.Store.ReportID(ctx, jobs.StoreKey(args, tool, data)); err == nil {
 			st.Report = rid
 		} else {
 			st.Error = "the job is done, but its report is not among this server's results (a worker of another hegui version?)"
@@ -968,10 +1005,10 @@ func (s *Server) createCampaign(ctx context.Context, name, deadline string, repo
 // addToCampaign adds reports to a campaign; on error it gives the status
 // code.
 func (s *Server) addToCampaign(ctx context.Context, id int64, reports []int64) (int, error) {
-	if _, err := s.Store.Campaign(ctx, id); errors.Is(err, store.ErrNotFound) {
-		return 404, errors.New("no such campaign")
-	} else if err != nil {
+	if ok, err := s.Store.HasCampaign(ctx, id); err != nil {
 		return 500, err
+	} else if !ok {
+		return 404, errors.New("no such campaign")
 	}
 	if err := s.Store.AddToCampaign(ctx, id, reports); errors.Is(err, store.ErrNotFound) {
 		return 400, errors.New("a report id that is not stored")

@@ -288,7 +288,15 @@ func TestConcurrentUploads(t *testing.T) {
 			job := out["job"].(float64)
 			jobs <- job
 			for deadline := time.Now().Add(3 * time.Minute); ; time.Sleep(200 * time.Millisecond) {
-				code, body := get(t, fmt.Sprintf("%s/api/v1/jobs/%v", ts.URL, job))
+				// Not get(): t.Fatal belongs to the test's goroutine.
+				resp, err := http.Get(fmt.Sprintf("%s/api/v1/jobs/%v", ts.URL, job))
+				if err != nil {
+					errs <- err
+					return
+				}
+				b, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				code, body := resp.StatusCode, string(b)
 				var st jobStatusView
 				json.Unmarshal([]byte(body), &st)
 				if code != 200 || st.State == "cancelled" || st.State == "discarded" {
@@ -584,8 +592,13 @@ func TestCampaignForms(t *testing.T) {
 	if len(list.Reports) != 1 || list.Reports[0].ID != ids["leaky.apk"] {
 		t.Errorf("critical reports of leaky: %s", body)
 	}
-	if code, _ := get(t, ts.URL+"/api/v1/reports?severity=severe"); code != 400 {
-		t.Errorf("an unknown severity: %d", code)
+	for _, bad := range []string{"severity=severe", "campaign=abc", "limit=-1", "offset=x"} {
+		if code, _ := get(t, ts.URL+"/api/v1/reports?"+bad); code != 400 {
+			t.Errorf("%s: %d, want 400", bad, code)
+		}
+	}
+	if code, _ := get(t, ts.URL+"/api/v1/jobs/987654"); code != 404 {
+		t.Errorf("an unknown job: %d, want 404", code)
 	}
 	_, body = get(t, fmt.Sprintf("%s/api/v1/findings?rule=HG-AND-001&limit=5", ts.URL))
 	var fs struct{ Findings []store.FindingRow }

@@ -532,8 +532,8 @@ func severitiesFrom(sev string) ([]string, error) {
 }
 
 // where is the WHERE clause of q over reports r (findings f for rule
-// and severity when forFindings).
-func (q Query) where(forFindings bool) (string, []any, error) {
+// and severity when forFindings), for PostgreSQL or SQLite.
+func (q Query) where(forFindings, postgres bool) (string, []any, error) {
 	var conds []string
 	var args []any
 	sevs, err := severitiesFrom(q.Severity)
@@ -562,7 +562,14 @@ func (q Query) where(forFindings bool) (string, []any, error) {
 		args = append(args, q.Kind)
 	}
 	if q.Target != "" {
-		like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(strings.ToLower(q.Target)) + "%"
+		// PostgreSQL's LOWER folds every script's case; SQLite's only
+		// ASCII, so there only ASCII is folded here too (other scripts
+		// match as written).
+		lower := strings.ToLower(q.Target)
+		if !postgres {
+			lower = asciiLower(q.Target)
+		}
+		like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(lower) + "%"
 		conds = append(conds, `(LOWER(r.target_id) LIKE ? ESCAPE '\' OR LOWER(r.target_name) LIKE ? ESCAPE '\' OR LOWER(r.path) LIKE ? ESCAPE '\')`)
 		args = append(args, like, like, like)
 	}
@@ -582,6 +589,16 @@ func (q Query) where(forFindings bool) (string, []any, error) {
 		return "", args, nil
 	}
 	return " WHERE " + strings.Join(conds, " AND "), args, nil
+}
+
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }
 
 func (q Query) page() (int, int) {
@@ -605,7 +622,7 @@ func (s *DB) FindReports(ctx context.Context, q Query) ([]Row, error) {
 }
 
 func (s *DB) findReports(ctx context.Context, q Query, limit, offset int) ([]Row, error) {
-	where, args, err := q.where(false)
+	where, args, err := q.where(false, s.postgres)
 	if err != nil {
 		return nil, err
 	}
@@ -648,7 +665,7 @@ type FindingRow struct {
 
 // Findings lists the open findings q selects, newest report first.
 func (s *DB) Findings(ctx context.Context, q Query) ([]FindingRow, error) {
-	where, args, err := q.where(true)
+	where, args, err := q.where(true, s.postgres)
 	if err != nil {
 		return nil, err
 	}
@@ -737,6 +754,13 @@ type Campaign struct {
 	Created  string `json:"created_at"`
 	Targets  int    `json:"targets"`
 	Reports  []Row  `json:"reports,omitempty"`
+}
+
+// HasCampaign tells whether a campaign is stored.
+func (s *DB) HasCampaign(ctx context.Context, id int64) (bool, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM campaigns WHERE id = ?`), id).Scan(&n)
+	return n > 0, err
 }
 
 // Campaigns lists the campaigns, newest first, with their targets

@@ -187,15 +187,17 @@ func queries(t *testing.T, s *DB) {
 	quiet.SDKs = nil
 	policy := sample("100%_policy")
 	policy.Target.Kind = "policy"
+	umlaut := sample("ÄPP")
+	umlaut.Target.Kind = "ios"
 	var ids []int64
-	for i, r := range []*report.Report{leaky, quiet, policy} {
+	for i, r := range []*report.Report{leaky, quiet, policy, umlaut} {
 		id, err := s.PutID(ctx, Key{SHA256: strings.Repeat(string(rune('a'+i)), 64), ToolVersion: "t", DataVersion: "d"}, r)
 		if err != nil {
 			t.Fatal(err)
 		}
 		ids = append(ids, id)
 	}
-	camp, err := s.CreateCampaign(ctx, "Q4", "2099-12-31", ids[1:])
+	camp, err := s.CreateCampaign(ctx, "Q4", "2099-12-31", ids[1:3])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,20 +216,23 @@ func queries(t *testing.T, s *DB) {
 		q    Query
 		want string
 	}{
-		{Query{}, "100%_policy,quiet,Leaky_Bank"},
-		{Query{Rule: "HG-AND-001"}, "100%_policy,Leaky_Bank"}, // quiet's is suppressed
-		{Query{Severity: "high"}, "100%_policy,Leaky_Bank"},
-		{Query{Severity: "low"}, "100%_policy,quiet,Leaky_Bank"},
+		{Query{Kind: "ios", Target: "ÄPP"}, "ÄPP"}, // as written: found in both databases
+		{Query{Kind: "ios", Target: "äpp"}, map[bool]string{true: "ÄPP", false: ""}[s.postgres]},
+		{Query{Kind: "ios", Target: "Äpp"}, "ÄPP"}, // ASCII folds everywhere
+		{Query{Kind: "android"}, "quiet,Leaky_Bank"},
+		{Query{Rule: "HG-AND-001"}, "ÄPP,100%_policy,Leaky_Bank"}, // quiet's is suppressed
+		{Query{Severity: "high", Kind: "policy"}, "100%_policy"},
+		{Query{Severity: "low", Kind: "android"}, "quiet,Leaky_Bank"},
 		{Query{Rule: "HG-AND-009", Severity: "high"}, ""}, // the same finding must match both
 		{Query{Kind: "policy"}, "100%_policy"},
 		{Query{Target: "leaky_"}, "Leaky_Bank"}, // any case; _ is a character, not a wildcard
 		{Query{Target: "100%"}, "100%_policy"},
 		{Query{Target: "%"}, "100%_policy"},
-		{Query{SDK: "umeng-analytics"}, "100%_policy,Leaky_Bank"},
-		{Query{DataType: "device_id_imei"}, "100%_policy,quiet,Leaky_Bank"},
+		{Query{SDK: "umeng-analytics"}, "ÄPP,100%_policy,Leaky_Bank"},
+		{Query{DataType: "device_id_imei"}, "ÄPP,100%_policy,quiet,Leaky_Bank"},
 		{Query{Campaign: camp}, "100%_policy,quiet"},
 		{Query{Campaign: camp, Severity: "critical"}, "100%_policy"},
-		{Query{Limit: 1, Offset: 1}, "quiet"},
+		{Query{Limit: 1, Offset: 2}, "quiet"},
 	} {
 		if got := names(c.q); got != c.want {
 			t.Errorf("%+v: %q, want %q", c.q, got, c.want)
@@ -240,8 +245,8 @@ func queries(t *testing.T, s *DB) {
 	if err != nil || len(fs) != 1 || fs[0].RuleID != "HG-AND-009" || fs[0].ReportID != ids[1] {
 		t.Errorf("quiet's open findings: %+v %v", fs, err)
 	}
-	fs, err = s.Findings(ctx, Query{Severity: "critical"})
-	if err != nil || len(fs) != 2 {
+	fs, err = s.Findings(ctx, Query{Severity: "critical", Kind: "android"})
+	if err != nil || len(fs) != 1 {
 		t.Errorf("critical findings: %+v %v", fs, err)
 	}
 	cs, err := s.Campaigns(ctx)
