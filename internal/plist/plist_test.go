@@ -1,0 +1,121 @@
+package plist
+
+import (
+	"encoding/binary"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+func load(t testing.TB, name string) any {
+	t.Helper()
+	b, err := os.ReadFile("testdata/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := Parse(b)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return v
+}
+
+// Each XML list and its binary twin (written by Python's plistlib) read
+// to the same values.
+func TestXMLAndBinaryAgree(t *testing.T) {
+	for _, name := range []string{"clevertap-PrivacyInfo.xcprivacy", "wechat-tests-Info.plist", "app-Info.plist"} {
+		x, b := load(t, name), load(t, name+".bplist")
+		if !reflect.DeepEqual(x, b) {
+			t.Errorf("%s: XML and binary differ:\n%#v\n%#v", name, x, b)
+		}
+	}
+}
+
+func TestValues(t *testing.T) {
+	pm := Dict(load(t, "clevertap-PrivacyInfo.xcprivacy.bplist"))
+	if !Bool(pm["NSPrivacyTracking"]) || !reflect.DeepEqual(Strings(pm["NSPrivacyTrackingDomains"]), []string{"clevertap-prod.com"}) {
+		t.Errorf("tracking: %v %v", pm["NSPrivacyTracking"], pm["NSPrivacyTrackingDomains"])
+	}
+	if n := len(Array(pm["NSPrivacyCollectedDataTypes"])); n != 7 {
+		t.Errorf("%d collected data types, want 7", n)
+	}
+	api := Dict(Array(pm["NSPrivacyAccessedAPITypes"])[0])
+	if String(api["NSPrivacyAccessedAPIType"]) != "NSPrivacyAccessedAPICategoryUserDefaults" || Strings(api["NSPrivacyAccessedAPITypeReasons"])[0] != "CA92.1" {
+		t.Errorf("accessed API %v", api)
+	}
+	app := Dict(load(t, "app-Info.plist.bplist"))
+	for k, want := range map[string]any{
+		"CFBundleDisplayName": "打车出行", "NSCameraUsageDescription": "", "Negative": int64(-42), "Ratio": 0.25,
+		"Big": uint64(1<<63 + 5), "Blob": []byte("\x00\x01hegui"), "BuildDate": time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC),
+	} {
+		if got := app[k]; !reflect.DeepEqual(got, want) {
+			t.Errorf("%s = %#v, want %#v", k, got, want)
+		}
+	}
+	if !Bool(Dict(app["NSAppTransportSecurity"])["NSAllowsArbitraryLoads"]) {
+		t.Error("ATS")
+	}
+}
+
+// bplist builds a binary list from objects (each given as its bytes),
+// with one-byte offsets and references, the top object first.
+func bplist(objs ...[]byte) []byte {
+	b := []byte("bplist00")
+	var offs []byte
+	for _, o := range objs {
+		offs = append(offs, byte(len(b)))
+		b = append(b, o...)
+	}
+	table := len(b)
+	b = append(b, offs...)
+	tr := make([]byte, 32)
+	tr[6], tr[7] = 1, 1
+	binary.BigEndian.PutUint64(tr[8:], uint64(len(objs)))
+	binary.BigEndian.PutUint64(tr[24:], uint64(table))
+	return append(b, tr...)
+}
+
+func TestHostile(t *testing.T) {
+	for name, c := range map[string]struct {
+		b    []byte
+		want string
+	}{
+		"array holding itself":      {bplist([]byte{0xA1, 0}), "contains itself"},
+		"loop through two arrays":   {bplist([]byte{0xA1, 1}, []byte{0xA1, 0}), "contains itself"},
+		"dict with a number as key": {bplist([]byte{0xD1, 1, 1}, []byte{0x10, 5}), "key of type"},
+		"reference out of range":    {bplist([]byte{0xA1, 9}), "reference 9"},
+		"count past the end":        {bplist([]byte{0xAF, 0x13, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}), "container of"},
+		"string past the end":       {bplist([]byte{0x5F, 0x10, 200}), "run past the end"},
+		"huge object count":         {append(append([]byte("bplist00"), 0x08), func() []byte { tr := make([]byte, 32); tr[6], tr[7] = 1, 1; tr[15] = 0xff; tr[31] = 8; return tr }()...), "objects"},
+		"unknown marker":            {bplist([]byte{0x70}), "marker"},
+		"XML nested past the bound": {[]byte("<plist>" + strings.Repeat("<array>", maxDepth+5)), "nested deeper"},
+		"XML unknown element":       {[]byte("<plist><dict><key>a</key><blob/></dict></plist>"), "unknown element"},
+		"neither":                   {[]byte("PK\x03\x04"), "not a property list"},
+	} {
+		_, err := Parse(c.b)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want an error saying %q", name, err, c.want)
+		}
+	}
+	// A DAG (one object referenced twice, no loop) is fine.
+	v, err := Parse(bplist([]byte{0xA2, 1, 1}, []byte{0x51, 'x'}))
+	if err != nil || !reflect.DeepEqual(v, []any{"x", "x"}) {
+		t.Errorf("shared object: %v %v", v, err)
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	for _, n := range []string{"clevertap-PrivacyInfo.xcprivacy", "clevertap-PrivacyInfo.xcprivacy.bplist", "app-Info.plist", "app-Info.plist.bplist", "wechat-tests-Info.plist.bplist"} {
+		b, err := os.ReadFile("testdata/" + n)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add(bplist([]byte{0xA2, 1, 1}, []byte{0x51, 'x'}))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		Parse(b) // no panic, no hang
+	})
+}
