@@ -174,6 +174,8 @@ func TestEveryBuiltinRuleFiresAndPasses(t *testing.T) {
 		{apk("leaky.apk"), ev("leaky-policy-complete.json"), ev("leaky-traffic-clean.json")},
 		{apk("leaky.apk"), ev("leaky-policy-empty.json")},
 		{"../../internal/traffic/testdata/captures/device.pcap"}, // heartbeats every 2 s
+		{filepath.Join(td, "ios/ride.ipa")},                      // purposes missing, ATS off
+		{filepath.Join(td, "ios/ride-clean.ipa")},
 	}
 	states := map[string]map[string]bool{}
 	for _, args := range scans {

@@ -69,3 +69,51 @@ func TestScanSDKPackages(t *testing.T) {
 		}
 	}
 }
+
+// An IPA and an iOS static library through every output format.
+func TestScanIOS(t *testing.T) {
+	sch := reportSchema(t)
+	sarif := sarifSchema(t)
+	for _, c := range []struct {
+		file, kind string
+		rules      []string
+	}{
+		{"ios/ride.ipa", "ios", []string{"HG-IOS-001", "HG-IOS-002", "HG-AND-003", "HG-AND-007"}},
+		{"ios/ride-fairplay.ipa", "ios", []string{"HG-GEN-001", "HG-IOS-001"}},
+		{"ios/libWeChatSDK.a", "sdk", []string{"HG-AND-003"}},
+	} {
+		path := filepath.Join(td, c.file)
+		out, errOut, code := hegui(t, "scan", "--format", "json", path)
+		if code != 0 && code != 3 {
+			t.Fatalf("%s: exit %d: %s", c.file, code, errOut)
+		}
+		validate(t, sch, out)
+		var rep struct {
+			Target   struct{ Kind string }
+			Findings []struct {
+				RuleID string `json:"rule_id"`
+			}
+		}
+		json.Unmarshal([]byte(out), &rep)
+		var ids []string
+		for _, f := range rep.Findings {
+			ids = append(ids, f.RuleID)
+		}
+		for _, r := range c.rules {
+			if !strings.Contains(strings.Join(ids, ","), r) {
+				t.Errorf("%s: no %s in %v", c.file, r, ids)
+			}
+		}
+		if rep.Target.Kind != c.kind {
+			t.Errorf("%s: kind %q", c.file, rep.Target.Kind)
+		}
+		out, _, _ = hegui(t, "scan", "--format", "sarif", path)
+		v, err := jsonschema.UnmarshalJSON(strings.NewReader(out))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := sarif.Validate(v); err != nil {
+			t.Errorf("%s: SARIF: %v", c.file, err)
+		}
+	}
+}

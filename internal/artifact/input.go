@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -30,11 +31,15 @@ const (
 	DEX     Kind = "dex"
 	// AAR is an Android library: a text AndroidManifest.xml and
 	// classes.jar; JAR is Java classes (an SDK for Android or Java).
-	AAR    Kind = "aar"
-	JAR    Kind = "jar"
-	Pcap   Kind = "pcap"
-	PcapNG Kind = "pcapng"
-	HAR    Kind = "har"
+	AAR Kind = "aar"
+	JAR Kind = "jar"
+	// MachO is a Mach-O binary, thin or fat; StaticLib an ar archive
+	// (an iOS static library holds Mach-O objects).
+	MachO     Kind = "macho"
+	StaticLib Kind = "ar"
+	Pcap      Kind = "pcap"
+	PcapNG    Kind = "pcapng"
+	HAR       Kind = "har"
 	// Evidence is a hegui evidence file (JSON with "hegui_evidence").
 	Evidence Kind = "evidence"
 	Text     Kind = "text"
@@ -186,6 +191,10 @@ func (in *Input) sniff(head []byte) Kind {
 		return Pcap
 	case bytes.HasPrefix(head, []byte{0x0a, 0x0d, 0x0d, 0x0a}):
 		return PcapNG
+	case bytes.HasPrefix(head, []byte("!<arch>\n")):
+		return StaticLib
+	case isMachO(head):
+		return MachO
 	}
 	t := bytes.TrimLeft(head, " \t\r\n\xef\xbb\xbf")
 	if bytes.HasPrefix(t, []byte("{")) && bytes.Contains(head, []byte(`"hegui_evidence"`)) {
@@ -229,6 +238,23 @@ func (in *Input) sniffZip() Kind {
 		return JAR
 	}
 	return Zip
+}
+
+// isMachO recognises a Mach-O header, or a fat header: 0xCAFEBABE and a
+// small slice count (a Java class file starts with 0xCAFEBABE too, then
+// its version, 45 or more).
+func isMachO(h []byte) bool {
+	if len(h) < 8 {
+		return false
+	}
+	switch binary.BigEndian.Uint32(h) {
+	case 0xfeedface, 0xfeedfacf, 0xcefaedfe, 0xcffaedfe:
+		return true
+	case 0xcafebabe:
+		n := binary.BigEndian.Uint32(h[4:])
+		return n > 0 && n < 20
+	}
+	return false
 }
 
 func zipProbe(r io.ReaderAt, size int64) (*Archive, error) {

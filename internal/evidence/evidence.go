@@ -148,6 +148,12 @@ type Observation struct {
 	Detail map[string]string `json:"detail,omitempty"`
 }
 
+// Identity is what tells an observation from another of the same input:
+// kind, key, party and place. Readers keep one observation per identity.
+func (o Observation) Identity() string {
+	return string(o.Kind) + "\x00" + o.Key + "\x00" + o.Party.SDK + "\x00" + o.Where.String()
+}
+
 // Attr returns a detail attribute or "".
 func (o Observation) Attr(k string) string { return o.Detail[k] }
 

@@ -373,6 +373,16 @@ func (r *Report) permissions(set *evidence.Set, m Meta) {
 			if strings.HasPrefix(m.Lang, "zh") {
 				p.Label = cp.Zh
 			}
+		} else if uk, ok := m.Catalog.IOSUsageKey(o.Key); ok { // an iOS usage description
+			p.DataTypes = append(p.DataTypes, uk.DataTypes...)
+			if strings.HasPrefix(m.Lang, "zh") {
+				p.Label = uk.Zh
+			}
+		} else if hp, ok := m.Catalog.HarmonyPermission(o.Key); ok {
+			p.DataTypes = append(p.DataTypes, hp.DataTypes...)
+			if strings.HasPrefix(m.Lang, "zh") {
+				p.Label = hp.Zh
+			}
 		}
 		r.Permissions = append(r.Permissions, p)
 	}

@@ -14,7 +14,7 @@ import (
 // the evidence it reads.
 func builtinChecks() map[string]Check {
 	m := map[string]Check{}
-	for _, part := range []map[string]Check{packageChecks(), permissionChecks(), policyChecks(), trafficChecks(), {"evidence_incomplete": evidenceIncomplete}} {
+	for _, part := range []map[string]Check{packageChecks(), permissionChecks(), policyChecks(), trafficChecks(), iosChecks(), {"evidence_incomplete": evidenceIncomplete}} {
 		for k, v := range part {
 			m[k] = v
 		}

@@ -13,6 +13,7 @@ import (
 var builtinDigests = []string{
 	"e6028b33b70ca38723075f4d8ff69478fd62ce55ca8f594a7b52ea59c8457baa",
 	"ae436529f8a3e69785fccd6e11ef9ed737bedf0725461b980c7fe8295522c6d0",
+	"b8d86cc625637f09aa7347a01bb414e8c13c1e1ff76c003cfbd5d56d4e79cebf",
 	"71387e7202ed45267869fc533c613119b26510bd6bf3e3f9ff24088839201be7",
 	"639122343df92e48e7d480eccbd77bacd56b8f9845084d91821aeaf736db96d7",
 }
@@ -440,6 +441,52 @@ func builtinRules() [][]Rule {
 				Check:      "evidence_incomplete",
 				Params:     map[string]string{"grave": "false"},
 				Tags:       []string{"coverage"},
+				Source:     "builtin",
+			},
+		},
+		{
+			{
+				ID:       "HG-IOS-001",
+				Severity: "medium",
+				Title: text.Text{
+					Zh: "权限用途说明缺失、为占位符或未说明目的",
+					En: "Permission purpose string missing, a placeholder, or no purpose",
+				},
+				Description: text.Text{
+					Zh: "iOS在向用户申请权限时显示Info.plist中的用途说明（NS…UsageDescription）。该说明为空、是未替换的占位符（如 $(PRODUCT_NAME)、TODO）或只重复资源名称（如“需要使用麦克风”），用户在授权时无从知道收集的目的。",
+					En: "iOS shows the Info.plist purpose string (NS…UsageDescription) when it asks the user for a permission. This one is empty, an unreplaced placeholder ($(PRODUCT_NAME), TODO) or only names the resource (\"需要使用麦克风\", \"Tracking\"), so the user is not told why when asked.",
+				},
+				Remediation: text.Text{
+					Zh: "为每个用途说明写明具体目的与使用场景（例如“用于为您匹配附近的司机并计算行程费用”），并与隐私政策一致。",
+					En: "State the concrete purpose and situation in each purpose string (e.g. \"to match you with nearby drivers and price the trip\"), consistent with the privacy policy.",
+				},
+				LegalBasis: []string{"CAC191-2.3", "PIPL-17", "PIPL-14"},
+				Needs:      []string{"ios"},
+				Reads:      []evidence.Part{"manifest"},
+				Check:      "usage_purpose",
+				Tags:       []string{"permission", "purpose"},
+				Source:     "builtin",
+			},
+			{
+				ID:       "HG-IOS-002",
+				Severity: "medium",
+				Title: text.Text{
+					Zh: "允许明文传输（App Transport Security 例外）",
+					En: "Cleartext (HTTP) traffic allowed by App Transport Security exceptions",
+				},
+				Description: text.Text{
+					Zh: "Info.plist 的 NSAppTransportSecurity 关闭了传输安全（NSAllowsArbitraryLoads）或为部分域名允许HTTP。经明文传输的个人信息可被窃听或篡改，不符合采取加密等安全技术措施的要求。",
+					En: "NSAppTransportSecurity in Info.plist turns App Transport Security off (NSAllowsArbitraryLoads) or allows HTTP for some domains. Personal information sent in cleartext can be read or altered in transit, contrary to the duty to encrypt.",
+				},
+				Remediation: text.Text{
+					Zh: "删除 NSAllowsArbitraryLoads 和不安全的域名例外，所有接口改用HTTPS。",
+					En: "Remove NSAllowsArbitraryLoads and the insecure domain exceptions; move every endpoint to HTTPS.",
+				},
+				LegalBasis: []string{"PIPL-51", "GBT35273-6.3"},
+				Needs:      []string{"ios"},
+				Reads:      []evidence.Part{"manifest"},
+				Check:      "cleartext_traffic",
+				Tags:       []string{"transport", "security"},
 				Source:     "builtin",
 			},
 		},

@@ -10,6 +10,7 @@ import (
 	"github.com/hegui/hegui/internal/catalog"
 	"github.com/hegui/hegui/internal/evidence"
 	"github.com/hegui/hegui/internal/evidencefile"
+	"github.com/hegui/hegui/internal/ios"
 	"github.com/hegui/hegui/internal/policy"
 	"github.com/hegui/hegui/internal/text"
 	"github.com/hegui/hegui/internal/traffic"
@@ -26,6 +27,11 @@ func builtin(cat *catalog.Catalog, log *slog.Logger, capture traffic.Options) (*
 	r := &Registry{}
 	// One policy reader for policy files and policies bundled in APKs.
 	pol := policy.New(cat)
+	// One iOS reader for apps and SDK binaries.
+	iosReader, err := ios.New(cat, log)
+	if err != nil {
+		return nil, err
+	}
 	kinds := []Kind{
 		{
 			Name:       apk.Source,
@@ -43,6 +49,24 @@ func builtin(cat *catalog.Catalog, log *slog.Logger, capture traffic.Options) (*
 			Sniff:      func(in *artifact.Input, _ []byte) bool { return in.Kind == artifact.AAR || in.Kind == artifact.JAR },
 			Extensions: []string{".aar", ".jar"},
 			Analyzer:   aar.New(cat, log),
+		},
+		{
+			Name:       evidence.InputIOS,
+			Label:      text.New("iOS app (IPA)", "iOS应用（IPA）"),
+			Class:      evidence.ClassPackage,
+			Sniff:      func(in *artifact.Input, _ []byte) bool { return in.Kind == artifact.IPA },
+			Extensions: []string{".ipa"},
+			Analyzer:   iosReader,
+		},
+		{
+			Name:  ios.SourceLibrary,
+			Label: text.New("iOS SDK binary (static library, framework binary)", "iOS SDK二进制（静态库、framework）"),
+			Class: evidence.ClassPackage,
+			Sniff: func(in *artifact.Input, _ []byte) bool {
+				return in.Kind == artifact.MachO || in.Kind == artifact.StaticLib
+			},
+			Extensions: []string{".a", ".dylib"},
+			Analyzer:   iosReader,
 		},
 		{
 			Name:        evidence.InputPolicy,

@@ -44,7 +44,7 @@ func write(t *testing.T, path, data string) {
 func TestExpand(t *testing.T) {
 	sc := newScanner(t, nil)
 	dir := t.TempDir()
-	for _, p := range []string{"a/app.apk", "a/b/Classes.DEX", "a/notes.txt", "c.ipa", "policy.json"} {
+	for _, p := range []string{"a/app.apk", "a/b/Classes.DEX", "a/notes.txt", "c.ipa", "d.hap", "policy.json"} {
 		write(t, filepath.Join(dir, p), "x")
 	}
 	// A symlink loop must not be followed, nor a link to an app.
@@ -61,7 +61,7 @@ func TestExpand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{filepath.Join(dir, "a/app.apk"), filepath.Join(dir, "a/b/Classes.DEX"), filepath.Join(dir, "policy.json")}
+	want := []string{filepath.Join(dir, "a/app.apk"), filepath.Join(dir, "a/b/Classes.DEX"), filepath.Join(dir, "c.ipa"), filepath.Join(dir, "policy.json")}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("files:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
@@ -69,7 +69,7 @@ func TestExpand(t *testing.T) {
 	for _, s := range skipped {
 		reasons[filepath.Base(s.Path)] = s.Why.En
 	}
-	for name, want := range map[string]string{"pipe.apk": "not a regular file (named pipe)", "c.ipa": "iOS app packages are not read", "link.apk": "symbolic link"} {
+	for name, want := range map[string]string{"pipe.apk": "not a regular file (named pipe)", "d.hap": "HarmonyOS app packages are not read", "link.apk": "symbolic link"} {
 		if !strings.Contains(reasons[name], want) {
 			t.Errorf("skip of %s: %q, want %q", name, reasons[name], want)
 		}

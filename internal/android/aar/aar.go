@@ -266,7 +266,7 @@ func decide(api catalog.API, strs map[string]bool) (catalog.Mode, bool) {
 
 // add keeps an observation once per kind, key, party and place.
 func (s *scan) add(o evidence.Observation) {
-	k := string(o.Kind) + "\x00" + o.Key + "\x00" + o.Party.SDK + "\x00" + o.Where.String()
+	k := o.Identity()
 	if s.seen[k] {
 		return
 	}
