@@ -176,6 +176,8 @@ func TestEveryBuiltinRuleFiresAndPasses(t *testing.T) {
 		{"../../internal/traffic/testdata/captures/device.pcap"}, // heartbeats every 2 s
 		{filepath.Join(td, "ios/ride.ipa")},                      // purposes missing, ATS off
 		{filepath.Join(td, "ios/ride-clean.ipa")},
+		{filepath.Join(td, "harmony/lock.hap")}, // reasons missing
+		{filepath.Join(td, "harmony/lock-clean.hap")},
 	}
 	states := map[string]map[string]bool{}
 	for _, args := range scans {

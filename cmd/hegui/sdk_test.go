@@ -70,7 +70,8 @@ func TestScanSDKPackages(t *testing.T) {
 	}
 }
 
-// An IPA and an iOS static library through every output format.
+// An IPA, an iOS static library and HarmonyOS packages through the JSON
+// contract and SARIF.
 func TestScanIOS(t *testing.T) {
 	sch := reportSchema(t)
 	sarif := sarifSchema(t)
@@ -81,6 +82,8 @@ func TestScanIOS(t *testing.T) {
 		{"ios/ride.ipa", "ios", []string{"HG-IOS-001", "HG-IOS-002", "HG-AND-003", "HG-AND-007"}},
 		{"ios/ride-fairplay.ipa", "ios", []string{"HG-GEN-001", "HG-IOS-001"}},
 		{"ios/libWeChatSDK.a", "sdk", []string{"HG-AND-003"}},
+		{"harmony/lock.hap", "harmony", []string{"HG-HAR-001", "HG-AND-007"}},
+		{"harmony/lock.app", "harmony", []string{"HG-HAR-001"}},
 	} {
 		path := filepath.Join(td, c.file)
 		out, errOut, code := hegui(t, "scan", "--format", "json", path)

@@ -226,6 +226,12 @@ func (in *Input) sniffZip() Kind {
 		return APK
 	case a.Find("module.json") != nil || a.Find("config.json") != nil && a.Find("pack.info") != nil:
 		return HAP
+	case a.Find("pack.info") != nil: // an .app bundle: HAPs beside pack.info
+		for _, e := range a.Entries {
+			if strings.HasSuffix(e.Name, ".hap") && !strings.Contains(e.Name, "/") {
+				return HAP
+			}
+		}
 	}
 	classes := false
 	for _, e := range a.Entries {

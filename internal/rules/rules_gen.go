@@ -13,7 +13,7 @@ import (
 var builtinDigests = []string{
 	"e6028b33b70ca38723075f4d8ff69478fd62ce55ca8f594a7b52ea59c8457baa",
 	"ae436529f8a3e69785fccd6e11ef9ed737bedf0725461b980c7fe8295522c6d0",
-	"b8d86cc625637f09aa7347a01bb414e8c13c1e1ff76c003cfbd5d56d4e79cebf",
+	"b936f2e0cb92b5beab6ad5d4178c6a092ddaab763e186fa56c4c54e019612e84",
 	"71387e7202ed45267869fc533c613119b26510bd6bf3e3f9ff24088839201be7",
 	"639122343df92e48e7d480eccbd77bacd56b8f9845084d91821aeaf736db96d7",
 }
@@ -487,6 +487,28 @@ func builtinRules() [][]Rule {
 				Reads:      []evidence.Part{"manifest"},
 				Check:      "cleartext_traffic",
 				Tags:       []string{"transport", "security"},
+				Source:     "builtin",
+			},
+			{
+				ID:       "HG-HAR-001",
+				Severity: "medium",
+				Title: text.Text{
+					Zh: "鸿蒙权限申请理由缺失或未说明目的",
+					En: "HarmonyOS permission requested without a reason, or one that states no purpose",
+				},
+				Description: text.Text{
+					Zh: "module.json 的 requestPermissions 中，需用户授权（user_grant）的权限未填写 reason，或 reason 只重复权限名称（如“需要使用麦克风”）。系统弹窗向用户申请授权时显示该理由，缺失则用户无从知道收集的目的。",
+					En: "A permission the user must grant (user_grant) is listed in module.json's requestPermissions without a reason, or with one that only names the resource (\"需要使用麦克风\"). The system's dialog shows the reason when it asks the user; without it the user is not told why.",
+				},
+				Remediation: text.Text{
+					Zh: "为每个 user_grant 权限填写具体的使用目的与场景（reason 与 usedScene），并与隐私政策一致。",
+					En: "Give every user_grant permission a reason stating the concrete purpose and situation (reason and usedScene), consistent with the privacy policy.",
+				},
+				LegalBasis: []string{"CAC191-2.3", "PIPL-17", "PIPL-14"},
+				Needs:      []string{"harmony"},
+				Reads:      []evidence.Part{"manifest"},
+				Check:      "permission_reason",
+				Tags:       []string{"permission", "purpose"},
 				Source:     "builtin",
 			},
 		},

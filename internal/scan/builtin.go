@@ -10,6 +10,7 @@ import (
 	"github.com/hegui/hegui/internal/catalog"
 	"github.com/hegui/hegui/internal/evidence"
 	"github.com/hegui/hegui/internal/evidencefile"
+	"github.com/hegui/hegui/internal/harmony"
 	"github.com/hegui/hegui/internal/ios"
 	"github.com/hegui/hegui/internal/policy"
 	"github.com/hegui/hegui/internal/text"
@@ -27,6 +28,10 @@ func builtin(cat *catalog.Catalog, log *slog.Logger, capture traffic.Options) (*
 	r := &Registry{}
 	// One policy reader for policy files and policies bundled in APKs.
 	pol := policy.New(cat)
+	hapReader, err := harmony.New(cat, log)
+	if err != nil {
+		return nil, err
+	}
 	// One iOS reader for apps and SDK binaries.
 	iosReader, err := ios.New(cat, log)
 	if err != nil {
@@ -57,6 +62,14 @@ func builtin(cat *catalog.Catalog, log *slog.Logger, capture traffic.Options) (*
 			Sniff:      func(in *artifact.Input, _ []byte) bool { return in.Kind == artifact.IPA },
 			Extensions: []string{".ipa"},
 			Analyzer:   iosReader,
+		},
+		{
+			Name:       evidence.InputHarmony,
+			Label:      text.New("HarmonyOS app (HAP, .app)", "鸿蒙应用（HAP、.app）"),
+			Class:      evidence.ClassPackage,
+			Sniff:      func(in *artifact.Input, _ []byte) bool { return in.Kind == artifact.HAP },
+			Extensions: []string{".hap", ".app"},
+			Analyzer:   hapReader,
 		},
 		{
 			Name:  ios.SourceLibrary,

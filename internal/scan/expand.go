@@ -15,8 +15,6 @@ import (
 // that no registered kind reads yet: they are skipped with a reason
 // rather than silently.
 var unread = map[string]text.Text{
-	".hap":    text.New("HarmonyOS app packages are not read by this version", "此版本不读取鸿蒙安装包"),
-	".app":    text.New("HarmonyOS app bundles are not read by this version", "此版本不读取鸿蒙应用包"),
 	".aab":    text.New("Android App Bundles are not read by this version (build an APK with bundletool)", "此版本不读取AAB（请用bundletool生成APK）"),
 	".xapk":   text.New("XAPK bundles are not read by this version (unpack the APKs inside)", "此版本不读取XAPK（请解出其中的APK）"),
 	".apks":   text.New("APK sets are not read by this version (unpack the APKs inside)", "此版本不读取APK集合（请解出其中的APK）"),

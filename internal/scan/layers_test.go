@@ -17,11 +17,11 @@ const module = "github.com/hegui/hegui/"
 // import each other's lower parts. Nothing imports the CLI.
 var layers = [][]string{
 	{"data", "internal/text", "internal/evidence", "internal/golit"},
-	{"internal/artifact", "internal/catalog", "internal/law", "internal/jvm", "internal/plist", "internal/macho"},
+	{"internal/artifact", "internal/catalog", "internal/law", "internal/jvm", "internal/plist", "internal/macho", "internal/abc"},
 	{"internal/android/dex", "internal/android/axml"},
 	{"internal/android/arsc", "internal/policy", "internal/traffic"},
-	{"internal/android/apk", "internal/evidencefile"}, // analyzers
-	{"internal/android/aar", "internal/ios"},          // SDK packages and iOS, with the APK reader's endpoints
+	{"internal/android/apk", "internal/evidencefile"},            // analyzers
+	{"internal/android/aar", "internal/ios", "internal/harmony"}, // SDK packages, iOS, HarmonyOS: the APK reader's endpoints
 	{"internal/rules"},
 	{"internal/report"},
 	{"internal/ignore"},

@@ -44,7 +44,7 @@ func write(t *testing.T, path, data string) {
 func TestExpand(t *testing.T) {
 	sc := newScanner(t, nil)
 	dir := t.TempDir()
-	for _, p := range []string{"a/app.apk", "a/b/Classes.DEX", "a/notes.txt", "c.ipa", "d.hap", "policy.json"} {
+	for _, p := range []string{"a/app.apk", "a/b/Classes.DEX", "a/notes.txt", "c.ipa", "d.aab", "policy.json"} {
 		write(t, filepath.Join(dir, p), "x")
 	}
 	// A symlink loop must not be followed, nor a link to an app.
@@ -69,7 +69,7 @@ func TestExpand(t *testing.T) {
 	for _, s := range skipped {
 		reasons[filepath.Base(s.Path)] = s.Why.En
 	}
-	for name, want := range map[string]string{"pipe.apk": "not a regular file (named pipe)", "d.hap": "HarmonyOS app packages are not read", "link.apk": "symbolic link"} {
+	for name, want := range map[string]string{"pipe.apk": "not a regular file (named pipe)", "d.aab": "Android App Bundles are not read", "link.apk": "symbolic link"} {
 		if !strings.Contains(reasons[name], want) {
 			t.Errorf("skip of %s: %q, want %q", name, reasons[name], want)
 		}

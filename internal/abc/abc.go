@@ -1,0 +1,127 @@
+// Package abc reads an Ark bytecode file (HarmonyOS/OpenHarmony
+// ets/modules.abc) enough to list the strings it holds: module specifiers
+// it imports ("@ohos:geoLocationManager"), property and method names it
+// uses by name, and URLs. The header and the string encoding follow the
+// published format description ("方舟字节码文件格式", HarmonyOS developer
+// documentation, for Ark bytecode 11.0.2.0; OpenHarmony
+// arkcompiler_runtime_core docs/file_format.md): a 60-byte header
+// ("PANDA\0\0\0" magic, checksum, version, file size, then offsets and
+// counts of the foreign region, class index, line-number programs,
+// literal arrays and index regions, each a little-endian uint32), and
+// strings stored as a ULEB128 header (UTF-16 length << 1 | is-ASCII)
+// followed by MUTF-8 bytes and a NUL.
+//
+// The classes, methods and instructions are not decoded: strings are
+// found by their encoding anywhere past the header, which needs no trust
+// in the file's offsets.
+package abc
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// HeaderSize is the size of the file header.
+const HeaderSize = 60
+
+const maxStrings = 200000
+
+// ErrFormat is returned for bytes that are no Ark bytecode file.
+var ErrFormat = errors.New("not an Ark bytecode file")
+
+// File is what a bytecode file shows.
+type File struct {
+	// Version is the bytecode version ("11.0.2.0").
+	Version string
+	// Classes is the class count the header declares.
+	Classes uint32
+	// Strings are the ASCII strings found (at most 200,000), in file
+	// order, each once.
+	Strings []string
+	// Modules are the module specifiers among them (@ohos:…, @ohos.…,
+	// @kit.…, @hms:…, @native:…).
+	Modules []string
+}
+
+// Parse checks the header and lists the strings.
+func Parse(b []byte) (*File, error) {
+	if len(b) < HeaderSize || !bytes.HasPrefix(b, []byte("PANDA\x00\x00\x00")) {
+		return nil, ErrFormat
+	}
+	le := binary.LittleEndian
+	f := &File{Version: fmt.Sprintf("%d.%d.%d.%d", b[12], b[13], b[14], b[15]), Classes: le.Uint32(b[28:])}
+	size := le.Uint32(b[16:])
+	if size < HeaderSize || uint64(size) > uint64(len(b)) {
+		return nil, fmt.Errorf("Ark bytecode: file size %d in the header, %d bytes given", size, len(b))
+	}
+	b = b[:size]
+	// Each (offset, count) pair of the header must lie inside the file.
+	for _, at := range []int{20, 32, 40, 48, 56} {
+		off := le.Uint32(b[at:])
+		if off != 0 && off > size {
+			return nil, fmt.Errorf("Ark bytecode: offset %d at header byte %d past the file's %d bytes", off, at, size)
+		}
+	}
+	if uint64(f.Classes)*4 > uint64(size) {
+		return nil, fmt.Errorf("Ark bytecode: %d classes in %d bytes", f.Classes, size)
+	}
+	seen := map[string]bool{}
+	for i := HeaderSize; i < len(b) && len(f.Strings) < maxStrings; {
+		s, n := asciiString(b[i:])
+		if n == 0 {
+			i++
+			continue
+		}
+		if !seen[s] {
+			seen[s] = true
+			f.Strings = append(f.Strings, s)
+			if isModule(s) {
+				f.Modules = append(f.Modules, s)
+			}
+		}
+		i += n
+	}
+	return f, nil
+}
+
+// asciiString decodes an ASCII string record at the start of b: a one- or
+// two-byte ULEB128 header with the ASCII bit set, at least 3 printable
+// characters, a NUL. It returns the string and the record's length (0:
+// none here).
+func asciiString(b []byte) (string, int) {
+	if len(b) < 2 {
+		return "", 0
+	}
+	hdr, hl := uint32(b[0]), 1
+	if b[0]&0x80 != 0 {
+		if b[1]&0x80 != 0 {
+			return "", 0
+		}
+		hdr, hl = uint32(b[0]&0x7f)|uint32(b[1])<<7, 2
+	}
+	if hdr&1 == 0 {
+		return "", 0
+	}
+	n := int(hdr >> 1)
+	if n < 3 || hl+n >= len(b) || b[hl+n] != 0 {
+		return "", 0
+	}
+	for _, c := range b[hl : hl+n] {
+		if c < 0x20 || c > 0x7e {
+			return "", 0
+		}
+	}
+	return string(b[hl : hl+n]), hl + n + 1
+}
+
+func isModule(s string) bool {
+	for _, p := range []string{"@ohos:", "@ohos.", "@kit.", "@hms:", "@hms.", "@native:"} {
+		if strings.HasPrefix(s, p) && len(s) > len(p) {
+			return true
+		}
+	}
+	return false
+}
