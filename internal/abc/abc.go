@@ -21,13 +21,12 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"strings"
 )
 
 // HeaderSize is the size of the file header.
 const HeaderSize = 60
 
-const maxStrings = 200000
+const maxModules = 10000
 
 // ErrFormat is returned for bytes that are no Ark bytecode file.
 var ErrFormat = errors.New("not an Ark bytecode file")
@@ -38,12 +37,25 @@ type File struct {
 	Version string
 	// Classes is the class count the header declares.
 	Classes uint32
-	// Strings are the ASCII strings found (at most 200,000), in file
-	// order, each once.
-	Strings []string
-	// Modules are the module specifiers among them (@ohos:…, @ohos.…,
-	// @kit.…, @hms:…, @native:…).
-	Modules []string
+	// body is the file past its header, where the strings are looked for.
+	body []byte
+}
+
+// Strings calls fn with each ASCII string record past the header, in
+// file order (repeats included), until fn returns false. The bytes are
+// the file's: fn must copy what it keeps.
+func (f *File) Strings(fn func(s []byte) bool) {
+	for i := 0; i < len(f.body); {
+		n, at, end := asciiString(f.body[i:])
+		if n == 0 {
+			i++
+			continue
+		}
+		if !fn(f.body[i+at : i+end]) {
+			return
+		}
+		i += n
+	}
 }
 
 // Parse checks the header and lists the strings.
@@ -68,58 +80,62 @@ func Parse(b []byte) (*File, error) {
 	if uint64(f.Classes)*4 > uint64(size) {
 		return nil, fmt.Errorf("Ark bytecode: %d classes in %d bytes", f.Classes, size)
 	}
-	seen := map[string]bool{}
-	for i := HeaderSize; i < len(b) && len(f.Strings) < maxStrings; {
-		s, n := asciiString(b[i:])
-		if n == 0 {
-			i++
-			continue
-		}
-		if !seen[s] {
-			seen[s] = true
-			f.Strings = append(f.Strings, s)
-			if isModule(s) {
-				f.Modules = append(f.Modules, s)
-			}
-		}
-		i += n
-	}
+	f.body = b[HeaderSize:]
 	return f, nil
+}
+
+// Modules lists the module specifiers among the strings (@ohos:…,
+// @ohos.…, @kit.…, @hms:…, @native:…), each once, in file order.
+func (f *File) Modules() []string {
+	var out []string
+	seen := map[string]bool{}
+	f.Strings(func(s []byte) bool {
+		if IsModule(s) && !seen[string(s)] {
+			seen[string(s)] = true
+			out = append(out, string(s))
+		}
+		return len(out) < maxModules
+	})
+	return out
 }
 
 // asciiString decodes an ASCII string record at the start of b: a one- or
 // two-byte ULEB128 header with the ASCII bit set, at least 3 printable
-// characters, a NUL. It returns the string and the record's length (0:
-// none here).
-func asciiString(b []byte) (string, int) {
+// characters, a NUL. It returns the record's length (0: none here) and
+// where its characters start and end.
+func asciiString(b []byte) (n, start, end int) {
 	if len(b) < 2 {
-		return "", 0
+		return 0, 0, 0
 	}
 	hdr, hl := uint32(b[0]), 1
 	if b[0]&0x80 != 0 {
 		if b[1]&0x80 != 0 {
-			return "", 0
+			return 0, 0, 0
 		}
 		hdr, hl = uint32(b[0]&0x7f)|uint32(b[1])<<7, 2
 	}
 	if hdr&1 == 0 {
-		return "", 0
+		return 0, 0, 0
 	}
-	n := int(hdr >> 1)
-	if n < 3 || hl+n >= len(b) || b[hl+n] != 0 {
-		return "", 0
+	l := int(hdr >> 1)
+	if l < 3 || hl+l >= len(b) || b[hl+l] != 0 {
+		return 0, 0, 0
 	}
-	for _, c := range b[hl : hl+n] {
+	for _, c := range b[hl : hl+l] {
 		if c < 0x20 || c > 0x7e {
-			return "", 0
+			return 0, 0, 0
 		}
 	}
-	return string(b[hl : hl+n]), hl + n + 1
+	return hl + l + 1, hl, hl + l
 }
 
-func isModule(s string) bool {
+// IsModule tells a module specifier string.
+func IsModule(s []byte) bool {
+	if len(s) == 0 || s[0] != '@' {
+		return false
+	}
 	for _, p := range []string{"@ohos:", "@ohos.", "@kit.", "@hms:", "@hms.", "@native:"} {
-		if strings.HasPrefix(s, p) && len(s) > len(p) {
+		if bytes.HasPrefix(s, []byte(p)) && len(s) > len(p) {
 			return true
 		}
 	}

@@ -28,6 +28,12 @@ func fixture(t testing.TB) []byte {
 	return nil
 }
 
+func strs(f *File) []string {
+	var out []string
+	f.Strings(func(s []byte) bool { out = append(out, string(s)); return true })
+	return out
+}
+
 func TestParse(t *testing.T) {
 	f, err := Parse(fixture(t))
 	if err != nil {
@@ -36,11 +42,11 @@ func TestParse(t *testing.T) {
 	if f.Version != "11.0.2.0" {
 		t.Errorf("version %s", f.Version)
 	}
-	if !slices.Equal(f.Modules, []string{"@ohos:geoLocationManager", "@ohos:identifier.oaid", "@ohos:pasteboard", "@ohos:net.http"}) {
-		t.Errorf("modules %v", f.Modules)
+	if !slices.Equal(f.Modules(), []string{"@ohos:geoLocationManager", "@ohos:identifier.oaid", "@ohos:pasteboard", "@ohos:net.http"}) {
+		t.Errorf("modules %v", f.Modules())
 	}
-	if !slices.Contains(f.Strings, "getCurrentLocation") || !slices.Contains(f.Strings, "https://iot.lock.example.cn/v2/unlock/report") {
-		t.Errorf("strings %v", f.Strings)
+	if all := strs(f); !slices.Contains(all, "getCurrentLocation") || !slices.Contains(all, "https://iot.lock.example.cn/v2/unlock/report") {
+		t.Errorf("strings %v", all)
 	}
 }
 
@@ -63,8 +69,8 @@ func TestStringRecords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(f.Strings, []string{string(long), "xyzw"}) {
-		t.Errorf("strings %q", f.Strings)
+	if all := strs(f); !slices.Equal(all, []string{string(long), "xyzw"}) {
+		t.Errorf("strings %q", all)
 	}
 }
 
@@ -92,8 +98,12 @@ func TestHostile(t *testing.T) {
 func FuzzParse(f *testing.F) {
 	f.Add(fixture(f))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		if file, err := Parse(b); err == nil && len(file.Strings) > maxStrings {
-			t.Fatalf("%d strings", len(file.Strings))
+		if file, err := Parse(b); err == nil {
+			n := 0
+			file.Strings(func(s []byte) bool { n += len(s); return true })
+			if n > len(b) || len(file.Modules()) > maxModules {
+				t.Fatalf("%d string bytes from %d bytes", n, len(b))
+			}
 		}
 	})
 }

@@ -60,6 +60,8 @@ type Analyzer struct {
 	cat  *catalog.Catalog
 	log  *slog.Logger
 	apis apiTable
+	// methods are every method name of the table.
+	methods map[string]bool
 }
 
 // New loads data/harmony/apis.yaml and checks it against the catalog.
@@ -75,7 +77,11 @@ func New(cat *catalog.Catalog, log *slog.Logger) (*Analyzer, error) {
 	if err := yaml.Unmarshal(b, &a.apis); err != nil {
 		return nil, fmt.Errorf("harmony/apis.yaml: %w", err)
 	}
+	a.methods = map[string]bool{}
 	for _, m := range a.apis.Modules {
+		for _, meth := range m.Methods {
+			a.methods[meth] = true
+		}
 		if _, ok := cat.DataType(m.PIType); !ok || len(m.Methods) == 0 || len(m.Source) == 0 {
 			return nil, fmt.Errorf("harmony/apis.yaml: %s: PI type %q unknown, or no methods or source", m.Module, m.PIType)
 		}
@@ -329,39 +335,59 @@ func (s *scan) bytecode(ctx context.Context, arch *artifact.Archive, e *artifact
 		return
 	}
 	s.set.Target.Attrs["abc_version"] = f.Version
+	// One pass over the strings: the modules imported, the methods of
+	// the table named, the URLs.
 	imported := map[string]bool{}
-	for _, m := range f.Modules {
-		imported[m] = true
-	}
-	names := map[string]bool{}
-	for _, str := range f.Strings {
-		names[str] = true
-	}
-	for _, m := range s.a.apis.Modules {
-		spec := ""
+	named := map[string]bool{}
+	var urls []string
+	seenURL := map[string]bool{}
+	f.Strings(func(str []byte) bool {
+		switch {
+		case str[0] == '@':
+			if abc.IsModule(str) && !imported[string(str)] {
+				imported[string(str)] = true
+			}
+		case s.a.methods[string(str)]:
+			named[string(str)] = true
+		case (str[0] == 'h' || str[0] == 'w') && !seenURL[string(str)]:
+			if u := string(str); apk.IsURL(u) && len(urls) < 10000 {
+				seenURL[u] = true
+				urls = append(urls, u)
+			}
+		}
+		return true
+	})
+	specs := make([]string, len(s.a.apis.Modules))
+	found := map[int]string{}
+	for i, m := range s.a.apis.Modules {
 		for _, cand := range append([]string{"@ohos:" + m.Module, "@ohos." + m.Module}, kitSpecs(m.Kits)...) {
 			if imported[cand] {
-				spec = cand
+				specs[i] = cand
 				break
 			}
 		}
-		if spec == "" {
+		if specs[i] == "" {
 			continue
 		}
 		for _, meth := range m.Methods {
-			if names[meth] {
-				s.add(evidence.Observation{Kind: evidence.DataType, Key: m.PIType, Level: evidence.Referenced,
-					Where: evidence.Location{File: file, Class: spec, Method: meth}, Source: Source,
-					Detail: map[string]string{evidence.DetailAPI: "@ohos." + m.Module + "." + meth, "confidence": m.Confidence}})
+			if named[meth] {
+				found[i] = meth
 				break
 			}
 		}
 	}
-	for _, str := range f.Strings {
-		if apk.IsURL(str) {
-			if o, ok := apk.EndpointObservation(s.a.cat, str, evidence.Party{}, evidence.Location{File: file}, Source); ok {
-				s.add(o)
-			}
+	for i, m := range s.a.apis.Modules {
+		meth, ok := found[i]
+		if !ok {
+			continue
+		}
+		s.add(evidence.Observation{Kind: evidence.DataType, Key: m.PIType, Level: evidence.Referenced,
+			Where: evidence.Location{File: file, Class: specs[i], Method: meth}, Source: Source,
+			Detail: map[string]string{evidence.DetailAPI: "@ohos." + m.Module + "." + meth, "confidence": m.Confidence}})
+	}
+	for _, u := range urls {
+		if o, ok := apk.EndpointObservation(s.a.cat, u, evidence.Party{}, evidence.Location{File: file}, Source); ok {
+			s.add(o)
 		}
 	}
 }

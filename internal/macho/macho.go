@@ -18,7 +18,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -315,7 +314,7 @@ func parseThin(b []byte) (bin *Binary, err error) {
 				}
 				// LLVM's linker keeps selector names among the C strings
 				// (Apple's keeps __objc_methname).
-				if !methnames && selectorRE.Match(str) {
+				if !methnames && isSelector(str) {
 					out.Selectors = append(out.Selectors, string(str))
 				}
 			}
@@ -325,4 +324,28 @@ func parseThin(b []byte) (bin *Binary, err error) {
 	return out, nil
 }
 
-var selectorRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(:([A-Za-z_][A-Za-z0-9_]*:)*)?$`)
+// isSelector tells an Objective-C selector name: identifier parts, each
+// but a lone one ending in ':' ("string", "dataForPasteboardType:",
+// "initWithFrame:style:").
+func isSelector(b []byte) bool {
+	if len(b) == 0 || b[0] >= '0' && b[0] <= '9' || b[0] == ':' {
+		return false
+	}
+	colon := false
+	for i, c := range b {
+		switch {
+		case c == ':':
+			if i > 0 && b[i-1] == ':' {
+				return false
+			}
+			colon = true
+		case c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9':
+			if colon && b[i-1] == ':' && c >= '0' && c <= '9' {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return !colon || b[len(b)-1] == ':'
+}

@@ -193,3 +193,14 @@ func FuzzParse(f *testing.F) {
 		Parse(b)
 	})
 }
+
+func TestIsSelector(t *testing.T) {
+	for s, want := range map[string]bool{
+		"string": true, "dataForPasteboardType:": true, "initWithFrame:style:": true, "_private": true,
+		"": false, "9lives": false, ":x": false, "a::": false, "has space": false, "a:b": false, "https://x": false, "%p %p": false,
+	} {
+		if got := isSelector([]byte(s)); got != want {
+			t.Errorf("%q: %v", s, got)
+		}
+	}
+}
