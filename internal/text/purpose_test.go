@@ -24,4 +24,3 @@ func TestPurposeStatus(t *testing.T) {
 		}
 	}
 }
-
