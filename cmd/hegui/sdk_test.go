@@ -82,6 +82,7 @@ func TestScanIOS(t *testing.T) {
 		{"ios/ride.ipa", "ios", []string{"HG-IOS-001", "HG-IOS-002", "HG-AND-003", "HG-AND-007"}},
 		{"ios/ride-fairplay.ipa", "ios", []string{"HG-GEN-001", "HG-IOS-001"}},
 		{"ios/libWeChatSDK.a", "sdk", []string{"HG-AND-003"}},
+		{"ios/WechatOpenSDK.xcframework.zip", "sdk", []string{"HG-AND-003"}},
 		{"harmony/lock.hap", "harmony", []string{"HG-HAR-001", "HG-AND-007"}},
 		{"harmony/lock.app", "harmony", []string{"HG-HAR-001"}},
 	} {

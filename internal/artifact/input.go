@@ -37,6 +37,9 @@ const (
 	// (an iOS static library holds Mach-O objects).
 	MachO     Kind = "macho"
 	StaticLib Kind = "ar"
+	// Framework is a zip of an iOS framework or XCFramework (an SDK's
+	// distribution).
+	Framework Kind = "framework"
 	Pcap      Kind = "pcap"
 	PcapNG    Kind = "pcapng"
 	HAR       Kind = "har"
@@ -233,15 +236,19 @@ func (in *Input) sniffZip() Kind {
 			}
 		}
 	}
-	classes := false
+	classes, framework := false, false
 	for _, e := range a.Entries {
 		if len(e.Name) > 8 && e.Name[:8] == "Payload/" {
 			return IPA
 		}
 		classes = classes || strings.HasSuffix(e.Name, ".class")
+		framework = framework || strings.Contains(e.Name, ".xcframework/") || strings.Contains(e.Name, ".framework/")
 	}
-	if classes {
+	switch {
+	case classes:
 		return JAR
+	case framework:
+		return Framework
 	}
 	return Zip
 }

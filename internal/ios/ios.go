@@ -198,6 +198,13 @@ func (a *Analyzer) Analyze(ctx context.Context, in *artifact.Input) (*evidence.S
 	if in.Kind != artifact.IPA {
 		s.set = &evidence.Set{Target: evidence.Target{Kind: "sdk", Path: in.Path, Size: in.Size,
 			Attrs: map[string]string{"platform": "ios"}}, Inputs: []string{SourceLibrary}}
+		if in.Kind == artifact.Framework {
+			arch, err := in.Archive()
+			if err != nil {
+				return nil, err
+			}
+			return s.set, s.frameworkZip(ctx, arch)
+		}
 		return s.set, s.library(ctx, in)
 	}
 	arch, err := in.Archive()
@@ -578,6 +585,91 @@ func (s *scan) apis(img *macho.Binary, where evidence.Location, party evidence.P
 			}
 		}
 	}
+}
+
+// frameworkZip reads a zipped .framework or .xcframework: the binary of
+// each framework (of an XCFramework, the device slice: ios-arm64 rather
+// than a simulator's), static libraries, and privacy manifests.
+func (s *scan) frameworkZip(ctx context.Context, arch *artifact.Archive) error {
+	type fw struct{ dir, name string }
+	var fws []fw
+	var libs []*artifact.Entry
+	for _, e := range arch.Entries {
+		if e.Unsafe {
+			continue
+		}
+		dir, file := path.Split(e.Name)
+		if d := strings.TrimSuffix(dir, "/"); strings.HasSuffix(d, ".framework") && strings.TrimSuffix(path.Base(d), ".framework") == file {
+			fws = append(fws, fw{dir, file})
+		}
+		if strings.HasSuffix(file, ".a") && strings.Contains(dir, ".xcframework/") {
+			libs = append(libs, e)
+		}
+	}
+	// One slice of an XCFramework: the device's, when there is one.
+	device := func(p string) bool { return strings.Contains(p, "ios-arm64") && !strings.Contains(p, "simulator") }
+	pick := func(paths []string) string {
+		if len(paths) == 0 {
+			return ""
+		}
+		sort.Strings(paths)
+		for _, p := range paths {
+			if device(p) {
+				return p
+			}
+		}
+		return paths[0]
+	}
+	byName := map[string][]string{}
+	for _, f := range fws {
+		byName[f.name] = append(byName[f.name], f.dir)
+	}
+	var names []string
+	for n := range byName {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	t := &s.set.Target
+	for _, n := range names {
+		dir := pick(byName[n])
+		party := s.party(s.a.frameworkSDK(n))
+		if t.ID == "" {
+			t.ID, t.Name = n, n
+			if party.SDK != "" {
+				sdk, _ := s.a.cat.SDK(party.SDK)
+				t.ID, t.Name, t.Attrs["sdk"] = party.SDK, sdk.Name, party.SDK
+			}
+			t.Attrs["format"] = "framework"
+		}
+		if party.SDK != "" {
+			s.add(evidence.Observation{Kind: evidence.SDK, Key: party.SDK, Level: evidence.Present, Party: party,
+				Where: evidence.Location{File: dir + n}, Source: Source, Detail: map[string]string{evidence.DetailMatch: "framework " + n}})
+		}
+		if e := arch.Find(dir + n); e != nil {
+			s.binaryEntry(ctx, arch, e, party)
+		}
+		if arch.Find(dir+"PrivacyInfo.xcprivacy") != nil {
+			s.privacyManifest(ctx, arch, dir+"PrivacyInfo.xcprivacy", party)
+		}
+	}
+	if len(libs) > 0 {
+		var paths []string
+		for _, e := range libs {
+			paths = append(paths, e.Name)
+		}
+		p := pick(paths)
+		name := path.Base(p)
+		party := s.party(s.a.frameworkSDK(name))
+		if t.ID == "" {
+			t.ID, t.Name, t.Attrs["format"] = name, name, "xcframework"
+		}
+		s.binaryEntry(ctx, arch, arch.Find(p), party)
+	}
+	if len(names) == 0 && len(libs) == 0 {
+		return errors.New("no framework binary or static library in the archive")
+	}
+	s.requiredReasons()
+	return nil
 }
 
 // library reads an iOS SDK binary on its own: a static library (.a) or a

@@ -187,3 +187,21 @@ func TestHostileIPA(t *testing.T) {
 		t.Error("an IPA without Payload/*.app was read")
 	}
 }
+
+// A zipped XCFramework: the device slice is read, not the simulator's.
+func TestXCFramework(t *testing.T) {
+	set := analyze(t, td+"WechatOpenSDK.xcframework.zip")
+	if set.Target.Kind != "sdk" || set.Target.ID != "wechat-opensdk" || set.Target.Attrs["format"] != "framework" {
+		t.Errorf("target %+v", set.Target)
+	}
+	var reads []string
+	for _, o := range set.Of(evidence.DataType) {
+		reads = append(reads, o.Key)
+		if !strings.Contains(o.Where.File, "/ios-arm64/") {
+			t.Errorf("read from %s, not the device slice", o.Where.File)
+		}
+	}
+	if !slices.Contains(reads, "clipboard") || slices.Contains(reads, "idfa") {
+		t.Errorf("reads %v: want the WeChat slice's (clipboard), not the simulator slice's (idfa)", reads)
+	}
+}

@@ -176,6 +176,15 @@ func TestHostile(t *testing.T) {
 			t.Errorf("%s: no error", name)
 		}
 	}
+	// A load command of size 0 (a loop for a naive reader) and one
+	// claiming more than the file: errors, not hangs.
+	for _, size := range []uint32{0, 1 << 30} {
+		b := bytes.Clone(ride)
+		binary.LittleEndian.PutUint32(b[32+4:], size)
+		if _, err := Parse(b); err == nil {
+			t.Errorf("load command of size %d: no error", size)
+		}
+	}
 	// Overlapping slices are the same bytes read twice: harmless, read.
 	b := withBody(fat(2, [3]uint32{0x0100000c, 48, uint32(len(ride))}, [3]uint32{0x01000007, 48, uint32(len(ride))}))
 	if bin, err := Parse(b); err != nil || bin.Arch != "arm64" {

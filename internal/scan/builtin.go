@@ -73,10 +73,10 @@ func builtin(cat *catalog.Catalog, log *slog.Logger, capture traffic.Options) (*
 		},
 		{
 			Name:  ios.SourceLibrary,
-			Label: text.New("iOS SDK binary (static library, framework binary)", "iOS SDK二进制（静态库、framework）"),
+			Label: text.New("iOS SDK (static library, framework binary, zipped .framework or .xcframework)", "iOS SDK（静态库、framework二进制、.framework或.xcframework压缩包）"),
 			Class: evidence.ClassPackage,
 			Sniff: func(in *artifact.Input, _ []byte) bool {
-				return in.Kind == artifact.MachO || in.Kind == artifact.StaticLib
+				return in.Kind == artifact.MachO || in.Kind == artifact.StaticLib || in.Kind == artifact.Framework
 			},
 			Extensions: []string{".a", ".dylib"},
 			Analyzer:   iosReader,

@@ -453,14 +453,8 @@ func describe(f artifact.Kind) string {
 	switch f {
 	case artifact.Zip:
 		return "a zip archive with no app, SDK or class file in it"
-	case artifact.IPA:
-		return "an iOS app (IPA), which this version does not read"
-	case artifact.HAP:
-		return "a HarmonyOS app (HAP), which this version does not read"
-	case artifact.Pcap, artifact.PcapNG:
-		return "a packet capture, which this version does not read"
-	case artifact.HAR:
-		return "an HTTP archive (HAR), which this version does not read"
+	case artifact.IPA, artifact.HAP, artifact.Pcap, artifact.PcapNG, artifact.HAR, artifact.AAR, artifact.JAR, artifact.MachO, artifact.StaticLib, artifact.Framework:
+		return "a " + string(f) + " file, which this build was made without"
 	case artifact.Text:
 		return "text"
 	}

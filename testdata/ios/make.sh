@@ -12,6 +12,8 @@
 #     1.9.12, tarball SHA-256 below), repacked by llvm-ar in Darwin format.
 #   - WechatOpenSDK: those objects linked by ld64.lld into a framework
 #     dylib, embedded in ride.ipa as Frameworks/WechatOpenSDK.framework.
+#   - WechatOpenSDK.xcframework.zip: the dylib as a zipped XCFramework
+#     (device slice), with another program as its simulator slice.
 #   - Info.plist (binary, by Python's plistlib) with usage descriptions,
 #     App Transport Security exceptions and URL schemes (ride-clean.ipa:
 #     purposes stated, no exception); the app's privacy
@@ -111,5 +113,24 @@ for _ in range(ncmds):
 else:
     sys.exit("no LC_ENCRYPTION_INFO_64 in Ride")
 write("ride-fairplay.ipa", bytes(b))
+
+# The SDK as vendors ship it: a zipped XCFramework. The device slice is
+# the WeChat dylib; the simulator slice holds another program (Ride for
+# x86_64), so a reader that took the wrong slice would show its reads.
+xc = {"AvailableLibraries": [
+        {"LibraryIdentifier": "ios-arm64", "LibraryPath": "WechatOpenSDK.framework", "SupportedPlatform": "ios", "SupportedArchitectures": ["arm64"]},
+        {"LibraryIdentifier": "ios-arm64_x86_64-simulator", "LibraryPath": "WechatOpenSDK.framework", "SupportedPlatform": "ios",
+         "SupportedPlatformVariant": "simulator", "SupportedArchitectures": ["arm64", "x86_64"]}],
+      "CFBundlePackageType": "XFWK", "XCFrameworkFormatVersion": "1.0"}
+with zipfile.ZipFile("WechatOpenSDK.xcframework.zip", "w", zipfile.ZIP_DEFLATED) as z:
+    def put(name, data):
+        zi = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+        zi.compress_type = zipfile.ZIP_DEFLATED
+        z.writestr(zi, data)
+    root = "WechatOpenSDK.xcframework/"
+    put(root + "Info.plist", plistlib.dumps(xc, sort_keys=True))
+    put(root + "ios-arm64/WechatOpenSDK.framework/WechatOpenSDK", open(work + "/WechatOpenSDK", "rb").read())
+    put(root + "ios-arm64/WechatOpenSDK.framework/Info.plist", plistlib.dumps(fw_info, fmt=plistlib.FMT_BINARY, sort_keys=True))
+    put(root + "ios-arm64_x86_64-simulator/WechatOpenSDK.framework/WechatOpenSDK", open(work + "/Ride-x86", "rb").read())
 PY
-sha256sum Ride Ride-fat libWeChatSDK.a ride.ipa ride-clean.ipa ride-fairplay.ipa
+sha256sum Ride Ride-fat libWeChatSDK.a ride.ipa ride-clean.ipa ride-fairplay.ipa WechatOpenSDK.xcframework.zip
