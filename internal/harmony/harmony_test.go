@@ -118,3 +118,26 @@ func TestHostile(t *testing.T) {
 		t.Errorf("no module: %v", err)
 	}
 }
+
+// A public app's module.json: every permission read, the reasons that
+// are resource references not judged, no bytecode no reads.
+func TestPublicAppManifest(t *testing.T) {
+	set, err := analyze(t, td+"campus.hap")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if set.Target.ID != "hk.edu.cityu.campusnav" || len(set.Keys(evidence.Permission)) != 9 {
+		t.Errorf("target %+v, permissions %v", set.Target, set.Keys(evidence.Permission))
+	}
+	if r := reasons(set); len(r) != 0 {
+		t.Errorf("reasons judged: %v", r)
+	}
+	if !slices.Contains(set.Keys(evidence.DataType), "background_location") {
+		t.Errorf("PI %v", set.Keys(evidence.DataType))
+	}
+	for _, o := range set.Of(evidence.DataType) {
+		if o.Level != evidence.Declared {
+			t.Errorf("a read without bytecode: %+v", o)
+		}
+	}
+}

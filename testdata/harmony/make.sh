@@ -12,6 +12,11 @@
 # lock.hap: a smart lock's app (location read, OAID read, one reason
 # missing, one bare); lock-clean.hap: every reason stated;
 # lock.app: an .app bundle (pack.info and lock.hap).
+# campus.hap: the module.json of a public HarmonyOS app, as the build
+# merges it: src/campus-app.json5 and src/campus-module.json5 are
+# AppScope/app.json5 and entry/src/main/module.json5 of
+# github.com/2026-SYE6601-CityU-Campus-Navigation/Campus-Navigation
+# (@a84211e and @27ff7fb), and it carries no bytecode.
 set -euo pipefail
 cd "$(dirname "$0")"
 python3 - <<'PY'
@@ -75,10 +80,15 @@ def hap(out, mod):
 
 hap("lock.hap", module(["用于开锁时记录位置，便于您查看开锁历史", "需要使用麦克风", None]))
 hap("lock-clean.hap", module(["用于开锁时记录位置，便于您查看开锁历史", "用于与门口访客语音对讲", "用于扫描门锁上的二维码完成绑定"]))
+campus = json.load(open("src/campus-app.json5"))
+campus.update(json.load(open("src/campus-module.json5")))
+with zipfile.ZipFile("campus.hap", "w", zipfile.ZIP_DEFLATED) as z:
+    zi = zipfile.ZipInfo("module.json", date_time=(2026, 1, 1, 0, 0, 0))
+    z.writestr(zi, json.dumps(campus, ensure_ascii=False, indent=2).encode())
 with zipfile.ZipFile("lock.app", "w", zipfile.ZIP_DEFLATED) as z:
     for name, data in [("pack.info", json.dumps({"summary": {"app": {"bundleName": "com.example.smartlock"}}, "packages": [{"name": "entry-default", "moduleType": "entry"}]}).encode()),
                        ("entry-default.hap", open("lock.hap", "rb").read())]:
         zi = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
         z.writestr(zi, data)
 PY
-sha256sum lock.hap lock-clean.hap lock.app
+sha256sum lock.hap lock-clean.hap lock.app campus.hap
