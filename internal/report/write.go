@@ -267,6 +267,9 @@ func writeTable(out io.Writer, r *Report) error {
 		if p := f.Detail[evidence.DetailStartupPath]; p != "" {
 			fmt.Fprintf(out, "      %s%s%s\n", text.Pick(l, "Start-up path", "启动调用路径"), colon(l), p)
 		}
+		if why, ok := f.Detail["reason"]; ok && (f.RuleID == "HG-IOS-001" || f.RuleID == "HG-HAR-001") {
+			fmt.Fprintf(out, "      %s%s%q (%s)\n", text.Pick(l, "Purpose string", "用途说明"), colon(l), f.Detail["purpose"], purposeWord(l, why))
+		}
 		for i, e := range f.Evidence {
 			if i == 3 {
 				fmt.Fprintf(out, "      … %d %s\n", len(f.Evidence)-3, text.Pick(l, "more", "条更多证据"))
@@ -586,4 +589,17 @@ func plural(n int, one, many string) string {
 		return "1 " + one
 	}
 	return fmt.Sprintf("%d %s", n, many)
+}
+
+// purposeWord names what is wrong with a purpose string.
+func purposeWord(l, why string) string {
+	switch why {
+	case "missing":
+		return text.Pick(l, "missing", "缺失")
+	case "placeholder":
+		return text.Pick(l, "a placeholder", "占位符")
+	case "generic":
+		return text.Pick(l, "names no purpose", "未说明目的")
+	}
+	return why
 }
