@@ -5,7 +5,7 @@
 #   ipa      testdata/ios/ride.ipa (executable + one framework)
 #   a        testdata/ios/libWeChatSDK.a (8 objects; the floor is reading the file)
 #   hap      testdata/harmony/lock.hap; hap-8mb: an 8 MB bytecode file of
-#            nothing but string records (the reader's worst case)
+#            nothing but string records
 #   aar/jar  testdata/sdk/alipay-sdk.aar, testdata/sdk/libammsdk.jar
 # Usage: bench/packages.sh [COUNT]   (iterations per benchmark, default 20)
 set -euo pipefail

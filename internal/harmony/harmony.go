@@ -42,7 +42,6 @@ const (
 
 type apiModule struct {
 	Module     string   `yaml:"module"`
-	Kits       []string `yaml:"kits"`
 	Methods    []string `yaml:"methods"`
 	PIType     string   `yaml:"pi_type"`
 	Confidence string   `yaml:"confidence"`
@@ -360,7 +359,7 @@ func (s *scan) bytecode(ctx context.Context, arch *artifact.Archive, e *artifact
 	specs := make([]string, len(s.a.apis.Modules))
 	found := map[int]string{}
 	for i, m := range s.a.apis.Modules {
-		for _, cand := range append([]string{"@ohos:" + m.Module, "@ohos." + m.Module}, kitSpecs(m.Kits)...) {
+		for _, cand := range []string{"@ohos:" + m.Module, "@ohos." + m.Module} {
 			if imported[cand] {
 				specs[i] = cand
 				break
@@ -390,12 +389,4 @@ func (s *scan) bytecode(ctx context.Context, arch *artifact.Archive, e *artifact
 			s.add(o)
 		}
 	}
-}
-
-func kitSpecs(kits []string) []string {
-	out := make([]string, len(kits))
-	for i, k := range kits {
-		out[i] = "@kit." + k
-	}
-	return out
 }

@@ -240,7 +240,7 @@ func (s *scan) ipa(ctx context.Context, arch *artifact.Archive) error {
 		return errors.New("IPA: the app's Info.plist cannot be read")
 	}
 	s.identity(info)
-	s.usage(info, root+"Info.plist")
+	s.usage(info, root+"Info.plist", s.localized(ctx, arch, root))
 	s.transport(info, root+"Info.plist")
 	s.queries(info, root+"Info.plist")
 	s.privacyManifest(ctx, arch, root+"PrivacyInfo.xcprivacy", evidence.Party{})
@@ -330,7 +330,7 @@ func (s *scan) identity(info map[string]any) {
 // usage records each usage description (the purpose the system shows
 // when the app asks for the resource) with the PI it unlocks, and how
 // well it states a purpose.
-func (s *scan) usage(info map[string]any, file string) {
+func (s *scan) usage(info map[string]any, file string, localized map[string][]string) {
 	keys := make([]string, 0)
 	for k := range info {
 		if strings.HasSuffix(k, "UsageDescription") {
@@ -354,11 +354,47 @@ func (s *scan) usage(info map[string]any, file string) {
 		if !isString {
 			status = "missing"
 		}
+		// What users see is the localized string when there is one
+		// (zh-Hans.lproj/InfoPlist.strings…): one that states a purpose
+		// answers for the key.
+		for _, v := range localized[k] {
+			if text.PurposeStatus(k, v) == "" {
+				status = ""
+				d[evidence.DetailPurpose] = v
+			}
+		}
 		if status != "" {
 			s.add(evidence.Observation{Kind: evidence.Property, Key: PropUsagePurpose, Level: evidence.Declared, Where: where, Source: Source,
 				Detail: map[string]string{evidence.DetailName: k, evidence.DetailValue: purpose, evidence.DetailReason: status}})
 		}
 	}
+}
+
+// localized reads the InfoPlist.strings of the bundle's .lproj folders:
+// key → the values of every language.
+func (s *scan) localized(ctx context.Context, arch *artifact.Archive, root string) map[string][]string {
+	out := map[string][]string{}
+	for _, e := range arch.Entries {
+		rest, ok := strings.CutPrefix(e.Name, root)
+		if !ok || e.Unsafe || !strings.HasSuffix(rest, ".lproj/InfoPlist.strings") || strings.Count(rest, "/") != 1 || e.Size > maxPlist {
+			continue
+		}
+		b, err := arch.ReadContext(ctx, e)
+		if err != nil {
+			s.lost(e.Name, evidence.PartResources, artifact.CauseOf(err), err)
+			continue
+		}
+		m, err := plist.ParseStrings(b)
+		if err != nil {
+			s.lost(e.Name, evidence.PartResources, evidence.CauseMalformed, err)
+		}
+		for k, v := range m {
+			if strings.HasSuffix(k, "UsageDescription") {
+				out[k] = append(out[k], v)
+			}
+		}
+	}
+	return out
 }
 
 // PropUsagePurpose is the property of a usage description that states no
@@ -373,7 +409,10 @@ func (s *scan) transport(info map[string]any, file string) {
 		return
 	}
 	where := evidence.Location{File: file, Resource: "NSAppTransportSecurity"}
-	if plist.Bool(ats["NSAllowsArbitraryLoads"]) {
+	// From iOS 10, NSAllowsArbitraryLoads is ignored when one of these
+	// is present (Apple, NSAllowsArbitraryLoadsInWebContent).
+	overridden := ats["NSAllowsArbitraryLoadsInWebContent"] != nil || ats["NSAllowsArbitraryLoadsForMedia"] != nil || ats["NSAllowsLocalNetworking"] != nil
+	if plist.Bool(ats["NSAllowsArbitraryLoads"]) && !overridden {
 		s.add(evidence.Observation{Kind: evidence.Property, Key: "cleartext_traffic", Level: evidence.Declared, Where: where, Source: Source,
 			Detail: map[string]string{evidence.DetailValue: "true", evidence.DetailHow: "NSAllowsArbitraryLoads"}})
 	}
@@ -485,7 +524,7 @@ func (s *scan) binaryEntry(ctx context.Context, arch *artifact.Archive, e *artif
 		s.lost(e.Name, evidence.PartCode, artifact.CauseOf(err), err)
 		return
 	}
-	bin, err := macho.Parse(b)
+	bin, err := macho.ParseContext(ctx, b)
 	if err != nil {
 		s.lost(e.Name, evidence.PartCode, evidence.CauseMalformed, err)
 		return
@@ -515,17 +554,20 @@ func (s *scan) binary(bin *macho.Binary, file string, party evidence.Party) {
 		if img.Name != "" {
 			where.File = file + "(" + img.Name + ")"
 		}
-		// A linked image is its framework's (the name says whose); an
-		// object of a static library is the SDK whose class it defines
-		// (libraries bundle others: WeChat's holds Tencent MTA).
-		p, byClass := party, img.Name != ""
+		// A linked image is its framework's (the name says whose) or the
+		// app's: SDK classes linked into it are recorded as present, and
+		// never take the image's reads (the app's own calls would be
+		// charged to the SDK). An object of a static library is the SDK
+		// whose class it defines (libraries bundle others: WeChat's holds
+		// Tencent MTA).
+		p, member := party, img.Name != ""
 		for _, c := range img.Classes {
 			if id := s.a.classSDK(c); id != "" {
 				sp := s.party(id)
 				s.add(evidence.Observation{Kind: evidence.SDK, Key: id, Level: evidence.Present, Party: sp,
 					Where: evidence.Location{File: where.File, Class: c}, Source: Source, Detail: map[string]string{evidence.DetailMatch: "class " + c}})
-				if p.SDK == "" || byClass {
-					p, byClass = sp, false
+				if member {
+					p, member = sp, false
 				}
 			}
 		}
@@ -575,7 +617,7 @@ func (s *scan) apis(img *macho.Binary, where evidence.Location, party evidence.P
 	}
 	for _, cat := range s.a.cat.IOSAPICategories() {
 		for _, api := range cat.APIs {
-			if imports[api] || sels[api] {
+			if imports[api] || imports["OBJC_CLASS_$_"+api] {
 				if _, ok := s.used[cat.Category]; !ok {
 					w := where
 					w.Method = api
@@ -685,7 +727,7 @@ func (s *scan) library(ctx context.Context, in *artifact.Input) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	bin, err := macho.Parse(b)
+	bin, err := macho.ParseContext(ctx, b)
 	if err != nil {
 		return err
 	}

@@ -94,6 +94,9 @@ type Ref struct {
 type String struct {
 	Value string
 	PC    uint32
+	// Len is the instruction's length (2: ldc, 3: ldc_w): the next
+	// instruction is at PC+Len.
+	Len uint8
 }
 
 type cpEntry struct {
@@ -524,7 +527,7 @@ func (r *reader) scan(m *Method, code []byte) error {
 				if err != nil {
 					return fmt.Errorf("ldc at %d: %w", pc, err)
 				}
-				m.Strings = append(m.Strings, String{Value: s, PC: uint32(pc)})
+				m.Strings = append(m.Strings, String{Value: s, PC: uint32(pc), Len: uint8(size)})
 			}
 		}
 		pc += size

@@ -14,6 +14,7 @@ package macho
 
 import (
 	"bytes"
+	"context"
 	"debug/macho"
 	"encoding/binary"
 	"errors"
@@ -67,12 +68,16 @@ type Binary struct {
 }
 
 // Parse reads a Mach-O file (thin or fat) or a static library.
-func Parse(b []byte) (*Binary, error) {
+func Parse(b []byte) (*Binary, error) { return ParseContext(context.Background(), b) }
+
+// ParseContext is Parse, stopping between a static library's members
+// when ctx ends.
+func ParseContext(ctx context.Context, b []byte) (*Binary, error) {
 	switch {
 	case bytes.HasPrefix(b, []byte("!<arch>\n")):
-		return parseArchive(b)
+		return parseArchive(ctx, b)
 	case len(b) >= 8 && binary.BigEndian.Uint32(b) == macho.MagicFat:
-		return parseFat(b)
+		return parseFat(ctx, b)
 	case len(b) >= 4 && isThin(b):
 		return parseThin(b)
 	}
@@ -86,7 +91,7 @@ func isThin(b []byte) bool {
 
 // parseFat picks a slice of a universal file, after checking every
 // slice's bounds against the file (debug/macho does not).
-func parseFat(b []byte) (*Binary, error) {
+func parseFat(ctx context.Context, b []byte) (*Binary, error) {
 	n := binary.BigEndian.Uint32(b[4:])
 	if n == 0 || n > maxSlices || uint64(8+20*n) > uint64(len(b)) {
 		return nil, fmt.Errorf("fat binary: %d slices in %d bytes", n, len(b))
@@ -107,7 +112,17 @@ func parseFat(b []byte) (*Binary, error) {
 			pick = &s
 		}
 	}
-	bin, err := Parse(b[pick.off : pick.off+pick.size])
+	body := b[pick.off : pick.off+pick.size]
+	if pick.off < uint64(8+20*n) || binary.BigEndian.Uint32(body) == macho.MagicFat {
+		return nil, fmt.Errorf("fat binary: the %s slice (at %d) overlaps the header or is itself fat", arch(pick.cpu), pick.off)
+	}
+	var bin *Binary
+	var err error
+	if bytes.HasPrefix(body, []byte("!<arch>\n")) {
+		bin, err = parseArchive(ctx, body)
+	} else {
+		bin, err = parseThin(body)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("fat binary, %s slice: %w", arch(pick.cpu), err)
 	}
@@ -130,10 +145,13 @@ func arch(c macho.Cpu) string {
 
 // parseArchive reads every Mach-O object of an ar archive (BSD names
 // "#1/len" and GNU/SysV names both) and merges what they show.
-func parseArchive(b []byte) (*Binary, error) {
+func parseArchive(ctx context.Context, b []byte) (*Binary, error) {
 	out := &Binary{Type: "archive"}
 	seen := map[string]bool{}
 	for off := 8; off+60 <= len(b); {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("static library: %w", err)
+		}
 		h := b[off : off+60]
 		if h[58] != '`' || h[59] != '\n' {
 			return nil, fmt.Errorf("static library: bad member header at %d", off)
@@ -154,7 +172,12 @@ func parseArchive(b []byte) (*Binary, error) {
 		}
 		off += 60 + int(size)
 		off += off & 1 // members are 2-aligned
-		if strings.HasPrefix(name, "__.SYMDEF") || name == "/" || name == "//" || !isThin(body) {
+		if strings.HasPrefix(name, "__.SYMDEF") || name == "/" || name == "//" {
+			continue
+		}
+		if !isThin(body) {
+			// LLVM bitcode (LTO) or another format: code that is not read.
+			out.Problems = append(out.Problems, fmt.Errorf("%s: not a Mach-O object (LLVM bitcode?): not read", name))
 			continue
 		}
 		if len(out.Members) >= maxMembers {
@@ -177,6 +200,18 @@ func parseArchive(b []byte) (*Binary, error) {
 	if len(out.Members) == 0 {
 		return nil, errors.New("static library: no Mach-O object in it")
 	}
+	// A member's own definitions satisfy another's imports.
+	defined := map[string]bool{}
+	for _, c := range out.Classes {
+		defined["OBJC_CLASS_$_"+c] = true
+	}
+	keep := out.Imports[:0]
+	for _, s := range out.Imports {
+		if !defined[s] {
+			keep = append(keep, s)
+		}
+	}
+	out.Imports = keep
 	out.sort()
 	return out, nil
 }
@@ -198,18 +233,6 @@ func (out *Binary) merge(m *Binary, seen map[string]bool) {
 		add(&out.Strings, "t", m.Strings[:min(len(m.Strings), room)])
 	}
 	add(&out.Libraries, "l", m.Libraries)
-	// An object's own definitions satisfy another's imports.
-	defined := map[string]bool{}
-	for _, c := range out.Classes {
-		defined["OBJC_CLASS_$_"+c] = true
-	}
-	keep := out.Imports[:0]
-	for _, s := range out.Imports {
-		if !defined[s] {
-			keep = append(keep, s)
-		}
-	}
-	out.Imports = keep
 }
 
 func (out *Binary) sort() {

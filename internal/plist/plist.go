@@ -43,7 +43,9 @@ var (
 	errValues = fmt.Errorf("more than %d values", maxValues)
 )
 
-// Parse reads a property list of either format.
+// Parse reads a property list of either format. Values an object list
+// shares (one object referenced twice) are shared in the result too:
+// callers must not modify what they get.
 func Parse(b []byte) (any, error) {
 	if bytes.HasPrefix(b, []byte("bplist00")) {
 		return parseBinary(b)
@@ -87,6 +89,9 @@ type binReader struct {
 	decoding   []bool // objects on the current decoding path
 	values     int
 	offsetSize int
+	// done holds each object decoded, so that an object referenced many
+	// times is decoded (and its bytes copied) once: values are shared.
+	done map[uint64]any
 }
 
 func parseBinary(b []byte) (any, error) {
@@ -109,7 +114,7 @@ func parseBinary(b []byte) (any, error) {
 	if top >= n {
 		return nil, fmt.Errorf("binary plist: top object %d of %d", top, n)
 	}
-	r := &binReader{b: b[:body], refSize: refSize, offsetSize: offSize, offsets: make([]uint64, n), decoding: make([]bool, n)}
+	r := &binReader{b: b[:body], refSize: refSize, offsetSize: offSize, offsets: make([]uint64, n), decoding: make([]bool, n), done: map[uint64]any{}}
 	for i := range r.offsets {
 		r.offsets[i] = uintN(b[tableAt+uint64(i*offSize):], offSize)
 	}
@@ -154,6 +159,17 @@ func (r *binReader) count(off uint64, low byte) (uint64, uint64, error) {
 }
 
 func (r *binReader) object(i uint64, depth int) (any, error) {
+	if v, ok := r.done[i]; ok {
+		return v, nil
+	}
+	v, err := r.decode(i, depth)
+	if err == nil {
+		r.done[i] = v
+	}
+	return v, err
+}
+
+func (r *binReader) decode(i uint64, depth int) (any, error) {
 	if depth > maxDepth {
 		return nil, errDepth
 	}

@@ -1,12 +1,15 @@
 package plist
 
 import (
+	"bytes"
 	"encoding/binary"
 	"os"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf16"
 )
 
 func load(t testing.TB, name string) any {
@@ -118,4 +121,63 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		Parse(b) // no panic, no hang
 	})
+}
+
+// One large string referenced many times is decoded once: memory follows
+// the input, not the references.
+func TestSharedObjectsDecodedOnce(t *testing.T) {
+	big := append([]byte{0x5F, 0x11, 0xff, 0xff}, bytes.Repeat([]byte("x"), 0xffff)...) // a 64 KiB string
+	const refs = 30000
+	arr := []byte{0xAF, 0x11, byte(refs >> 8), byte(refs & 0xff)}
+	// Two-byte references: the string is object 1.
+	for i := 0; i < refs; i++ {
+		arr = append(arr, 0, 1)
+	}
+	b := []byte("bplist00")
+	offs := []int{len(b)}
+	b = append(b, arr...)
+	offs = append(offs, len(b))
+	b = append(b, big...)
+	table := len(b)
+	for _, o := range offs {
+		b = append(b, byte(o>>24), byte(o>>16), byte(o>>8), byte(o))
+	}
+	tr := make([]byte, 32)
+	tr[6], tr[7] = 4, 2
+	binary.BigEndian.PutUint64(tr[8:], 2)
+	binary.BigEndian.PutUint64(tr[24:], uint64(table))
+	b = append(b, tr...)
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	v, err := Parse(b)
+	runtime.ReadMemStats(&after)
+	if err != nil || len(Array(v)) != refs {
+		t.Fatalf("%v, %d elements", err, len(Array(v)))
+	}
+	if grown := after.TotalAlloc - before.TotalAlloc; grown > 16<<20 {
+		t.Errorf("%d MiB allocated for a %d KiB list", grown>>20, len(b)>>10)
+	}
+}
+
+func TestStrings(t *testing.T) {
+	text := "/* 中文 */\n\"NSCameraUsageDescription\" = \"用于扫描\\\"车辆\\\"二维码\";\n// comment\nNSMicrophoneUsageDescription = \"语音\\U5bf9\\U8bb2\";\n"
+	u16 := []byte{0xff, 0xfe}
+	for _, r := range utf16.Encode([]rune(text)) {
+		u16 = append(u16, byte(r), byte(r>>8))
+	}
+	for name, b := range map[string][]byte{"utf-8": []byte(text), "utf-16le": u16} {
+		m, err := ParseStrings(b)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if m["NSCameraUsageDescription"] != `用于扫描"车辆"二维码` || m["NSMicrophoneUsageDescription"] != "语音对讲" {
+			t.Errorf("%s: %q", name, m)
+		}
+	}
+	for _, bad := range []string{`"a" = "b"`, `"a" = "unterminated;`, `"a" "b";`} {
+		if _, err := ParseStrings([]byte(bad)); err == nil {
+			t.Errorf("%q parsed", bad)
+		}
+	}
 }

@@ -64,7 +64,7 @@ info = {
     "NSCameraUsageDescription": "",
     "NSContactsUsageDescription": "$(PRODUCT_NAME) needs contacts",
     "NSMicrophoneUsageDescription": "需要使用麦克风",
-    "NSPhotoLibraryUsageDescription": "Lets you attach a photo of lost property to a trip report.",
+    "NSPhotoLibraryUsageDescription": "Photos",
     "NSUserTrackingUsageDescription": "Tracking",
     "LSApplicationQueriesSchemes": ["weixin", "wechat", "alipay", "mqq", "taobao"],
     "NSAppTransportSecurity": {"NSAllowsArbitraryLoads": True,
@@ -86,6 +86,11 @@ def write(out, exe, info=info):
         put(root + "Info.plist", plistlib.dumps(info, fmt=plistlib.FMT_BINARY, sort_keys=True))
         put(root + "Ride", exe)
         put(root + "PrivacyInfo.xcprivacy", plistlib.dumps(app_pm, sort_keys=True))
+        # The Chinese prompt of the photo-library key (UTF-16, as Xcode writes
+        # .strings files): it answers for the English one in Info.plist.
+        put(root + "zh-Hans.lproj/InfoPlist.strings",
+            ('/* 照片 */\n"NSPhotoLibraryUsageDescription" = "用于上传失物照片到行程报告";\n'
+             '"NSUserTrackingUsageDescription" = "跟踪";\n').encode("utf-16"))
         fw = root + "Frameworks/WechatOpenSDK.framework/"
         put(fw + "WechatOpenSDK", open(work + "/WechatOpenSDK", "rb").read())
         put(fw + "Info.plist", plistlib.dumps(fw_info, fmt=plistlib.FMT_BINARY, sort_keys=True))

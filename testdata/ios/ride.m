@@ -28,6 +28,14 @@ __attribute__((objc_root_class))
 extern const void *CNCopyCurrentNetworkInfo(const void *ifname);
 extern int printf(const char *, ...);
 
+// The WeChat SDK's entry class, linked statically into the app (as apps
+// that embed libWeChatSDK.a have it): its presence names the SDK, and the
+// app's own reads below stay the app's.
+@interface WXApi : NSObject
+@end
+@implementation WXApi
+@end
+
 @interface RideTracker : NSObject
 @end
 @implementation RideTracker

@@ -17,7 +17,9 @@ import (
 	"io"
 	"log/slog"
 	"path"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/hegui/hegui/internal/android/apk"
@@ -204,6 +206,9 @@ func (s *scan) class(c *jvm.Class, file string) {
 			if kept >= maxPerMethod || strings.HasPrefix(r.Class, "[") {
 				continue
 			}
+			if r.Kind == jvm.RefField && r.Op != 0xb2 && r.Op != 0xb4 {
+				continue // putstatic, putfield: a write is no read
+			}
 			desc := "L" + r.Class + ";"
 			var apis []catalog.API
 			if r.Kind == jvm.RefField {
@@ -211,13 +216,22 @@ func (s *scan) class(c *jvm.Class, file string) {
 			} else {
 				apis = s.a.cat.MethodAPIs(desc, r.Name)
 			}
+			// The string constant loaded just before the call, when one is:
+			// the last argument of a call such as getString(cr, "android_id").
+			last, haveLast := "", false
+			for _, str := range m.Strings {
+				if str.PC+uint32(str.Len) == r.PC {
+					last, haveLast = str.Value, true
+				}
+			}
 			for _, api := range apis {
-				mode, ok := decide(api, strs)
+				mode, ok := decide(api, strs, last, haveLast)
 				if !ok {
 					continue
 				}
 				where := evidence.Location{File: file, Class: cls, Method: m.Name + m.Desc, Offset: m.CodeOffset + int64(r.PC)}
-				d := map[string]string{evidence.DetailAPI: javaName(r.Class) + "." + r.Name, "confidence": api.Confidence}
+				d := map[string]string{evidence.DetailAPI: javaName(r.Class) + "." + r.Name, "confidence": api.Confidence,
+					"pc": strconv.FormatUint(uint64(r.PC), 10)} // javap's offset in the method
 				if mode == catalog.ModeCheck {
 					d[evidence.DetailDataType] = api.DataType
 					s.add(evidence.Observation{Kind: evidence.Property, Key: evidence.PropertyPresenceCheck, Level: evidence.Referenced,
@@ -243,14 +257,25 @@ func (s *scan) class(c *jvm.Class, file string) {
 }
 
 // decide says what a call of an API does, as far as a method's own
-// string constants tell; calls whose arguments decide it in ways only
-// data flow could tell (the app's own package, an Intent's target) are
-// left out: a missed call costs less than a false one.
-func decide(api catalog.API, strs map[string]bool) (catalog.Mode, bool) {
+// string constants tell: the constant loaded just before the call (last,
+// when haveLast) is its last argument, and settles rules on string
+// arguments (getString(cr, "android_id") reads the Android ID, with
+// another key it reads something else); without one, a key among the
+// method's constants counts, as the catalog says. Calls whose arguments
+// decide them in ways only data flow could tell (the app's own package,
+// an Intent's target) are left out: a missed call costs less than a
+// false one.
+func decide(api catalog.API, strs map[string]bool, last string, haveLast bool) (catalog.Mode, bool) {
 	if api.Purpose != "" || api.DataType == "" || api.URI {
 		return "", false
 	}
 	if len(api.Args) > 0 {
+		if haveLast {
+			if slices.Contains(api.Args, last) {
+				return api.Mode, api.Mode.Collects() || api.Mode == catalog.ModeCheck
+			}
+			return "", false // another key: another setting
+		}
 		for _, v := range api.Args {
 			if strs[v] {
 				return api.Mode, api.Mode.Collects() || api.Mode == catalog.ModeCheck
@@ -347,7 +372,10 @@ type textComponent struct {
 	Line                 int
 }
 
-const androidNS = "http://schemas.android.com/apk/res/android"
+const (
+	androidNS = "http://schemas.android.com/apk/res/android"
+	toolsNS   = "http://schemas.android.com/tools"
+)
 
 // parseManifest reads a text manifest up to the first error (what was
 // read before it is returned with it).
@@ -357,6 +385,9 @@ func parseManifest(b []byte) (textManifest, error) {
 	d.Strict = true
 	depth := 0
 	for depth < 64 {
+		// Where the next token starts: the line of a tag is the line of
+		// its '<', however many lines its attributes take.
+		start := d.InputOffset()
 		tok, err := d.Token()
 		if err == io.EOF {
 			return m, nil
@@ -369,7 +400,15 @@ func parseManifest(b []byte) (textManifest, error) {
 			depth--
 		case xml.StartElement:
 			depth++
-			line, _ := d.InputPos()
+			line := 1 + bytes.Count(b[:min(int(start), len(b))], []byte("\n"))
+			if node := toolsNode(t); node == "remove" || node == "removeAll" {
+				// The merger drops it from the host: it never applies.
+				if err := d.Skip(); err != nil {
+					return m, fmt.Errorf("AndroidManifest.xml: %w", err)
+				}
+				depth--
+				continue
+			}
 			attr := func(local string, android bool) string {
 				for _, a := range t.Attr {
 					if a.Name.Local == local && (!android || a.Name.Space == androidNS) && (android || a.Name.Space == "") {
@@ -402,6 +441,17 @@ func parseManifest(b []byte) (textManifest, error) {
 		}
 	}
 	return m, errors.New("AndroidManifest.xml: nested deeper than 64 elements")
+}
+
+// toolsNode is an element's tools:node (the manifest merger's
+// instruction), or "".
+func toolsNode(t xml.StartElement) string {
+	for _, a := range t.Attr {
+		if a.Name.Space == toolsNS && a.Name.Local == "node" {
+			return a.Value
+		}
+	}
+	return ""
 }
 
 // nativeLibs matches an AAR's native libraries (jni/ABI/*.so) against

@@ -166,6 +166,21 @@ func TestDemoJAR(t *testing.T) {
 	if set.Target.ID != "com.demo.sdk" {
 		t.Errorf("target %+v", set.Target)
 	}
+	// Settings.Secure.getString with the key "android_id" is a read; with
+	// another key it is not, even when "android_id" is a constant of the
+	// method; a field written is not read.
+	var ids []string
+	for _, o := range set.Of(evidence.DataType) {
+		switch o.Key {
+		case "android_id":
+			ids = append(ids, o.Where.Method)
+		case "wifi_scan", "wifi_info":
+			t.Errorf("a field write reported as a read: %+v", o)
+		}
+	}
+	if !slices.Equal(ids, []string{"androidId(Landroid/content/ContentResolver;)Ljava/lang/String;"}) {
+		t.Errorf("android_id reads in %v", ids)
+	}
 	if _, ok := find(set, evidence.Endpoint, "stat.demo-sdk.example.cn", nil); !ok {
 		t.Errorf("endpoints %v", set.Keys(evidence.Endpoint))
 	}
@@ -223,6 +238,35 @@ func TestHostile(t *testing.T) {
 	}
 	if !manifestLost {
 		t.Errorf("the broken manifest was not reported: %+v", set.Errors)
+	}
+}
+
+// The manifest as the merger applies it: an element tools:node="remove"
+// never reaches the host; a tag spread over lines is placed at its '<'.
+func TestManifestMerging(t *testing.T) {
+	manifest := `<manifest xmlns:android="http://schemas.android.com/apk/res/android"
+    xmlns:tools="http://schemas.android.com/tools" package="x.y">
+    <uses-permission
+        android:name="android.permission.CAMERA" />
+    <uses-permission android:name="android.permission.READ_PHONE_STATE" tools:node="remove" />
+    <application>
+        <activity
+            android:name=".Scan"
+            android:exported="false" />
+    </application>
+</manifest>`
+	set, err := analyze(t, writeZip(t, "AndroidManifest.xml", manifest, "classes.jar", readFile(t, "../../jvm/testdata/demo-sdk.jar")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if perms := set.Keys(evidence.Permission); !slices.Equal(perms, []string{"android.permission.CAMERA"}) {
+		t.Errorf("permissions %v", perms)
+	}
+	if o, ok := find(set, evidence.Permission, "android.permission.CAMERA", nil); !ok || o.Where.Line != 3 {
+		t.Errorf("CAMERA at line %d, want 3", o.Where.Line)
+	}
+	if o, ok := find(set, evidence.Component, "x.y.Scan", nil); !ok || o.Where.Line != 7 || o.Attr(evidence.DetailExported) != "false" {
+		t.Errorf("activity %+v", o)
 	}
 }
 
