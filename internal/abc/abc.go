@@ -45,13 +45,36 @@ type File struct {
 // file order (repeats included), until fn returns false. The bytes are
 // the file's: fn must copy what it keeps.
 func (f *File) Strings(fn func(s []byte) bool) {
-	for i := 0; i < len(f.body); {
-		n, at, end := asciiString(f.body[i:])
+	b := f.body
+	// np1 and np2 are the first bytes at or after i+1 and i+2 (where the
+	// characters start after a one- or two-byte header) that cannot be in
+	// an ASCII string: a record whose characters reach one is no string.
+	// They only move forward, so checking a candidate costs O(1), not its
+	// length.
+	next := func(from int) int {
+		for from < len(b) && b[from] >= 0x20 && b[from] <= 0x7e {
+			from++
+		}
+		return from
+	}
+	np1, np2 := 0, 0
+	for i := 0; i < len(b); {
+		if np1 < i+1 {
+			np1 = next(i + 1)
+		}
+		if np2 < i+2 {
+			np2 = next(i + 2)
+		}
+		printable := np1 - i
+		if b[i]&0x80 != 0 {
+			printable = np2 - i
+		}
+		n, at, end := asciiString(b[i:], printable)
 		if n == 0 {
 			i++
 			continue
 		}
-		if !fn(f.body[i+at : i+end]) {
+		if !fn(b[i+at : i+end]) {
 			return
 		}
 		i += n
@@ -101,9 +124,10 @@ func (f *File) Modules() []string {
 
 // asciiString decodes an ASCII string record at the start of b: a one- or
 // two-byte ULEB128 header with the ASCII bit set, at least 3 printable
-// characters, a NUL. It returns the record's length (0: none here) and
-// where its characters start and end.
-func asciiString(b []byte) (n, start, end int) {
+// characters, a NUL. printable is the index in b of the first byte past
+// the header that is not printable ASCII. It returns the record's length (0:
+// none here) and where its characters start and end.
+func asciiString(b []byte, printable int) (n, start, end int) {
 	if len(b) < 2 {
 		return 0, 0, 0
 	}
@@ -121,10 +145,8 @@ func asciiString(b []byte) (n, start, end int) {
 	if l < 3 || hl+l >= len(b) || b[hl+l] != 0 {
 		return 0, 0, 0
 	}
-	for _, c := range b[hl : hl+l] {
-		if c < 0x20 || c > 0x7e {
-			return 0, 0, 0
-		}
+	if printable < hl+l {
+		return 0, 0, 0
 	}
 	return hl + l + 1, hl, hl + l
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"slices"
 	"testing"
+	"time"
 )
 
 // fixture is ets/modules.abc of the smart lock HAP.
@@ -106,4 +107,47 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A body built so that every byte starts a record that fails at its last
+// character costs what a plain one does, within a small factor.
+func TestAdversarialScanIsLinear(t *testing.T) {
+	mk := func(body []byte) []byte {
+		h := make([]byte, HeaderSize)
+		copy(h, "PANDA\x00\x00\x00")
+		binary.LittleEndian.PutUint32(h[16:], uint32(HeaderSize+len(body)))
+		return append(h, body...)
+	}
+	plain := make([]byte, 4<<20)
+	bad := make([]byte, 4<<20)
+	// Blocks of 64: each of the first 47 bytes is a header whose string
+	// would end with the NUL at 63, and every one is broken by the DEL
+	// at 62, the last character it would hold.
+	for i := range bad {
+		plain[i] = 'a'
+		switch j := i % 64; {
+		case j <= 46:
+			bad[i] = byte((62-j)<<1 | 1)
+		case j <= 61:
+			bad[i] = 'A'
+		case j == 62:
+			bad[i] = 0x7f
+		default:
+			bad[i] = 0
+		}
+	}
+	timeIt := func(b []byte) time.Duration {
+		f, err := Parse(mk(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		f.Strings(func([]byte) bool { return true })
+		return time.Since(start)
+	}
+	p, a := timeIt(plain), timeIt(bad)
+	t.Logf("plain %v, adversarial %v", p, a)
+	if a > 4*p+20*time.Millisecond {
+		t.Errorf("adversarial body: %v, plain: %v", a, p)
+	}
 }
