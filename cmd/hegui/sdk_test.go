@@ -119,5 +119,9 @@ func TestScanIOS(t *testing.T) {
 		if err := sarif.Validate(v); err != nil {
 			t.Errorf("%s: SARIF: %v", c.file, err)
 		}
+		html, _, _ := hegui(t, "scan", "--format", "html", path)
+		if !strings.Contains(html, c.rules[0]) || strings.Contains(html, "<script") {
+			t.Errorf("%s: the HTML report lacks %s or holds a script", c.file, c.rules[0])
+		}
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -724,6 +725,16 @@ func TestUploadIsSniffed(t *testing.T) {
 	if code != 202 || out["kind"] != "android" {
 		t.Errorf("an APK: %d %v", code, out)
 	}
+	// The other package kinds are taken too (and kept, so counted below).
+	for file, kind := range map[string]string{"ios/ride.ipa": "ios", "harmony/lock.hap": "harmony", "sdk/alipay-sdk.aar": "sdk"} {
+		b, err := os.ReadFile(filepath.Join(td, file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if code, out := post(b, filepath.Base(file)); code != 202 || out["kind"] != kind {
+			t.Errorf("%s: %d %v", file, code, out)
+		}
+	}
 	// Nothing but the APK was kept.
 	var kept []string
 	filepath.WalkDir(s.Blobs.(*blob.Dir).Root(), func(p string, d os.DirEntry, err error) error {
@@ -732,7 +743,7 @@ func TestUploadIsSniffed(t *testing.T) {
 		}
 		return nil
 	})
-	if len(kept) != 1 || !strings.HasSuffix(kept[0], ".apk") {
-		t.Errorf("kept %v", kept)
+	if len(kept) != 4 || slices.ContainsFunc(kept, func(k string) bool { return strings.HasSuffix(k, ".so") }) {
+		t.Errorf("kept %v: want the four packages, not the library", kept)
 	}
 }
