@@ -500,6 +500,13 @@ func (a *Analyzer) frameworkSDK(name string) string {
 // classSDK names the SDK an Objective-C class belongs to: a class name
 // listed, else the longest prefix that matches.
 func (a *Analyzer) classSDK(class string) string {
+	// A Swift class: its module is the framework it ships in.
+	if module, name, ok := macho.SwiftClass(class); ok {
+		if id := a.frameworkSDK(module); id != "" {
+			return id
+		}
+		class = name
+	}
 	best, bestLen := "", 0
 	for _, sig := range a.sdks.SDKs {
 		if slices.Contains(sig.Classes, class) {

@@ -205,3 +205,23 @@ func TestXCFramework(t *testing.T) {
 		t.Errorf("reads %v: want the WeChat slice's (clipboard), not the simulator slice's (idfa)", reads)
 	}
 }
+
+func TestClassSDK(t *testing.T) {
+	cat, _ := catalog.Load()
+	a, err := New(cat, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for class, want := range map[string]string{
+		"WXApi":                        "wechat-opensdk",
+		"WXOMTAPasteboard":             "tencent-mta", // the longest prefix
+		"MTAlert":                      "",            // a prefix must end at a word
+		"_TtC12CleverTapSDK9CleverTap": "clevertap",   // a Swift class, by its module
+		"_TtC4Ride9WXApiMock":          "wechat-opensdk",
+		"RideTracker":                  "",
+	} {
+		if got := a.classSDK(class); got != want {
+			t.Errorf("%s: %q, want %q", class, got, want)
+		}
+	}
+}

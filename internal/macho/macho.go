@@ -372,3 +372,34 @@ func isSelector(b []byte) bool {
 	}
 	return !colon || b[len(b)-1] == ':'
 }
+
+// SwiftClass splits the Objective-C name Swift gives a class
+// ("_TtC12CleverTapSDK9CleverTap": _Tt, C for class, then the module and
+// the class, each led by its length) into module and class; nested and
+// generic names are not split.
+func SwiftClass(name string) (module, class string, ok bool) {
+	rest, ok := strings.CutPrefix(name, "_TtC")
+	if !ok {
+		return "", "", false
+	}
+	part := func() (string, bool) {
+		i := 0
+		for i < len(rest) && rest[i] >= '0' && rest[i] <= '9' {
+			i++
+		}
+		n, err := strconv.Atoi(rest[:i])
+		if err != nil || n <= 0 || i+n > len(rest) {
+			return "", false
+		}
+		p := rest[i : i+n]
+		rest = rest[i+n:]
+		return p, true
+	}
+	if module, ok = part(); !ok {
+		return "", "", false
+	}
+	if class, ok = part(); !ok || rest != "" {
+		return "", "", false
+	}
+	return module, class, true
+}

@@ -213,3 +213,20 @@ func TestIsSelector(t *testing.T) {
 		}
 	}
 }
+
+func TestSwiftClass(t *testing.T) {
+	for in, want := range map[string][2]string{
+		"_TtC12CleverTapSDK9CleverTap": {"CleverTapSDK", "CleverTap"},
+		"_TtC4Ride11RideTracker":       {"Ride", "RideTracker"},
+	} {
+		m, c, ok := SwiftClass(in)
+		if !ok || m != want[0] || c != want[1] {
+			t.Errorf("%s: %q %q %v", in, m, c, ok)
+		}
+	}
+	for _, bad := range []string{"WXApi", "_TtC99Short", "_TtC3Abc", "_TtC3Abc3Defx", "_TtCC3Abc3Def", "_TtC0"} {
+		if _, _, ok := SwiftClass(bad); ok {
+			t.Errorf("%s split", bad)
+		}
+	}
+}
