@@ -117,7 +117,7 @@ func newHTMLTarget(l string, r *Report) htmlTarget {
 				hf.More = len(f.Evidence) - 5
 				break
 			}
-			hf.Evidence = append(hf.Evidence, evidenceLine(l, e))
+			hf.Evidence = append(hf.Evidence, evidenceLine(r.Target.Kind, l, e))
 		}
 		if dt := f.Detail["data_types"]; dt != "" && dt != f.Subject {
 			hf.Lines = append(hf.Lines, text.Pick(l, "PI types: ", "个人信息类型：")+dt)
@@ -169,8 +169,8 @@ func instrumentOf(citation string) string {
 	return strings.TrimSpace(citation)
 }
 
-func evidenceLine(l string, o evidence.Observation) string {
-	who := partyWord(l, "app")
+func evidenceLine(kind, l string, o evidence.Observation) string {
+	who := partyWord(kind, l, "app")
 	if o.Party.SDK != "" {
 		who = o.Party.SDK
 		if o.Party.Name != "" {

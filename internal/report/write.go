@@ -157,7 +157,7 @@ func writeTable(out io.Writer, r *Report) error {
 			}
 			parties := make([]string, len(d.Parties))
 			for i, p := range d.Parties {
-				parties[i] = partyWord(l, p)
+				parties[i] = partyWord(r.Target.Kind, l, p)
 			}
 			g.row(d.Key, d.Name, levelWord(l, d.Level), mark, strings.Join(parties, ", "))
 		}
@@ -242,7 +242,7 @@ func writeTable(out io.Writer, r *Report) error {
 	for _, f := range r.Findings {
 		fmt.Fprintf(out, "  [%s] %s  %s", severityWord(l, f.Severity), f.RuleID, f.Title)
 		if f.Subject != "" {
-			fmt.Fprintf(out, "%s%s", colon(l), escapeCell(partyWord(l, f.Subject)))
+			fmt.Fprintf(out, "%s%s", colon(l), escapeCell(partyWord(r.Target.Kind, l, f.Subject)))
 		}
 		fmt.Fprintln(out)
 		if s := f.Suppressed; s != nil {
@@ -275,7 +275,7 @@ func writeTable(out io.Writer, r *Report) error {
 				fmt.Fprintf(out, "      … %d %s\n", len(f.Evidence)-3, text.Pick(l, "more", "条更多证据"))
 				break
 			}
-			who := partyWord(l, "app")
+			who := partyWord(r.Target.Kind, l, "app")
 			switch {
 			case !e.Party.FirstParty():
 				who = e.Party.SDK
@@ -411,8 +411,13 @@ func levelWord(lang, lv string) string {
 }
 
 // partyWord names the app itself in lang; SDK ids stay as they are.
-func partyWord(lang, p string) string {
+// partyWord names a party for people: the first party is the app itself,
+// or, for an SDK package, the package's own code.
+func partyWord(kind, lang, p string) string {
 	if p == "app" {
+		if kind == "sdk" {
+			return text.Pick(lang, "this package", "本SDK包")
+		}
 		return text.Pick(lang, "app", "应用自身")
 	}
 	return p
