@@ -74,31 +74,17 @@ HEGUI_TOKEN): every request must then carry "Authorization: Bearer TOKEN".`,
 					return err
 				}
 			}
-			if jc.Timeout <= 0 {
-				return usageErr("--job-timeout: a positive duration such as 15m")
-			}
 			if workers < 1 && !isPostgres(db) {
 				return usageErr("--workers 0 leaves jobs to `hegui worker`, which needs a PostgreSQL --db")
 			}
-			bs, err := blob.Open(cmd.Context(), blobs, filepath.Join(data, "blobs"))
+			wk, err := openWork(cmd.Context(), g, db, blobs, data, workers, jc)
 			if err != nil {
 				return err
 			}
-			sc, st, err := scannerAndStore(cmd.Context(), g, db)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			srv := &server.Server{Store: st, Scanner: sc, Blobs: bs, MaxUpload: maxUpload, ToolVersion: version,
-				DataVersion: dataVersionOf(sc), Log: g.logger()}
-			// Uploads become jobs on the queue (in the results database);
-			// this process works some of them, `hegui worker`s the rest.
-			w := &jobs.ScanWorker{Scanner: sc, Store: st, Blobs: bs, ToolVersion: version, DataVersion: srv.DataVersion}
-			jc.Worker, jc.Workers, jc.Log = w, workers, g.logger()
-			q, err := jobs.Open(cmd.Context(), st, db, jc)
-			if err != nil {
-				return err
-			}
+			defer wk.st.Close()
+			srv := &server.Server{Store: wk.st, Scanner: wk.sc, Blobs: wk.blobs, MaxUpload: maxUpload, ToolVersion: version,
+				DataVersion: wk.dataVersion, Log: g.logger()}
+			q := wk.q
 			defer q.Close(context.Background())
 			if workers > 0 {
 				// Not the command's context: on Ctrl-C or SIGTERM, Close
@@ -117,7 +103,7 @@ HEGUI_TOKEN): every request must then carry "Authorization: Bearer TOKEN".`,
 				return err
 			}
 			hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Minute, IdleTimeout: 2 * time.Minute}
-			fmt.Fprintf(g.stderr, "hegui: serving http://%s (results %s, uploads %s)\n", ln.Addr(), redactURL(db), bs)
+			fmt.Fprintf(g.stderr, "hegui: serving http://%s (results %s, uploads %s)\n", ln.Addr(), redactURL(db), wk.blobs)
 			stopped := make(chan struct{})
 			go func() {
 				defer close(stopped)
@@ -145,6 +131,41 @@ HEGUI_TOKEN): every request must then carry "Authorization: Bearer TOKEN".`,
 	f.IntVar(&workers, "workers", 2, "scan jobs this process works at once (0, with a PostgreSQL --db: leave them to `hegui worker`)")
 	jobFlags(f, &jc)
 	return cmd
+}
+
+// work is what a process that works scan jobs holds: the blob store,
+// the scanner, the results store and the job queue, with its worker.
+type work struct {
+	blobs       blob.Store
+	sc          *scan.Scanner
+	st          *store.DB
+	q           *jobs.Queue
+	dataVersion string
+}
+
+// openWork opens the blob store (--blobs, else DATA/blobs), the scanner
+// and the store db, and the job queue in it with workers workers; the
+// caller closes the queue, then the store.
+func openWork(ctx context.Context, g *globals, db, blobs, data string, workers int, jc jobs.Config) (*work, error) {
+	if jc.Timeout <= 0 {
+		return nil, usageErr("--job-timeout: a positive duration such as 15m")
+	}
+	bs, err := blob.Open(ctx, blobs, filepath.Join(data, "blobs"))
+	if err != nil {
+		return nil, err
+	}
+	sc, st, err := scannerAndStore(ctx, g, db)
+	if err != nil {
+		return nil, err
+	}
+	w := &work{blobs: bs, sc: sc, st: st, dataVersion: dataVersionOf(sc)}
+	jc.Worker = &jobs.ScanWorker{Scanner: sc, Store: st, Blobs: bs, ToolVersion: version, DataVersion: w.dataVersion}
+	jc.Workers, jc.Log = workers, g.logger()
+	if w.q, err = jobs.Open(ctx, st, db, jc); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return w, nil
 }
 
 // jobFlags are the limits of scan jobs, the same for serve and worker.
@@ -198,24 +219,12 @@ that fails is retried with backoff; a job whose worker stopped is taken over by 
 			if workers < 1 {
 				return usageErr("--workers: at least 1")
 			}
-			if jc.Timeout <= 0 {
-				return usageErr("--job-timeout: a positive duration such as 15m")
-			}
-			bs, err := blob.Open(cmd.Context(), blobs, filepath.Join(data, "blobs"))
+			wk, err := openWork(cmd.Context(), g, db, blobs, data, workers, jc)
 			if err != nil {
 				return err
 			}
-			sc, st, err := scannerAndStore(cmd.Context(), g, db)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			w := &jobs.ScanWorker{Scanner: sc, Store: st, Blobs: bs, ToolVersion: version, DataVersion: dataVersionOf(sc)}
-			jc.Worker, jc.Workers, jc.Log = w, workers, g.logger()
-			q, err := jobs.Open(cmd.Context(), st, db, jc)
-			if err != nil {
-				return err
-			}
+			defer wk.st.Close()
+			q := wk.q
 			if err := q.Start(context.WithoutCancel(cmd.Context())); err != nil {
 				return err
 			}
