@@ -3,6 +3,8 @@ package catalog
 import (
 	"slices"
 	"strings"
+
+	"github.com/hegui/hegui/internal/evidence"
 )
 
 // SDK is a third-party SDK and the signatures that reveal it.
@@ -104,3 +106,30 @@ func (c *Catalog) SDKs() []SDK { return slices.Clone(c.t.sdks) }
 
 // Packers returns every packer.
 func (c *Catalog) Packers() []Packer { return slices.Clone(c.t.packers) }
+
+// Party is the evidence party of the SDK with the given id, named as the
+// catalog names it; "" is the first party (the app, or the package
+// itself).
+func (c *Catalog) Party(id string) evidence.Party {
+	if id == "" {
+		return evidence.Party{}
+	}
+	sdk, _ := c.SDK(id)
+	return evidence.Party{SDK: id, Name: sdk.Name}
+}
+
+// ClassParty attributes a class (a DEX type descriptor,
+// "Lcom/tencent/mm/opensdk/Foo;") to the SDK whose signature matches it,
+// or to the first party.
+func (c *Catalog) ClassParty(desc string) evidence.Party {
+	id, _ := c.MatchClass(desc)
+	return c.Party(id)
+}
+
+// SDKObservation is the observation that an SDK's signature matched: at
+// level, where, how it matched ("native library libfoo.so"), by the
+// reader source.
+func (c *Catalog) SDKObservation(id string, level evidence.Level, where evidence.Location, how, source string) evidence.Observation {
+	return evidence.Observation{Kind: evidence.SDK, Key: id, Level: level, Party: c.Party(id), Where: where, Source: source,
+		Detail: map[string]string{evidence.DetailMatch: how}}
+}

@@ -227,9 +227,7 @@ func (s *scan) hap(ctx context.Context, arch *artifact.Archive, prefix string) e
 		case strings.HasPrefix(e.Name, "libs/") && strings.HasSuffix(e.Name, ".so"):
 			base := path.Base(e.Name)
 			for _, id := range s.a.cat.MatchNativeLib(base) {
-				sdk, _ := s.a.cat.SDK(id)
-				s.add(evidence.Observation{Kind: evidence.SDK, Key: id, Level: evidence.Present, Party: evidence.Party{SDK: id, Name: sdk.Name},
-					Where: evidence.Location{File: prefix + e.Name}, Source: Source, Detail: map[string]string{evidence.DetailMatch: "native library " + base}})
+				s.add(s.a.cat.SDKObservation(id, evidence.Present, evidence.Location{File: prefix + e.Name}, "native library "+base, Source))
 			}
 		}
 	}

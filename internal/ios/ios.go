@@ -183,13 +183,7 @@ func (s *scan) lost(file string, part evidence.Part, cause evidence.Cause, err e
 	s.set.Fail(Source, file, evidence.Lost(part, cause, err))
 }
 
-func (s *scan) party(id string) evidence.Party {
-	if id == "" {
-		return evidence.Party{}
-	}
-	sdk, _ := s.a.cat.SDK(id)
-	return evidence.Party{SDK: id, Name: sdk.Name}
-}
+func (s *scan) party(id string) evidence.Party { return s.a.cat.Party(id) }
 
 // Analyze reads an IPA, or an iOS SDK binary (a static library or a
 // framework's Mach-O), as a target of kind "sdk".
@@ -275,8 +269,7 @@ func (s *scan) ipa(ctx context.Context, arch *artifact.Archive) error {
 			continue
 		}
 		if party.SDK != "" {
-			s.add(evidence.Observation{Kind: evidence.SDK, Key: party.SDK, Level: evidence.Present, Party: party,
-				Where: evidence.Location{File: e.Name}, Source: Source, Detail: map[string]string{evidence.DetailMatch: "framework " + name}})
+			s.add(s.a.cat.SDKObservation(party.SDK, evidence.Present, evidence.Location{File: e.Name}, "framework "+name, Source))
 		}
 		s.binaryEntry(ctx, arch, e, party)
 	}
@@ -571,8 +564,7 @@ func (s *scan) binary(bin *macho.Binary, file string, party evidence.Party) {
 		for _, c := range img.Classes {
 			if id := s.a.classSDK(c); id != "" {
 				sp := s.party(id)
-				s.add(evidence.Observation{Kind: evidence.SDK, Key: id, Level: evidence.Present, Party: sp,
-					Where: evidence.Location{File: where.File, Class: c}, Source: Source, Detail: map[string]string{evidence.DetailMatch: "class " + c}})
+				s.add(s.a.cat.SDKObservation(id, evidence.Present, evidence.Location{File: where.File, Class: c}, "class "+c, Source))
 				if member {
 					p, member = sp, false
 				}
@@ -691,8 +683,7 @@ func (s *scan) frameworkZip(ctx context.Context, arch *artifact.Archive) error {
 			t.Attrs["format"] = "framework"
 		}
 		if party.SDK != "" {
-			s.add(evidence.Observation{Kind: evidence.SDK, Key: party.SDK, Level: evidence.Present, Party: party,
-				Where: evidence.Location{File: dir + n}, Source: Source, Detail: map[string]string{evidence.DetailMatch: "framework " + n}})
+			s.add(s.a.cat.SDKObservation(party.SDK, evidence.Present, evidence.Location{File: dir + n}, "framework "+n, Source))
 		}
 		if e := arch.Find(dir + n); e != nil {
 			s.binaryEntry(ctx, arch, e, party)

@@ -173,14 +173,7 @@ func (s *scan) jar(ctx context.Context, a *artifact.Archive, prefix string) {
 }
 
 // partyOf attributes a class (slashed binary name) to an SDK signature.
-func (s *scan) partyOf(name string) evidence.Party {
-	id, ok := s.a.cat.MatchClass("L" + name + ";")
-	if !ok {
-		return evidence.Party{}
-	}
-	sdk, _ := s.a.cat.SDK(id)
-	return evidence.Party{SDK: id, Name: sdk.Name}
-}
+func (s *scan) partyOf(name string) evidence.Party { return s.a.cat.ClassParty("L" + name + ";") }
 
 func javaName(slashed string) string { return strings.ReplaceAll(slashed, "/", ".") }
 
@@ -345,10 +338,8 @@ func (s *scan) manifest(ctx context.Context, a *artifact.Archive) {
 		s.add(evidence.Observation{Kind: evidence.Component, Key: c.Name, Level: evidence.Declared, Party: party,
 			Where: evidence.Location{File: "AndroidManifest.xml", Class: c.Name, Line: c.Line}, Source: Source, Detail: d})
 		for _, id := range s.a.cat.MatchComponent(c.Name) {
-			sdk, _ := s.a.cat.SDK(id)
-			s.add(evidence.Observation{Kind: evidence.SDK, Key: id, Level: evidence.Declared, Party: evidence.Party{SDK: id, Name: sdk.Name},
-				Where: evidence.Location{File: "AndroidManifest.xml", Class: c.Name, Line: c.Line}, Source: Source,
-				Detail: map[string]string{evidence.DetailMatch: "component " + c.Name}})
+			s.add(s.a.cat.SDKObservation(id, evidence.Declared, evidence.Location{File: "AndroidManifest.xml", Class: c.Name, Line: c.Line},
+				"component "+c.Name, Source))
 		}
 	}
 	if err != nil {
@@ -465,9 +456,7 @@ func (s *scan) nativeLibs(a *artifact.Archive) {
 		s.set.Add(evidence.Observation{Kind: evidence.Property, Key: "native_library", Level: evidence.Present,
 			Where: evidence.Location{File: e.Name}, Source: Source, Detail: map[string]string{evidence.DetailName: base}})
 		for _, id := range s.a.cat.MatchNativeLib(base) {
-			sdk, _ := s.a.cat.SDK(id)
-			s.add(evidence.Observation{Kind: evidence.SDK, Key: id, Level: evidence.Present, Party: evidence.Party{SDK: id, Name: sdk.Name},
-				Where: evidence.Location{File: e.Name}, Source: Source, Detail: map[string]string{evidence.DetailMatch: "native library " + base}})
+			s.add(s.a.cat.SDKObservation(id, evidence.Present, evidence.Location{File: e.Name}, "native library "+base, Source))
 		}
 	}
 }
@@ -514,10 +503,9 @@ func (s *scan) identity(in *artifact.Input) {
 		return ids[i] < ids[j]
 	})
 	for _, id := range ids {
-		sdk, _ := s.a.cat.SDK(id)
-		s.set.Add(evidence.Observation{Kind: evidence.SDK, Key: id, Level: evidence.Present, Party: evidence.Party{SDK: id, Name: sdk.Name},
-			Where: s.firstClass[id], Source: Source,
-			Detail: map[string]string{evidence.DetailMatch: "classes", "classes": fmt.Sprint(s.perSDK[id])}})
+		o := s.a.cat.SDKObservation(id, evidence.Present, s.firstClass[id], "classes", Source)
+		o.Detail["classes"] = fmt.Sprint(s.perSDK[id])
+		s.set.Add(o)
 	}
 	t.Attrs["classes"] = fmt.Sprint(s.classes)
 	if len(ids) > 0 {

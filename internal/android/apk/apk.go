@@ -295,9 +295,7 @@ func (s *scan) property(key, value string, where evidence.Location) {
 
 // sdk makes the observation of an SDK signature hit.
 func (s *scan) sdk(id string, level evidence.Level, where evidence.Location, how string) evidence.Observation {
-	sdk, _ := s.a.cat.SDK(id)
-	return evidence.Observation{Kind: evidence.SDK, Key: id, Level: level, Party: evidence.Party{SDK: id, Name: sdk.Name},
-		Where: where, Source: Source, Detail: map[string]string{evidence.DetailMatch: how}}
+	return s.a.cat.SDKObservation(id, level, where, how, Source)
 }
 
 // partyOfJavaName attributes a dotted class name.
@@ -306,14 +304,7 @@ func (s *scan) partyOfJavaName(name string) evidence.Party {
 }
 
 // partyOf attributes a DEX class descriptor to an SDK or the app.
-func (s *scan) partyOf(desc string) evidence.Party {
-	id, ok := s.a.cat.MatchClass(desc)
-	if !ok {
-		return evidence.Party{}
-	}
-	sdk, _ := s.a.cat.SDK(id)
-	return evidence.Party{SDK: id, Name: sdk.Name}
-}
+func (s *scan) partyOf(desc string) evidence.Party { return s.a.cat.ClassParty(desc) }
 
 // networkConfig records whether cleartext traffic is allowed, from the
 // manifest flag and the network security config it points to.
