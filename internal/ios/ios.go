@@ -53,6 +53,9 @@ type Analyzer struct {
 	log  *slog.Logger
 	apis apiTable
 	sdks sdkTable
+	// reasons maps each required-reason API (a function, or a class
+	// name) to its categories, from the catalog.
+	reasons map[string][]string
 }
 
 type apiClass struct {
@@ -99,7 +102,15 @@ func New(cat *catalog.Catalog, log *slog.Logger) (*Analyzer, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	a := &Analyzer{cat: cat, log: log}
+	a := &Analyzer{cat: cat, log: log, reasons: map[string][]string{}}
+	for _, c := range cat.IOSAPICategories() {
+		for _, api := range c.APIs {
+			a.reasons[api] = append(a.reasons[api], c.Category)
+			if api[0] >= 'A' && api[0] <= 'Z' { // a Foundation class: NS in Objective-C (UserDefaults)
+				a.reasons["NS"+api] = append(a.reasons["NS"+api], c.Category)
+			}
+		}
+	}
 	if err := load("ios/apis.yaml", &a.apis); err != nil {
 		return nil, err
 	}
@@ -614,15 +625,12 @@ func (s *scan) apis(img *macho.Binary, where evidence.Location, party evidence.P
 				Detail: map[string]string{evidence.DetailAPI: f.Function, "confidence": f.Confidence}})
 		}
 	}
-	for _, cat := range s.a.cat.IOSAPICategories() {
-		for _, api := range cat.APIs {
-			if imports[api] || imports["OBJC_CLASS_$_"+api] {
-				if _, ok := s.used[cat.Category]; !ok {
-					w := where
-					w.Method = api
-					s.used[cat.Category] = w
-				}
-				break
+	for _, imp := range img.Imports {
+		for _, cat := range s.a.reasons[strings.TrimPrefix(imp, "OBJC_CLASS_$_")] {
+			if _, seen := s.used[cat]; !seen {
+				w := where
+				w.Method = imp
+				s.used[cat] = w
 			}
 		}
 	}
@@ -737,6 +745,7 @@ func (s *scan) library(ctx context.Context, in *artifact.Input) error {
 		party = s.party(s.a.frameworkSDK(name))
 	}
 	s.binary(bin, name, party)
+	s.requiredReasons()
 	// Name the package: by its file name, else the SDK most of its
 	// objects' classes belong to.
 	best := party.SDK

@@ -225,3 +225,23 @@ func TestClassSDK(t *testing.T) {
 		}
 	}
 }
+
+// Required-reason APIs the code imports are listed when no privacy
+// manifest declares their category: the WeChat library alone (OpenUDID.o
+// uses NSUserDefaults), not the app whose manifest declares UserDefaults.
+func TestRequiredReasons(t *testing.T) {
+	undeclared := func(set *evidence.Set) []string {
+		var out []string
+		for _, o := range props(set, "required_reason_undeclared") {
+			out = append(out, o.Attr(evidence.DetailName))
+		}
+		return out
+	}
+	if got := undeclared(analyze(t, td+"ride.ipa")); slices.Contains(got, "NSPrivacyAccessedAPICategoryUserDefaults") {
+		t.Errorf("the app declares UserDefaults, yet: %v", got)
+	}
+	set := analyze(t, td+"WechatOpenSDK.xcframework.zip")
+	if got := undeclared(set); !slices.Contains(got, "NSPrivacyAccessedAPICategoryUserDefaults") {
+		t.Errorf("undeclared %v", got)
+	}
+}
