@@ -181,3 +181,15 @@ func TestStrings(t *testing.T) {
 		}
 	}
 }
+
+func FuzzParseStrings(f *testing.F) {
+	f.Add([]byte("/* c */\n\"NSCameraUsageDescription\" = \"用于扫描\\\"车辆\\\"二维码\";\nKey = \"\\U5bf9\";\n"))
+	f.Add([]byte{0xff, 0xfe, '"', 0, 'a', 0, '"', 0, '=', 0, '"', 0, 'b', 0, '"', 0, ';', 0})
+	f.Add([]byte(`"a" = "unterminated`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		m, _ := ParseStrings(b)
+		if len(m) > len(b) {
+			t.Fatalf("%d entries from %d bytes", len(m), len(b))
+		}
+	})
+}

@@ -277,27 +277,24 @@ func query(r *http.Request) (store.Query, error) {
 	v := r.URL.Query()
 	q := store.Query{Rule: v.Get("rule"), Severity: v.Get("severity"), Kind: v.Get("kind"),
 		Target: v.Get("target"), SDK: v.Get("sdk"), DataType: v.Get("pi")}
-	for _, n := range []struct {
-		name string
-		to   *int64
-	}{{"limit", nil}, {"offset", nil}, {"campaign", &q.Campaign}} {
-		s := v.Get(n.name)
+	num := func(name string) (int64, error) {
+		s := v.Get(name)
 		if s == "" {
-			continue
+			return 0, nil
 		}
-		x, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || x < 0 || x > math.MaxInt32 {
-			return q, fmt.Errorf("%s: a whole number, not %q", n.name, s)
+		x, err := strconv.ParseInt(s, 10, 32)
+		if err != nil || x < 0 {
+			return 0, fmt.Errorf("%s: a whole number, not %q", name, s)
 		}
-		switch n.name {
-		case "limit":
-			q.Limit = int(x)
-		case "offset":
-			q.Offset = int(x)
-		default:
-			*n.to = x
-		}
+		return x, nil
 	}
+	limit, err1 := num("limit")
+	offset, err2 := num("offset")
+	campaign, err3 := num("campaign")
+	if err := errors.Join(err1, err2, err3); err != nil {
+		return q, err
+	}
+	q.Limit, q.Offset, q.Campaign = int(limit), int(offset), campaign
 	return q, q.Validate()
 }
 
