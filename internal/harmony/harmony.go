@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 
@@ -61,6 +62,9 @@ type Analyzer struct {
 	apis apiTable
 	// methods are every method name of the table.
 	methods map[string]bool
+	// once loads the tables above at the first HarmonyOS input (tables).
+	once    sync.Once
+	loadErr error
 }
 
 // New loads data/harmony/apis.yaml and checks it against the catalog.
@@ -68,33 +72,48 @@ func New(cat *catalog.Catalog, log *slog.Logger) (*Analyzer, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	a := &Analyzer{cat: cat, log: log}
+	return &Analyzer{cat: cat, log: log}, nil
+}
+
+// tables decodes and checks data/harmony/apis.yaml, once, when the first
+// HarmonyOS input is read: a scan of other inputs does not pay for it.
+func (a *Analyzer) tables() error {
+	a.once.Do(func() { a.loadErr = a.load() })
+	return a.loadErr
+}
+
+func (a *Analyzer) load() error {
 	b, err := data.FS.ReadFile("harmony/apis.yaml")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if err := yaml.Unmarshal(b, &a.apis); err != nil {
-		return nil, fmt.Errorf("harmony/apis.yaml: %w", err)
+		return fmt.Errorf("harmony/apis.yaml: %w", err)
 	}
 	a.methods = map[string]bool{}
 	for _, m := range a.apis.Modules {
 		for _, meth := range m.Methods {
 			a.methods[meth] = true
 		}
-		if _, ok := cat.DataType(m.PIType); !ok || len(m.Methods) == 0 || len(m.Source) == 0 {
-			return nil, fmt.Errorf("harmony/apis.yaml: %s: PI type %q unknown, or no methods or source", m.Module, m.PIType)
+		if _, ok := a.cat.DataType(m.PIType); !ok || len(m.Methods) == 0 || len(m.Source) == 0 {
+			return fmt.Errorf("harmony/apis.yaml: %s: PI type %q unknown, or no methods or source", m.Module, m.PIType)
 		}
 		for _, s := range m.Source {
 			if _, ok := a.apis.Sources[s]; !ok {
-				return nil, fmt.Errorf("harmony/apis.yaml: %s: undeclared source %q", m.Module, s)
+				return fmt.Errorf("harmony/apis.yaml: %s: undeclared source %q", m.Module, s)
 			}
 		}
 	}
-	return a, nil
+	return nil
 }
 
 // Version implements the scan's Analyzer.
-func (a *Analyzer) Version() string { return Version + "+" + a.apis.Version }
+func (a *Analyzer) Version() string {
+	if a.tables() != nil {
+		return Version
+	}
+	return Version + "+" + a.apis.Version
+}
 
 type scan struct {
 	a    *Analyzer
@@ -115,6 +134,9 @@ func (s *scan) lost(file string, part evidence.Part, cause evidence.Cause, err e
 
 // Analyze reads a HAP, or an .app bundle of HAPs.
 func (a *Analyzer) Analyze(ctx context.Context, in *artifact.Input) (*evidence.Set, error) {
+	if err := a.tables(); err != nil {
+		return nil, err
+	}
 	arch, err := in.Archive()
 	if err != nil {
 		return nil, err

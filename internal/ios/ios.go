@@ -19,6 +19,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 
 	"go.yaml.in/yaml/v3"
@@ -56,6 +57,9 @@ type Analyzer struct {
 	// reasons maps each required-reason API (a function, or a class
 	// name) to its categories, from the catalog.
 	reasons map[string][]string
+	// once loads the tables above at the first iOS input (tables).
+	once    sync.Once
+	loadErr error
 }
 
 type apiClass struct {
@@ -102,7 +106,19 @@ func New(cat *catalog.Catalog, log *slog.Logger) (*Analyzer, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	a := &Analyzer{cat: cat, log: log, reasons: map[string][]string{}}
+	return &Analyzer{cat: cat, log: log}, nil
+}
+
+// tables decodes and checks the iOS data files, once, when the first iOS
+// input is read: a scan of other inputs does not pay for them.
+func (a *Analyzer) tables() error {
+	a.once.Do(func() { a.loadErr = a.load() })
+	return a.loadErr
+}
+
+func (a *Analyzer) load() error {
+	cat := a.cat
+	a.reasons = map[string][]string{}
 	for _, c := range cat.IOSAPICategories() {
 		for _, api := range c.APIs {
 			a.reasons[api] = append(a.reasons[api], c.Category)
@@ -112,47 +128,49 @@ func New(cat *catalog.Catalog, log *slog.Logger) (*Analyzer, error) {
 		}
 	}
 	if err := load("ios/apis.yaml", &a.apis); err != nil {
-		return nil, err
+		return err
 	}
 	if err := load("ios/sdks.yaml", &a.sdks); err != nil {
-		return nil, err
-	}
-	check := func(file, what string, sources []string, declared map[string]string) error {
-		if len(sources) == 0 {
-			return fmt.Errorf("%s: %s: no source", file, what)
-		}
-		for _, s := range sources {
-			if _, ok := declared[s]; !ok {
-				return fmt.Errorf("%s: %s: undeclared source %q", file, what, s)
-			}
-		}
-		return nil
+		return err
 	}
 	for _, c := range a.apis.Classes {
 		if _, ok := cat.DataType(c.PIType); !ok || len(c.Selectors) == 0 {
-			return nil, fmt.Errorf("ios/apis.yaml: %s: PI type %q unknown or no selectors", c.Class, c.PIType)
+			return fmt.Errorf("ios/apis.yaml: %s: PI type %q unknown or no selectors", c.Class, c.PIType)
 		}
-		if err := check("ios/apis.yaml", c.Class, c.Source, a.apis.Sources); err != nil {
-			return nil, err
+		if err := checkSources("ios/apis.yaml", c.Class, c.Source, a.apis.Sources); err != nil {
+			return err
 		}
 	}
 	for _, f := range a.apis.Functions {
 		if _, ok := cat.DataType(f.PIType); !ok {
-			return nil, fmt.Errorf("ios/apis.yaml: %s: PI type %q unknown", f.Function, f.PIType)
+			return fmt.Errorf("ios/apis.yaml: %s: PI type %q unknown", f.Function, f.PIType)
 		}
-		if err := check("ios/apis.yaml", f.Function, f.Source, a.apis.Sources); err != nil {
-			return nil, err
+		if err := checkSources("ios/apis.yaml", f.Function, f.Source, a.apis.Sources); err != nil {
+			return err
 		}
 	}
 	for _, s := range a.sdks.SDKs {
 		if _, ok := cat.SDK(s.ID); !ok {
-			return nil, fmt.Errorf("ios/sdks.yaml: %q is no SDK of sdk/sdks.yaml", s.ID)
+			return fmt.Errorf("ios/sdks.yaml: %q is no SDK of sdk/sdks.yaml", s.ID)
 		}
-		if err := check("ios/sdks.yaml", s.ID, s.Source, a.sdks.Sources); err != nil {
-			return nil, err
+		if err := checkSources("ios/sdks.yaml", s.ID, s.Source, a.sdks.Sources); err != nil {
+			return err
 		}
 	}
-	return a, nil
+	return nil
+}
+
+// checkSources checks that an entry cites sources its file declares.
+func checkSources(file, what string, sources []string, declared map[string]string) error {
+	if len(sources) == 0 {
+		return fmt.Errorf("%s: %s: no source", file, what)
+	}
+	for _, s := range sources {
+		if _, ok := declared[s]; !ok {
+			return fmt.Errorf("%s: %s: undeclared source %q", file, what, s)
+		}
+	}
+	return nil
 }
 
 func load(name string, v any) error {
@@ -168,6 +186,9 @@ func load(name string, v any) error {
 
 // Version implements the scan's Analyzer.
 func (a *Analyzer) Version() string {
+	if a.tables() != nil {
+		return Version
+	}
 	return Version + "+" + a.apis.Version + "+" + a.sdks.Version
 }
 
@@ -199,6 +220,9 @@ func (s *scan) party(id string) evidence.Party { return s.a.cat.Party(id) }
 // Analyze reads an IPA, or an iOS SDK binary (a static library or a
 // framework's Mach-O), as a target of kind "sdk".
 func (a *Analyzer) Analyze(ctx context.Context, in *artifact.Input) (*evidence.Set, error) {
+	if err := a.tables(); err != nil {
+		return nil, err
+	}
 	s := &scan{a: a, seen: map[string]bool{}, declared: map[string]bool{}, used: map[string]evidence.Location{}}
 	if in.Kind != artifact.IPA {
 		s.set = &evidence.Set{Target: evidence.Target{Kind: "sdk", Path: in.Path, Size: in.Size,

@@ -212,6 +212,9 @@ func TestClassSDK(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := a.tables(); err != nil { // the data files decode and check
+		t.Fatal(err)
+	}
 	for class, want := range map[string]string{
 		"WXApi":                        "wechat-opensdk",
 		"WXOMTAPasteboard":             "tencent-mta", // the longest prefix
