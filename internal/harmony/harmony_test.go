@@ -1,16 +1,13 @@
 package harmony
 
 import (
-	"archive/zip"
-	"bytes"
 	"context"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/hegui/hegui/internal/artifact"
+	"github.com/hegui/hegui/internal/artifact/ziptest"
 	"github.com/hegui/hegui/internal/catalog"
 	"github.com/hegui/hegui/internal/evidence"
 )
@@ -89,20 +86,8 @@ func TestHAP(t *testing.T) {
 }
 
 func TestHostile(t *testing.T) {
-	write := func(files ...string) string {
-		var buf bytes.Buffer
-		zw := zip.NewWriter(&buf)
-		for i := 0; i < len(files); i += 2 {
-			w, _ := zw.Create(files[i])
-			w.Write([]byte(files[i+1]))
-		}
-		zw.Close()
-		p := filepath.Join(t.TempDir(), "x.hap")
-		os.WriteFile(p, buf.Bytes(), 0o644)
-		return p
-	}
 	// A broken module.json and a broken abc: both reported, nothing else lost.
-	set, err := analyze(t, write("module.json", `{"app": {"bundleName": `, "ets/modules.abc", "PANDA\x00\x00\x00 too short"))
+	set, err := analyze(t, ziptest.File(t, "x.hap", "module.json", `{"app": {"bundleName": `, "ets/modules.abc", "PANDA\x00\x00\x00 too short"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +99,7 @@ func TestHostile(t *testing.T) {
 		t.Errorf("errors %+v", set.Errors)
 	}
 	// Neither a HAP nor an .app.
-	if _, err := analyze(t, write("pack.info", "{}", "readme.txt", "x")); err == nil || !strings.Contains(err.Error(), "no module.json") {
+	if _, err := analyze(t, ziptest.File(t, "x.hap", "pack.info", "{}", "readme.txt", "x")); err == nil || !strings.Contains(err.Error(), "no module.json") {
 		t.Errorf("no module: %v", err)
 	}
 }

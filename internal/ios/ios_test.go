@@ -1,16 +1,13 @@
 package ios
 
 import (
-	"archive/zip"
-	"bytes"
 	"context"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/hegui/hegui/internal/artifact"
+	"github.com/hegui/hegui/internal/artifact/ziptest"
 	"github.com/hegui/hegui/internal/catalog"
 	"github.com/hegui/hegui/internal/evidence"
 )
@@ -138,20 +135,6 @@ func TestStaticLibrary(t *testing.T) {
 	}
 }
 
-func writeIPA(t *testing.T, files ...string) string {
-	t.Helper()
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for i := 0; i < len(files); i += 2 {
-		w, _ := zw.Create(files[i])
-		w.Write([]byte(files[i+1]))
-	}
-	zw.Close()
-	p := filepath.Join(t.TempDir(), "x.ipa")
-	os.WriteFile(p, buf.Bytes(), 0o644)
-	return p
-}
-
 // Damaged parts cost what they hold, and say so; nothing is read from
 // outside the bundle.
 func TestHostileIPA(t *testing.T) {
@@ -171,19 +154,19 @@ func TestHostileIPA(t *testing.T) {
 	// A binary Info.plist whose array holds itself: the manifest is lost,
 	// the scan goes on to say so.
 	loop := "bplist00\xa1\x08" + string(make([]byte, 6)) + "\x01\x01" + "\x00\x00\x00\x00\x00\x00\x00\x01" + "\x00\x00\x00\x00\x00\x00\x00\x00" + "\x00\x00\x00\x00\x00\x00\x00\x0a"
-	if _, err := run(writeIPA(t, "Payload/A.app/Info.plist", loop)); err == nil || !strings.Contains(err.Error(), "Info.plist") {
+	if _, err := run(ziptest.File(t, "x.ipa", "Payload/A.app/Info.plist", loop)); err == nil || !strings.Contains(err.Error(), "Info.plist") {
 		t.Errorf("a looping Info.plist: %v", err)
 	}
 	// An executable named with a path: not followed.
 	info := `<plist><dict><key>CFBundleExecutable</key><string>../../etc/passwd</string><key>CFBundleIdentifier</key><string>a.b</string></dict></plist>`
-	set, err := run(writeIPA(t, "Payload/A.app/Info.plist", info, "etc/passwd", "root:x:0:0"))
+	set, err := run(ziptest.File(t, "x.ipa", "Payload/A.app/Info.plist", info, "etc/passwd", "root:x:0:0"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(set.Errors) != 1 || set.Errors[0].Part != evidence.PartCode || !strings.Contains(set.Errors[0].Err, "names no file") {
 		t.Errorf("errors %+v", set.Errors)
 	}
-	if _, err := run(writeIPA(t, "Other/A.app/Info.plist", info)); err == nil {
+	if _, err := run(ziptest.File(t, "x.ipa", "Other/A.app/Info.plist", info)); err == nil {
 		t.Error("an IPA without Payload/*.app was read")
 	}
 }

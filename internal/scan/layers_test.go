@@ -17,7 +17,7 @@ const module = "github.com/hegui/hegui/"
 // import each other's lower parts. Nothing imports the CLI.
 var layers = [][]string{
 	{"data", "internal/text", "internal/evidence", "internal/golit"},
-	{"internal/artifact", "internal/catalog", "internal/law", "internal/jvm", "internal/plist", "internal/macho", "internal/abc"},
+	{"internal/artifact", "internal/artifact/ziptest", "internal/catalog", "internal/law", "internal/jvm", "internal/plist", "internal/macho", "internal/abc"},
 	{"internal/android/dex", "internal/android/axml"},
 	{"internal/android/arsc", "internal/policy", "internal/traffic"},
 	{"internal/android/apk", "internal/evidencefile"},            // analyzers

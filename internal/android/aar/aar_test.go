@@ -6,12 +6,12 @@ import (
 	"context"
 	"io"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/hegui/hegui/internal/artifact"
+	"github.com/hegui/hegui/internal/artifact/ziptest"
 	"github.com/hegui/hegui/internal/catalog"
 	"github.com/hegui/hegui/internal/evidence"
 )
@@ -186,21 +186,6 @@ func TestDemoJAR(t *testing.T) {
 	}
 }
 
-// writeZip makes an archive from name → content pairs.
-func writeZip(t *testing.T, files ...string) string {
-	t.Helper()
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for i := 0; i < len(files); i += 2 {
-		w, _ := zw.Create(files[i])
-		w.Write([]byte(files[i+1]))
-	}
-	zw.Close()
-	p := filepath.Join(t.TempDir(), "x.zip")
-	os.WriteFile(p, buf.Bytes(), 0o644)
-	return p
-}
-
 // Damage costs what it touches, and says so.
 func TestHostile(t *testing.T) {
 	good, err := os.ReadFile("../../jvm/testdata/Collector.class")
@@ -209,7 +194,7 @@ func TestHostile(t *testing.T) {
 	}
 	// One class cut short beside a good one: the good one is read, the
 	// other reported.
-	set, err := analyze(t, writeZip(t, "a/Good.class", string(good), "a/Bad.class", string(good[:len(good)/2])))
+	set, err := analyze(t, ziptest.File(t, "x.zip", "a/Good.class", string(good), "a/Bad.class", string(good[:len(good)/2])))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,12 +205,12 @@ func TestHostile(t *testing.T) {
 		t.Error("the good class was not read")
 	}
 	// Nothing readable: an error, not an empty pass.
-	if _, err := analyze(t, writeZip(t, "a/Bad.class", "\xca\xfe\xba\xbe junk")); err == nil {
+	if _, err := analyze(t, ziptest.File(t, "x.zip", "a/Bad.class", "\xca\xfe\xba\xbe junk")); err == nil {
 		t.Error("a JAR of junk gave a report")
 	}
 	// An AAR whose manifest is broken still has its code read.
 	jar := readFile(t, "../../jvm/testdata/demo-sdk.jar")
-	set, err = analyze(t, writeZip(t, "AndroidManifest.xml", `<manifest package="x.y"><uses-permission android:name="a"`, "classes.jar", jar))
+	set, err = analyze(t, ziptest.File(t, "x.zip", "AndroidManifest.xml", `<manifest package="x.y"><uses-permission android:name="a"`, "classes.jar", jar))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -255,7 +240,7 @@ func TestManifestMerging(t *testing.T) {
             android:exported="false" />
     </application>
 </manifest>`
-	set, err := analyze(t, writeZip(t, "AndroidManifest.xml", manifest, "classes.jar", readFile(t, "../../jvm/testdata/demo-sdk.jar")))
+	set, err := analyze(t, ziptest.File(t, "x.zip", "AndroidManifest.xml", manifest, "classes.jar", readFile(t, "../../jvm/testdata/demo-sdk.jar")))
 	if err != nil {
 		t.Fatal(err)
 	}
