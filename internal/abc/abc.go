@@ -26,7 +26,6 @@ import (
 // HeaderSize is the size of the file header.
 const HeaderSize = 60
 
-const maxModules = 10000
 
 // ErrFormat is returned for bytes that are no Ark bytecode file.
 var ErrFormat = errors.New("not an Ark bytecode file")
@@ -107,20 +106,6 @@ func Parse(b []byte) (*File, error) {
 	return f, nil
 }
 
-// Modules lists the module specifiers among the strings (@ohos:…,
-// @ohos.…, @kit.…, @hms:…, @native:…), each once, in file order.
-func (f *File) Modules() []string {
-	var out []string
-	seen := map[string]bool{}
-	f.Strings(func(s []byte) bool {
-		if IsModule(s) && !seen[string(s)] {
-			seen[string(s)] = true
-			out = append(out, string(s))
-		}
-		return len(out) < maxModules
-	})
-	return out
-}
 
 // asciiString decodes an ASCII string record at the start of b: a one- or
 // two-byte ULEB128 header with the ASCII bit set, at least 3 printable
