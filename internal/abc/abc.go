@@ -26,7 +26,6 @@ import (
 // HeaderSize is the size of the file header.
 const HeaderSize = 60
 
-
 // ErrFormat is returned for bytes that are no Ark bytecode file.
 var ErrFormat = errors.New("not an Ark bytecode file")
 
@@ -105,7 +104,6 @@ func Parse(b []byte) (*File, error) {
 	f.body = b[HeaderSize:]
 	return f, nil
 }
-
 
 // asciiString decodes an ASCII string record at the start of b: a one- or
 // two-byte ULEB128 header with the ASCII bit set, at least 3 printable
