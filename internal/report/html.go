@@ -122,6 +122,9 @@ func newHTMLTarget(l string, r *Report) htmlTarget {
 		if dt := f.Detail["data_types"]; dt != "" && dt != f.Subject {
 			hf.Lines = append(hf.Lines, text.Pick(l, "PI types: ", "个人信息类型：")+dt)
 		}
+		if line := purposeLine(l, f); line != "" {
+			hf.Lines = append(hf.Lines, line)
+		}
 		if n, gap := f.Detail["count"], f.Detail["interval_s"]; n != "" && gap != "" {
 			hf.Lines = append(hf.Lines, text.Pick(l, fmt.Sprintf("Sent %s times, every %s s (over %s s)", n, gap, f.Detail["span_s"]),
 				fmt.Sprintf("发送 %s 次，每 %s 秒一次（共 %s 秒）", n, gap, f.Detail["span_s"])))

@@ -267,8 +267,8 @@ func writeTable(out io.Writer, r *Report) error {
 		if p := f.Detail[evidence.DetailStartupPath]; p != "" {
 			fmt.Fprintf(out, "      %s%s%s\n", text.Pick(l, "Start-up path", "启动调用路径"), colon(l), p)
 		}
-		if why, ok := f.Detail["reason"]; ok && (f.RuleID == "HG-IOS-001" || f.RuleID == "HG-HAR-001") {
-			fmt.Fprintf(out, "      %s%s%q (%s)\n", text.Pick(l, "Purpose string", "用途说明"), colon(l), f.Detail["purpose"], purposeWord(l, why))
+		if line := purposeLine(l, f); line != "" {
+			fmt.Fprintf(out, "      %s\n", line)
 		}
 		for i, e := range f.Evidence {
 			if i == 3 {
@@ -594,6 +594,17 @@ func plural(n int, one, many string) string {
 		return "1 " + one
 	}
 	return fmt.Sprintf("%d %s", n, many)
+}
+
+// purposeLine shows a finding's purpose string (a permission prompt's)
+// and what is wrong with it, when the finding is about one.
+func purposeLine(l string, f Finding) string {
+	purpose, ok := f.Detail["purpose"]
+	why := f.Detail["reason"]
+	if !ok || why == "" {
+		return ""
+	}
+	return fmt.Sprintf("%s%s%q (%s)", text.Pick(l, "Purpose string", "用途说明"), colon(l), purpose, purposeWord(l, why))
 }
 
 // purposeWord names what is wrong with a purpose string.
