@@ -170,7 +170,8 @@ func (d *Dir) String() string { return d.root }
 // TempDir implements Store.
 func (d *Dir) TempDir() string { return d.root }
 
-// Keep implements Store: a rename into place.
+// Keep implements Store: a rename into place (the upload was spooled in
+// TempDir, the same directory).
 func (d *Dir) Keep(_ context.Context, u *Upload, ext string) error {
 	key, err := Key(u.SHA256, ext)
 	if err != nil {
@@ -180,31 +181,9 @@ func (d *Dir) Keep(_ context.Context, u *Upload, ext string) error {
 	if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
 		return fmt.Errorf("blob: %w", err)
 	}
-	if err := os.Rename(u.Path, dst); err == nil {
-		return nil
+	if err := os.Rename(u.Path, dst); err != nil {
+		return fmt.Errorf("blob: %w (spool uploads in TempDir)", err)
 	}
-	// Spooled on another file system: copied, then renamed in place.
-	src, err := os.Open(u.Path)
-	if err != nil {
-		return fmt.Errorf("blob: %w", err)
-	}
-	defer src.Close()
-	tmp, err := os.CreateTemp(d.root, "keep-*")
-	if err != nil {
-		return fmt.Errorf("blob: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	_, err = io.Copy(tmp, src)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), dst)
-	}
-	if err != nil {
-		return fmt.Errorf("blob: %w", err)
-	}
-	u.Remove()
 	return nil
 }
 
