@@ -190,17 +190,27 @@ func (h header) check() error {
 
 // checkSources verifies that an entry cites at least one source and only
 // sources the file declares.
-func (h header) checkSources(tags []string) error {
+func (h header) checkSources(tags []string) error { return CheckSources(h.Sources, tags) }
+
+// CheckSources verifies that an entry of a data file cites at least one
+// source and only sources the file declares (declared: its sources map).
+// Readers that keep data files of their own check them with it.
+func CheckSources(declared map[string]string, tags []string) error {
 	if len(tags) == 0 {
 		return errors.New("no source")
 	}
 	for _, t := range tags {
-		if _, ok := h.Sources[t]; !ok {
+		if _, ok := declared[t]; !ok {
 			return fmt.Errorf("undeclared source %q", t)
 		}
 	}
 	return nil
 }
+
+// Decode parses a data file the way the catalog's own are parsed:
+// strictly, an unknown key being an error. Readers that keep data files
+// of their own (data/ios, data/harmony) decode them with it.
+func Decode(b []byte, v any) error { return decode(b, v) }
 
 // decode parses a data file strictly (unknown keys are errors). A file whose
 // body (after leading comment lines) is a JSON object, as the generated SDK

@@ -18,8 +18,6 @@ import (
 	"strings"
 	"sync"
 
-	"go.yaml.in/yaml/v3"
-
 	"github.com/hegui/hegui/data"
 	"github.com/hegui/hegui/internal/abc"
 	"github.com/hegui/hegui/internal/android/apk"
@@ -87,7 +85,7 @@ func (a *Analyzer) load() error {
 	if err != nil {
 		return err
 	}
-	if err := yaml.Unmarshal(b, &a.apis); err != nil {
+	if err := catalog.Decode(b, &a.apis); err != nil {
 		return fmt.Errorf("harmony/apis.yaml: %w", err)
 	}
 	a.methods = map[string]bool{}
@@ -95,13 +93,11 @@ func (a *Analyzer) load() error {
 		for _, meth := range m.Methods {
 			a.methods[meth] = true
 		}
-		if _, ok := a.cat.DataType(m.PIType); !ok || len(m.Methods) == 0 || len(m.Source) == 0 {
-			return fmt.Errorf("harmony/apis.yaml: %s: PI type %q unknown, or no methods or source", m.Module, m.PIType)
+		if _, ok := a.cat.DataType(m.PIType); !ok || len(m.Methods) == 0 {
+			return fmt.Errorf("harmony/apis.yaml: %s: PI type %q unknown, or no methods", m.Module, m.PIType)
 		}
-		for _, s := range m.Source {
-			if _, ok := a.apis.Sources[s]; !ok {
-				return fmt.Errorf("harmony/apis.yaml: %s: undeclared source %q", m.Module, s)
-			}
+		if err := catalog.CheckSources(a.apis.Sources, m.Source); err != nil {
+			return fmt.Errorf("harmony/apis.yaml: %s: %w", m.Module, err)
 		}
 	}
 	return nil

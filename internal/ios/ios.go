@@ -22,8 +22,6 @@ import (
 	"sync"
 	"unicode"
 
-	"go.yaml.in/yaml/v3"
-
 	"github.com/hegui/hegui/data"
 	"github.com/hegui/hegui/internal/android/apk"
 	"github.com/hegui/hegui/internal/artifact"
@@ -137,37 +135,24 @@ func (a *Analyzer) load() error {
 		if _, ok := cat.DataType(c.PIType); !ok || len(c.Selectors) == 0 {
 			return fmt.Errorf("ios/apis.yaml: %s: PI type %q unknown or no selectors", c.Class, c.PIType)
 		}
-		if err := checkSources("ios/apis.yaml", c.Class, c.Source, a.apis.Sources); err != nil {
-			return err
+		if err := catalog.CheckSources(a.apis.Sources, c.Source); err != nil {
+			return fmt.Errorf("ios/apis.yaml: %s: %w", c.Class, err)
 		}
 	}
 	for _, f := range a.apis.Functions {
 		if _, ok := cat.DataType(f.PIType); !ok {
 			return fmt.Errorf("ios/apis.yaml: %s: PI type %q unknown", f.Function, f.PIType)
 		}
-		if err := checkSources("ios/apis.yaml", f.Function, f.Source, a.apis.Sources); err != nil {
-			return err
+		if err := catalog.CheckSources(a.apis.Sources, f.Source); err != nil {
+			return fmt.Errorf("ios/apis.yaml: %s: %w", f.Function, err)
 		}
 	}
 	for _, s := range a.sdks.SDKs {
 		if _, ok := cat.SDK(s.ID); !ok {
 			return fmt.Errorf("ios/sdks.yaml: %q is no SDK of sdk/sdks.yaml", s.ID)
 		}
-		if err := checkSources("ios/sdks.yaml", s.ID, s.Source, a.sdks.Sources); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// checkSources checks that an entry cites sources its file declares.
-func checkSources(file, what string, sources []string, declared map[string]string) error {
-	if len(sources) == 0 {
-		return fmt.Errorf("%s: %s: no source", file, what)
-	}
-	for _, s := range sources {
-		if _, ok := declared[s]; !ok {
-			return fmt.Errorf("%s: %s: undeclared source %q", file, what, s)
+		if err := catalog.CheckSources(a.sdks.Sources, s.Source); err != nil {
+			return fmt.Errorf("ios/sdks.yaml: %s: %w", s.ID, err)
 		}
 	}
 	return nil
@@ -178,7 +163,7 @@ func load(name string, v any) error {
 	if err != nil {
 		return err
 	}
-	if err := yaml.Unmarshal(b, v); err != nil {
+	if err := catalog.Decode(b, v); err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
 	return nil
